@@ -1,0 +1,136 @@
+"""Country names and codes.
+
+Organisers write countries the way they say them: ``Spain``, ``España``,
+``ES``, ``UK``, ``England``, ``Estados Unidos``. ``resolve_country`` turns any
+of those into an ISO 3166-1 alpha-2 code using pycountry's ISO data, Babel's
+localized territory names (CLDR) and a short alias table. It never guesses:
+a name that matches nothing, or that two sources give to different
+countries, is an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import pycountry
+from babel import Locale
+
+from .errors import UnknownCountryError
+
+#: Languages whose CLDR country names are accepted, besides English.
+#: Chosen for the campaign's reach; adding one is cheap.
+NAME_LOCALES: tuple[str, ...] = (
+    "es", "pt", "fr", "de", "it", "ca", "gl", "eu", "nl", "sv", "da", "nb", "nn", "fi",
+    "is", "ga", "cy", "pl", "cs", "sk", "hu", "ro", "hr", "sr", "sl", "bg", "el",
+    "ru", "uk", "tr", "he", "ar", "fa", "hi", "ja", "zh", "ko", "id", "vi", "th",
+)
+
+#: Names people use that ISO and CLDR do not list (or list for another thing).
+ALIASES: dict[str, str] = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "u.s.a.": "US",
+    "us": "US",
+    "america": "US",
+    "united states of america": "US",
+    "eeuu": "US",
+    "ee.uu.": "US",
+    "mexico df": "MX",
+    "holland": "NL",
+    "south korea": "KR",
+    "north korea": "KP",
+    "russia": "RU",
+    "czech republic": "CZ",
+    "ivory coast": "CI",
+    "turkey": "TR",
+}
+
+
+def normalise_name(text: str) -> str:
+    """Case-, accent-, punctuation- and space-insensitive form of a name."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = re.sub(r"[.\u2019'`]", "", stripped)
+    stripped = re.sub(r"[\s\-_,()]+", " ", stripped)
+    return stripped.strip()
+
+
+def _valid_codes() -> set[str]:
+    return {c.alpha_2 for c in pycountry.countries}
+
+
+@functools.lru_cache(maxsize=1)
+def _name_index() -> dict[str, str]:
+    codes = _valid_codes()
+    index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+
+    def add(name: str | None, code: str, *, authoritative: bool) -> None:
+        if not name or code not in codes:
+            return
+        key = normalise_name(name)
+        if not key:
+            return
+        if key in index and index[key] != code:
+            if not authoritative:
+                ambiguous.add(key)
+            return
+        if key in ambiguous:
+            return
+        index.setdefault(key, code)
+
+    for alias, code in ALIASES.items():
+        add(alias, code, authoritative=True)
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            add(getattr(country, attr, None), country.alpha_2, authoritative=True)
+    english = Locale("en").territories
+    for code in codes:
+        add(english.get(code), code, authoritative=True)
+    for locale_name in NAME_LOCALES:
+        for code, name in Locale.parse(locale_name).territories.items():
+            add(name, code, authoritative=False)
+    for key in ambiguous:
+        index.pop(key, None)
+    return index
+
+
+def resolve_country(text: str) -> str:
+    """Return the ISO alpha-2 code for a country name or code, or raise UnknownCountryError."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise UnknownCountryError(text)
+    upper = cleaned.upper()
+    if len(upper) == 2 and upper.isascii() and upper.isalpha():
+        if upper == "UK":
+            return "GB"
+        if upper in _valid_codes():
+            return upper
+        raise UnknownCountryError(text)
+    if len(upper) == 3 and upper.isascii() and upper.isalpha():
+        found = pycountry.countries.get(alpha_3=upper)
+        if found is not None:
+            return found.alpha_2
+    code = _name_index().get(normalise_name(cleaned))
+    if code is None:
+        raise UnknownCountryError(text)
+    return code
+
+
+@functools.lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """Short English name of a country code (``GB`` → ``United Kingdom``)."""
+    name = Locale("en").territories.get(code)
+    if name:
+        return name
+    found = pycountry.countries.get(alpha_2=code)
+    return found.name if found is not None else code
