@@ -1,0 +1,130 @@
+"""Filtering events by date and country, and the URL query that carries a filter.
+
+A filtered view is shareable: ``?country=ES,GB&from=2013-09-01&to=2013-09-30``.
+Bad values in a query are dropped with a notice, never an exception, because
+anyone can type anything into an address bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .countries import country_name, resolve_country
+from .errors import UnknownCountryError
+from .events import PlacedEvent
+
+QUERY_COUNTRY = "country"
+QUERY_FROM = "from"
+QUERY_TO = "to"
+#: Longest query value looked at; anything longer is ignored with a notice.
+MAX_QUERY_VALUE = 2000
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events to show. Empty ``countries`` means every country."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    countries: frozenset[str] = field(default_factory=frozenset)
+
+    def matches(self, placed: PlacedEvent) -> bool:
+        event = placed.event
+        if self.date_from is not None and event.date < self.date_from:
+            return False
+        if self.date_to is not None and event.date > self.date_to:
+            return False
+        return not self.countries or event.country_code in self.countries
+
+
+def apply_filter(placed: Iterable[PlacedEvent], event_filter: EventFilter) -> tuple[PlacedEvent, ...]:
+    """The events the filter keeps, sorted by date, then country name, then city."""
+    kept = [p for p in placed if event_filter.matches(p)]
+    return tuple(sorted(kept, key=_sort_key))
+
+
+def _sort_key(placed: PlacedEvent) -> tuple:
+    e = placed.event
+    return (e.date, e.start_time or dt.time.min, country_name(e.country_code), e.city.casefold())
+
+
+def countries_present(placed: Iterable[PlacedEvent]) -> list[str]:
+    """Country codes that have events, sorted by their English names."""
+    return sorted({p.event.country_code for p in placed}, key=country_name)
+
+
+def date_span(placed: Sequence[PlacedEvent]) -> tuple[dt.date, dt.date] | None:
+    """First and last event date, or None when there are no events."""
+    if not placed:
+        return None
+    dates = [p.event.date for p in placed]
+    return min(dates), max(dates)
+
+
+def _values(params: Mapping[str, object], key: str) -> list[str]:
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, (list, tuple)) else [raw]
+    return [str(item) for item in items]
+
+
+def _parse_query_date(text: str, key: str, notices: list[str]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        notices.append(f"Ignored {key}={text[:40]!r} in the address: dates are written YYYY-MM-DD.")
+        return None
+
+
+def filter_from_query(
+    params: Mapping[str, object], known_countries: Iterable[str] | None = None
+) -> tuple[EventFilter, tuple[str, ...]]:
+    """Read a filter from URL query parameters; returns it with notices about ignored values.
+
+    ``known_countries`` (codes with events) limits which countries are kept;
+    a real country with no events is dropped with a notice too.
+    """
+    notices: list[str] = []
+    known = set(known_countries) if known_countries is not None else None
+    countries: set[str] = set()
+    for value in _values(params, QUERY_COUNTRY):
+        if len(value) > MAX_QUERY_VALUE:
+            notices.append("Ignored an overlong country value in the address.")
+            continue
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                code = resolve_country(part)
+            except UnknownCountryError:
+                notices.append(f"Ignored country {part[:40]!r} in the address: not a country we know.")
+                continue
+            if known is not None and code not in known:
+                notices.append(f"Ignored country {part[:40]!r} in the address: no events there yet.")
+                continue
+            countries.add(code)
+    dates: dict[str, dt.date | None] = {}
+    for key in (QUERY_FROM, QUERY_TO):
+        values = _values(params, key)
+        dates[key] = _parse_query_date(values[-1][:MAX_QUERY_VALUE], key, notices) if values else None
+    date_from, date_to = dates[QUERY_FROM], dates[QUERY_TO]
+    if date_from and date_to and date_from > date_to:
+        notices.append(f"Ignored the dates in the address: from ({date_from}) is after to ({date_to}).")
+        date_from = date_to = None
+    return EventFilter(date_from, date_to, frozenset(countries)), tuple(notices)
+
+
+def filter_to_query(event_filter: EventFilter) -> dict[str, str]:
+    """The URL query that reproduces a filter (keys left out when unset)."""
+    query: dict[str, str] = {}
+    if event_filter.countries:
+        query[QUERY_COUNTRY] = ",".join(sorted(event_filter.countries))
+    if event_filter.date_from:
+        query[QUERY_FROM] = event_filter.date_from.isoformat()
+    if event_filter.date_to:
+        query[QUERY_TO] = event_filter.date_to.isoformat()
+    return query
