@@ -43,3 +43,11 @@ def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every Markdown/HTML-significant character so text renders literally."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text.replace("\n", " "))

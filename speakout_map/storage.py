@@ -25,9 +25,9 @@ def load_published_events(settings: Settings) -> ParseResult:
         raise EventFileError(f"the events file {path} could not be read ({exc.strerror}); check its permissions") from None
 
 
-def events_version(settings: Settings) -> str:
-    """A token that changes whenever the published events change (for caches)."""
-    path = Path(settings.events_file)
+def file_version(path: Path) -> str:
+    """A token that changes whenever the file changes (for caches)."""
+    path = Path(path)
     try:
         stat = path.stat()
     except OSError:

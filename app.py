@@ -1,0 +1,13 @@
+"""SpeakOut Map: the Streamlit entry point (``streamlit run app.py``).
+
+Declares the pages and their URL paths; each page lives in ``pages/``.
+"""
+
+import streamlit as st
+
+st.set_page_config(page_title="SpeakOut Map", page_icon="📣", layout="wide")
+
+MAP_PAGE = st.Page("pages/map.py", title="Event map", icon="🗺️", url_path="map", default=True)
+GUIDE_PAGE = st.Page("pages/guide.py", title="Host an event", icon="📣", url_path="guide")
+
+st.navigation([MAP_PAGE, GUIDE_PAGE], position="top").run()

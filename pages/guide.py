@@ -1,0 +1,10 @@
+"""Host-your-own-event guide, rendered from the Markdown file organisers edit."""
+
+import streamlit as st
+
+from pages import common
+from speakout_map import storage
+
+settings = common.settings()
+st.markdown(common.guide_markdown(settings, storage.file_version(settings.guide_file)))
+st.page_link(common.MAP_PAGE_PATH, label="Back to the map of events", icon="🗺️")

@@ -1,0 +1,76 @@
+"""The supporters' map: filters, the map, the count, and the table of events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from pages import common
+from speakout_map import export, filters, mapping, storage
+from speakout_map.countries import country_name
+
+settings = common.settings()
+placed, problems = common.published_events(settings, storage.file_version(settings.events_file))
+
+st.title("Speak Out For Russia — events worldwide")
+st.page_link(common.GUIDE_PAGE_PATH, label="No event near you? Host one", icon="📣")
+
+known_countries = filters.countries_present(placed)
+span = filters.date_span(placed)
+query = {key: st.query_params.get_all(key) for key in st.query_params}
+from_query, notices = filters.filter_from_query(query, known_countries)
+for notice in notices:
+    st.warning(export.escape_markdown(notice), icon="⚠️")
+
+# Widgets start from the URL query on the first run of a session.
+if "countries" not in st.session_state:
+    st.session_state["countries"] = sorted(from_query.countries, key=country_name)
+else:  # the published events may have changed since the last run
+    st.session_state["countries"] = [c for c in st.session_state["countries"] if c in known_countries]
+if span is not None:
+    stored = st.session_state.get("dates")
+    if not stored or not all(span[0] <= d <= span[1] for d in stored):
+        start = min(max(from_query.date_from or span[0], span[0]), span[1])
+        end = min(max(from_query.date_to or span[1], span[0]), span[1])
+        st.session_state["dates"] = (min(start, end), max(start, end))
+
+country_col, date_col = st.columns([3, 2])
+chosen_countries = country_col.multiselect(
+    "Countries", options=known_countries, format_func=country_name, key="countries", placeholder="All countries"
+)
+date_from = date_to = None
+if span is not None:
+    picked = date_col.date_input("Dates", min_value=span[0], max_value=span[1], key="dates", format="YYYY-MM-DD")
+    if isinstance(picked, (tuple, list)) and picked:
+        date_from, date_to = picked[0], picked[-1]
+    elif isinstance(picked, dt.date):
+        date_from = date_to = picked
+
+current = filters.EventFilter(
+    date_from if span is None or date_from != span[0] else None,
+    date_to if span is None or date_to != span[1] else None,
+    frozenset(chosen_countries),
+)
+st.query_params.from_dict(filters.filter_to_query(current))
+shown = filters.apply_filter(placed, current)
+
+st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
+if problems:
+    with st.expander(f"{len(problems)} event row(s) could not be shown on the map"):
+        for problem in problems:
+            st.markdown("- " + export.escape_markdown(str(problem)))
+
+if shown:
+    st_folium(mapping.build_map(shown), returned_objects=[], use_container_width=True, height=520, key="map")
+    st.subheader("Events shown")
+    st.dataframe(
+        export.table_rows(shown),
+        hide_index=True,
+        column_order=export.TABLE_COLUMNS,
+        column_config={"Link": st.column_config.LinkColumn("Link", display_text="Event page")},
+    )
+else:
+    st.info("No events match these filters. Clear a filter, or host an event of your own.")
+    st.page_link(common.GUIDE_PAGE_PATH, label="How to host your own event", icon="📣")
