@@ -64,8 +64,9 @@ def normalise_name(text: str) -> str:
     return stripped.strip()
 
 
-def _valid_codes() -> set[str]:
-    return {c.alpha_2 for c in pycountry.countries}
+@functools.lru_cache(maxsize=1)
+def _valid_codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
 @functools.lru_cache(maxsize=1)
@@ -129,8 +130,6 @@ def resolve_country(text: str) -> str:
 @functools.lru_cache(maxsize=512)
 def country_name(code: str) -> str:
     """Short English name of a country code (``GB`` → ``United Kingdom``)."""
-    name = Locale("en").territories.get(code)
-    if name:
-        return name
-    found = pycountry.countries.get(alpha_2=code)
-    return found.name if found is not None else code
+    if code not in _valid_codes():
+        return code
+    return Locale("en").territories.get(code) or pycountry.countries.get(alpha_2=code).name

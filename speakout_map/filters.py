@@ -40,14 +40,14 @@ class EventFilter:
 
 
 def apply_filter(placed: Iterable[PlacedEvent], event_filter: EventFilter) -> tuple[PlacedEvent, ...]:
-    """The events the filter keeps, sorted by date, then country name, then city."""
+    """The events the filter keeps, sorted by date, country name, city, then start time."""
     kept = [p for p in placed if event_filter.matches(p)]
     return tuple(sorted(kept, key=_sort_key))
 
 
 def _sort_key(placed: PlacedEvent) -> tuple:
     e = placed.event
-    return (e.date, e.start_time or dt.time.min, country_name(e.country_code), e.city.casefold())
+    return (e.date, country_name(e.country_code), e.city.casefold(), e.start_time or dt.time.min)
 
 
 def countries_present(placed: Iterable[PlacedEvent]) -> list[str]:

@@ -1,0 +1,77 @@
+"""Country names and codes: ISO data, localized names and aliases, never a fuzzy guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from speakout_map.countries import country_name, normalise_name, resolve_country
+from speakout_map.errors import UnknownCountryError
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ES", "ES"),
+        ("es", "ES"),
+        (" gb ", "GB"),
+        ("ESP", "ES"),
+        ("Spain", "ES"),
+        ("España", "ES"),
+        ("espana", "ES"),
+        ("ESPAÑA", "ES"),
+        ("México", "MX"),
+        ("Mexico", "MX"),
+        ("Deutschland", "DE"),
+        ("Sverige", "SE"),
+        ("UK", "GB"),
+        ("U.K.", "GB"),
+        ("United Kingdom", "GB"),
+        ("England", "GB"),
+        ("Scotland", "GB"),
+        ("Wales", "GB"),
+        ("Northern Ireland", "GB"),
+        ("USA", "US"),
+        ("U.S.A.", "US"),
+        ("United States", "US"),
+        ("Estados Unidos", "US"),
+        ("Argentina", "AR"),
+        ("Bolivia", "BO"),
+        ("Paraguay", "PY"),
+        ("Ireland", "IE"),
+        ("Éire", "IE"),
+        ("Italia", "IT"),
+        ("Canada", "CA"),
+        ("Russia", "RU"),
+        ("Россия", "RU"),
+        ("Russian Federation", "RU"),
+        ("Países Bajos", "NL"),
+    ],
+)
+def test_known_names(text, code):
+    assert resolve_country(text) == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "Narnia", "XX", "Spai", "Engl", "Korea", "Europe", "Zz", "123", "<script>"],
+)
+def test_unknown_or_ambiguous_names_are_errors(text):
+    with pytest.raises(UnknownCountryError) as info:
+        resolve_country(text)
+    assert "two-letter ISO code" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("GB", "United Kingdom"), ("US", "United States"), ("MX", "Mexico"), ("ES", "Spain"), ("ZZ", "ZZ")],
+)
+def test_country_name(code, name):
+    assert country_name(code) == name
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Ésp-aña", "esp ana"), ("  U.K. ", "uk"), ("Côte d’Ivoire", "cote divoire")],
+)
+def test_normalise_name(a, b):
+    assert normalise_name(a) == b
