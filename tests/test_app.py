@@ -1,0 +1,160 @@
+"""The pages, run headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+GUIDE = "pages/guide.py"
+
+MULTI_DATE_CSV = """city,country,date,title,status,url
+Madrid,Spain,2013-09-03,Madrid rally,confirmed,https://example.org/madrid
+Valencia,España,2013-09-10,Valencia rally,confirmed,
+London,UK,2013-09-03,London rally,details_to_come,
+Dublin,Ireland,2013-09-20,Dublin rally,confirmed,
+"""
+
+
+@pytest.fixture
+def events_file(tmp_path: Path) -> Path:
+    path = tmp_path / "events.csv"
+    path.write_text(MULTI_DATE_CSV, encoding="utf-8")
+    return path
+
+
+def make_app(events_file: Path | None = None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if events_file is not None:
+        at.secrets["speakout"] = {"events_file": str(events_file)}
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at
+
+
+def shown_count(at: AppTest) -> tuple[int, int]:
+    for block in at.markdown:
+        text = block.value
+        if "events shown" in text:
+            shown, total = text.replace("**", "").split(" events shown")[0].split(" of ")
+            return int(shown), int(total)
+    raise AssertionError("no count on the page: " + repr([m.value for m in at.markdown]))
+
+
+def table_cities(at: AppTest) -> list[str]:
+    if not at.dataframe:
+        return []
+    return list(at.dataframe[0].value["City"])
+
+
+def test_map_page_shows_all_seed_events():
+    at = make_app()
+    at.run()
+    assert not at.exception
+    assert shown_count(at) == (19, 19)
+    assert len(table_cities(at)) == 19
+    assert not at.warning, [w.value for w in at.warning]
+    assert any(link.proto.page.endswith("guide") or "Host" in link.label for link in at.get("page_link"))
+
+
+def test_country_filter_changes_the_count_and_the_url(events_file):
+    at = make_app(events_file)
+    at.run()
+    assert shown_count(at) == (4, 4)
+    at.multiselect(key="countries").set_value(["ES"]).run()
+    assert not at.exception
+    assert shown_count(at) == (2, 4)
+    assert sorted(table_cities(at)) == ["Madrid", "Valencia"]
+    assert at.query_params["country"] == ["ES"]
+
+
+def test_date_filter_changes_the_count_and_the_url(events_file):
+    import datetime as dt
+
+    at = make_app(events_file)
+    at.run()
+    at.date_input(key="dates").set_value((dt.date(2013, 9, 3), dt.date(2013, 9, 10))).run()
+    assert not at.exception
+    assert shown_count(at) == (3, 4)
+    assert at.query_params["to"] == ["2013-09-10"]
+    assert "from" not in at.query_params  # the first day is the start of the data anyway
+
+
+@pytest.mark.parametrize(
+    ("query", "count", "cities"),
+    [
+        ({"country": "ES,GB"}, 3, ["Madrid", "London", "Valencia"]),
+        ({"country": "IE"}, 1, ["Dublin"]),
+        ({"from": "2013-09-04", "to": "2013-09-30"}, 2, ["Valencia", "Dublin"]),
+        ({"country": "ES", "from": "2013-09-05"}, 1, ["Valencia"]),
+    ],
+)
+def test_url_query_is_applied(events_file, query, count, cities):
+    at = make_app(events_file, query)
+    at.run()
+    assert not at.exception
+    assert shown_count(at) == (count, 4)
+    assert table_cities(at) == cities
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ({"country": "Narnia"}, "not a country we know"),
+        ({"country": "FR"}, "no events there yet"),
+        ({"from": "03/09/2013"}, "YYYY"),
+        ({"from": "2013-09-30", "to": "2013-09-01"}, "after"),
+        ({"to": "<script>alert(1)</script>"}, "YYYY"),
+    ],
+)
+def test_bad_query_values_are_tolerated(events_file, query, needle):
+    at = make_app(events_file, query)
+    at.run()
+    assert not at.exception
+    assert shown_count(at) == (4, 4)
+    assert any(needle in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_empty_result_points_to_the_guide(events_file):
+    at = make_app(events_file, {"from": "2013-09-11", "to": "2013-09-19"})
+    at.run()
+    assert not at.exception
+    assert shown_count(at) == (0, 4)
+    assert any("No events match" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_unplaceable_event_is_reported_not_dropped(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("city,country,date\nMadrid,ES,2013-09-03\nQwertyville,ES,2013-09-03\n", encoding="utf-8")
+    at = make_app(path)
+    at.run()
+    assert not at.exception
+    assert shown_count(at) == (1, 1)
+    expander = at.expander[0]
+    assert "1 event row(s) could not be shown" in expander.label
+    assert any("row 3" in m.value and "Qwertyville" in m.value for m in expander.markdown)
+
+
+def test_guide_page_renders_the_markdown():
+    at = make_app()
+    at.switch_page(GUIDE)
+    at.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    for fact in ("permit", "after office hours", "Love Always Wins", "Peter Tatchell Foundation", "GLAAD"):
+        assert fact in text
+
+
+def test_guide_page_follows_the_setting(tmp_path):
+    guide = tmp_path / "guide.md"
+    guide.write_text("# Our own guide\n\nMeet at noon.", encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["speakout"] = {"guide_file": str(guide)}
+    at.switch_page(GUIDE)
+    at.run()
+    assert not at.exception
+    assert any("Meet at noon." in m.value for m in at.markdown)
