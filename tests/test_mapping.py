@@ -1,0 +1,832 @@
+"""Tests of the events map: content, view, styling and, above all, that hostile text stays inert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import folium
+import pytest
+from folium.map import FitBounds
+
+from speakout_map.countries import country_name
+from speakout_map.errors import SettingsError
+from speakout_map.events import Event, Place, PlacedEvent, Status
+from speakout_map.mapping import (
+    CONFIRMED_COLOUR,
+    DATA_FIELDS,
+    DESCRIPTION_LIMIT,
+    DETAILS_TO_COME_COLOUR,
+    FIT_MAX_ZOOM,
+    LEGEND_CONFIRMED,
+    LEGEND_DETAILS_TO_COME,
+    MAP_MAX_ZOOM,
+    WORLD_CENTER,
+    WORLD_ZOOM,
+    EventClusterLayer,
+    build_map,
+    event_row,
+    format_date,
+    format_time_range,
+    map_html,
+    safe_guide_link,
+    safe_link,
+    script_json,
+    shorten,
+)
+
+FIELD = {name: index for index, name in enumerate(DATA_FIELDS)}
+PRIVATE_EMAIL = "private.organiser@example.org"
+
+
+# --- helpers ---------------------------------------------------------------------
+
+
+def make_event(**overrides) -> Event:
+    values = dict(
+        city="Madrid",
+        country_code="ES",
+        date=dt.date(2013, 9, 3),
+        title="Speak out in Madrid",
+        start_time=dt.time(18, 30),
+        end_time=dt.time(20, 0),
+        venue="Puerta del Sol",
+        address="Plaza de la Puerta del Sol, 28013",
+        url="https://example.org/madrid",
+        status=Status.CONFIRMED,
+        organiser="All Out Madrid",
+        contact_email=PRIVATE_EMAIL,
+        description="Bring a friend.",
+    )
+    values.update(overrides)
+    return Event(**values)
+
+
+def place(event: Event, lat: float = 40.4168, lon: float = -3.7038) -> PlacedEvent:
+    return PlacedEvent(event, Place(event.city, event.country_code, lat, lon, "Europe/Madrid"))
+
+
+WORLD = [
+    place(make_event(city="Madrid", country_code="ES"), 40.4168, -3.7038),
+    place(make_event(city="Buenos Aires", country_code="AR", status=Status.DETAILS_TO_COME, url=""), -34.6037, -58.3816),
+    place(make_event(city="Tokyo", country_code="JP", title="", start_time=None, end_time=None), 35.6762, 139.6503),
+    place(make_event(city="Sydney", country_code="AU", url="", venue="", address=""), -33.8688, 151.2093),
+    place(make_event(city="Reykjavík", country_code="IS", description=""), 64.1466, -21.9426),
+    place(make_event(city="Anchorage", country_code="US", organiser=""), 61.2181, -149.9003),
+]
+
+
+class ScriptCollector(HTMLParser):
+    """The page's <script> elements as a browser's tokenizer sees them: attributes and body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in_script = False
+        self._attrs: dict[str, str | None] = {}
+        self._body: list[str] = []
+        self.start_tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.start_tags.append(tag)
+        if tag == "script":
+            self._in_script, self._attrs, self._body = True, dict(attrs), []
+
+    def handle_data(self, data):
+        if self._in_script:
+            self._body.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._in_script:
+            self.scripts.append((self._attrs, "".join(self._body)))
+            self._in_script = False
+
+
+def scripts_of(html: str) -> list[tuple[dict[str, str | None], str]]:
+    parser = ScriptCollector()
+    parser.feed(html)
+    parser.close()
+    return parser.scripts
+
+
+def start_tags_of(html: str) -> list[str]:
+    parser = ScriptCollector()
+    parser.feed(html)
+    parser.close()
+    return parser.start_tags
+
+
+_ROWS_LINE = re.compile(r"^\s*var rows = (.*);$", re.M)
+
+
+def extract_rows(html: str) -> list[list]:
+    """The data array, read from inside the one inline script that holds it, JSON-decoded."""
+    found = []
+    for attrs, body in scripts_of(html):
+        if "src" in attrs:
+            continue
+        found.extend(_ROWS_LINE.findall(body))
+    assert len(found) == 1, f"expected one data array in one script, found {len(found)}"
+    return json.loads(found[0])
+
+
+def render(placed) -> str:
+    return map_html(build_map(placed))
+
+
+def leaflet_script(layer: EventClusterLayer) -> str:
+    """The layer's script the way streamlit-folium gets it (the macro alone, no page)."""
+    return layer._template.module.script(layer, {})
+
+
+def layer_of(m: folium.Map) -> EventClusterLayer:
+    layers = [c for c in m._children.values() if isinstance(c, EventClusterLayer)]
+    assert len(layers) == 1
+    return layers[0]
+
+
+# --- the text the popups show ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "day, text",
+    [
+        (dt.date(2013, 9, 3), "Tue 3 Sep 2013"),
+        (dt.date(2024, 2, 29), "Thu 29 Feb 2024"),
+        (dt.date(2000, 1, 1), "Sat 1 Jan 2000"),
+        (dt.date(2025, 12, 31), "Wed 31 Dec 2025"),
+    ],
+)
+def test_format_date(day, text):
+    assert format_date(day) == text
+
+
+@pytest.mark.parametrize(
+    "start, end, text",
+    [
+        (dt.time(18, 30), dt.time(20, 0), "18:30\u201320:00 local time"),
+        (dt.time(9, 5), None, "09:05 local time"),
+        (None, dt.time(21, 0), "until 21:00 local time"),
+        (None, None, ""),
+    ],
+)
+def test_format_time_range(start, end, text):
+    assert format_time_range(start, end) == text
+
+
+@pytest.mark.parametrize(
+    "text, limit",
+    [("short", 280), ("word " * 100, 280), ("x" * 1000, 280), ("a b c d e f g h", 5), ("exact", 5)],
+)
+def test_shorten(text, limit):
+    short = shorten(text, limit)
+    assert len(short) <= limit + 1
+    if len(text.strip()) <= limit:
+        assert short == text.strip()
+    else:
+        assert short.endswith("\u2026")
+        assert text.startswith(short[:-1])
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://example.org/event", True),
+        ("http://example.org/", True),
+        ("HTTPS://EXAMPLE.ORG/x", True),
+        ('https://example.org/"><svg/onload=alert(1)>', True),  # quotes are harmless in a DOM href
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox(1)", False),
+        ("//evil.example/x", False),
+        ("https:/no-host", False),
+        ("https://exa mple.org", False),
+        ("https://example.org/\nx", False),
+        ("\x01https://example.org", False),
+        ("", False),
+    ],
+)
+def test_safe_link(url, kept):
+    assert safe_link(url) == (url.strip() if kept else "")
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [("/guide", True), ("/guide?x=1", True), ("https://example.org/guide", True), ("//evil.example", False),
+     ("/\\evil.example", False), ("javascript:alert(1)", False), ("guide", False), ("", False)],
+)
+def test_safe_guide_link(url, kept):
+    assert safe_guide_link(url) == (url if kept else "")
+
+
+# --- every event's data is on the page -------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 2, len(WORLD)])
+def test_page_holds_every_event(count):
+    placed = WORLD[:count]
+    html = render(placed)
+    rows = extract_rows(html)
+    assert len(rows) == count
+    for pe, row in zip(placed, rows):
+        e = pe.event
+        assert row[FIELD["lat"]] == pytest.approx(pe.place.latitude, abs=1e-5)
+        assert row[FIELD["lon"]] == pytest.approx(pe.place.longitude, abs=1e-5)
+        assert row[FIELD["title"]] == e.display_title
+        assert row[FIELD["city"]] == e.city
+        assert row[FIELD["country"]] == country_name(e.country_code)
+        assert row[FIELD["date"]] == format_date(e.date)
+        assert row[FIELD["time"]] == format_time_range(e.start_time, e.end_time)
+        assert row[FIELD["venue"]] == e.venue
+        assert row[FIELD["address"]] == e.address
+        assert row[FIELD["organiser"]] == e.organiser
+        assert row[FIELD["description"]] == e.description
+        assert row[FIELD["url"]] == e.url
+        assert row[FIELD["confirmed"]] == (1 if e.status is Status.CONFIRMED else 0)
+        # and the text is in the page itself, in its escaped form
+        assert script_json(e.display_title) in html
+
+
+def test_row_of_a_full_event():
+    row = event_row(WORLD[0])
+    assert dict(zip(DATA_FIELDS, row)) == {
+        "lat": 40.4168,
+        "lon": -3.7038,
+        "confirmed": 1,
+        "title": "Speak out in Madrid",
+        "city": "Madrid",
+        "country": "Spain",
+        "date": "Tue 3 Sep 2013",
+        "time": "18:30\u201320:00 local time",
+        "venue": "Puerta del Sol",
+        "address": "Plaza de la Puerta del Sol, 28013",
+        "organiser": "All Out Madrid",
+        "description": "Bring a friend.",
+        "url": "https://example.org/madrid",
+    }
+
+
+def test_untitled_event_gets_its_display_title():
+    row = event_row(place(make_event(title="", city="Tokyo", country_code="JP")))
+    assert row[FIELD["title"]] == "Speak out in Tokyo"
+
+
+def test_long_description_is_shortened():
+    long = "Word " * 400
+    row = event_row(place(make_event(description=long)))
+    assert len(row[FIELD["description"]]) <= DESCRIPTION_LIMIT + 1
+    assert row[FIELD["description"]].endswith("\u2026")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/x"])
+def test_unsafe_link_is_dropped_from_the_data(url):
+    html = render([place(make_event(url=url))])
+    assert extract_rows(html)[0][FIELD["url"]] == ""
+    assert url not in html
+
+
+@pytest.mark.parametrize("lat, lon", [(math.nan, 0.0), (0.0, math.inf), (91.0, 0.0), (0.0, -181.0)])
+def test_events_without_a_valid_point_are_left_out(lat, lon):
+    good = place(make_event(city="Lima", country_code="PE"), -12.05, -77.04)
+    bad = place(make_event(city="Nowhere"), lat, lon)
+    rows = extract_rows(render([bad, good]))
+    assert [r[FIELD["city"]] for r in rows] == ["Lima"]
+
+
+@pytest.mark.parametrize("count", [0, 1, len(WORLD)])
+def test_contact_email_never_reaches_the_page(count):
+    html = render(WORLD[:count])
+    assert PRIVATE_EMAIL not in html
+    assert "contact_email" not in html
+    assert "private.organiser" not in html
+
+
+# --- styling, legend, view -------------------------------------------------------
+
+
+def test_confirmed_and_details_to_come_look_different():
+    html = render(WORLD)
+    rows = extract_rows(html)
+    assert {r[FIELD["confirmed"]] for r in rows} == {0, 1}
+    # two icons with different classes, picked by the confirmed flag
+    assert 'className: "speakout-pin speakout-pin--confirmed"' in html
+    assert 'className: "speakout-pin speakout-pin--tbc"' in html
+    assert re.search(r"icon: icons\[row\[F\.confirmed\] === 1 \? 1 : 0\]", html)
+    confirmed_css = re.search(r"\.speakout-pin--confirmed \{([^}]*)\}", html).group(1)
+    tbc_css = re.search(r"\.speakout-pin--tbc \{([^}]*)\}", html).group(1)
+    assert CONFIRMED_COLOUR in confirmed_css
+    assert DETAILS_TO_COME_COLOUR in tbc_css
+    assert CONFIRMED_COLOUR != DETAILS_TO_COME_COLOUR
+    assert confirmed_css != tbc_css
+
+
+def test_markers_use_no_images():
+    m = build_map(WORLD)
+    html = map_html(m)
+    assert "L.divIcon" in html
+    assert "marker-icon.png" not in html
+    assert "L.Icon.Default" not in html
+    style = html[html.index("<style>\n  .speakout-pin"):]
+    style = style[: style.index("</style>")]
+    for own in (style, leaflet_script(layer_of(m))):
+        assert not re.search(r"\.(png|jpe?g|gif|svg|webp)\b|url\(", own)
+
+
+@pytest.mark.parametrize("placed", [[], WORLD[:1], WORLD])
+def test_legend_explains_the_colours(placed):
+    html = render(placed)
+    assert 'L.control({position: "bottomleft"})' in html
+    assert '"speakout-legend"' in html
+    assert json.dumps(LEGEND_CONFIRMED) in html
+    assert json.dumps(LEGEND_DETAILS_TO_COME) in html
+    assert "legend.addTo(map);" in html
+
+
+@pytest.mark.parametrize("placed", [WORLD[:1], WORLD[:2], WORLD, WORLD[3:]])
+def test_view_is_fitted_around_the_events(placed):
+    m = build_map(placed)
+    fits = [c for c in m._children.values() if isinstance(c, FitBounds)]
+    assert len(fits) == 1
+    (south, west), (north, east) = fits[0].bounds
+    for pe in placed:
+        assert south <= pe.place.latitude + 1e-5 and pe.place.latitude - 1e-5 <= north
+        assert west <= pe.place.longitude + 1e-5 and pe.place.longitude - 1e-5 <= east
+    lats = [p.place.latitude for p in placed]
+    lons = [p.place.longitude for p in placed]
+    assert south == pytest.approx(min(lats)) and north == pytest.approx(max(lats))
+    assert west == pytest.approx(min(lons)) and east == pytest.approx(max(lons))
+    assert fits[0].options["maxZoom"] == FIT_MAX_ZOOM
+    assert fits[0].options["padding"]
+    html = map_html(m)
+    assert ".fitBounds(" in html
+    assert json.dumps(fits[0].bounds) in html
+    # the layer reports the same bounds to folium (and to st_folium)
+    assert m.get_bounds() == [[south, west], [north, east]]
+
+
+def test_single_event_does_not_zoom_to_street_level():
+    m = build_map(WORLD[:1])
+    fit = next(c for c in m._children.values() if isinstance(c, FitBounds))
+    assert fit.options["maxZoom"] <= 12
+
+
+def test_empty_map_is_a_world_view():
+    m = build_map([])
+    assert not any(isinstance(c, FitBounds) for c in m._children.values())
+    assert m.location == list(WORLD_CENTER)
+    assert m.options["zoom"] == WORLD_ZOOM
+    html = map_html(m)
+    assert extract_rows(html) == []
+    assert "No events on the map yet." in html
+    assert 'var guideUrl = "/guide";' in html
+
+
+def test_empty_map_leaves_out_an_unsafe_guide_link():
+    html = map_html(build_map([], guide_url="javascript:alert(1)"))
+    assert 'var guideUrl = "";' in html
+    assert "javascript:alert" not in html
+
+
+@pytest.mark.parametrize("placed", [[], WORLD])
+def test_max_zoom_is_set_on_the_map(placed):
+    m = build_map(placed)
+    assert m.options["max_zoom"] == MAP_MAX_ZOOM
+    html = map_html(m)
+    map_options = html[html.index("L.map("): html.index("L.tileLayer(")]
+    assert f'"maxZoom": {MAP_MAX_ZOOM}' in map_options
+
+
+def test_map_fills_the_width_and_a_phone_screen():
+    m = build_map(WORLD)
+    assert m.width == (100.0, "%")
+    assert m.height[1] in ("vh", "px")
+    if m.height[1] == "vh":
+        assert 40 <= m.height[0] <= 90
+
+
+def test_one_data_array_no_per_event_elements():
+    m = build_map(WORLD)
+    assert not any(isinstance(c, (folium.Marker, folium.Popup, folium.Tooltip)) for c in _walk(m))
+    html = map_html(m)
+    assert html.count("var rows = ") == 1
+    assert "L.markerClusterGroup(" in html and "cluster.addLayers(markers);" in html
+
+
+def _walk(element):
+    for child in element._children.values():
+        yield child
+        yield from _walk(child)
+
+
+def test_custom_tiles_and_attribution():
+    m = build_map(WORLD, tiles="https://tiles.example.org/{z}/{x}/{y}.png", attribution="© Example")
+    html = map_html(m)
+    assert "https://tiles.example.org/{z}/{x}/{y}.png" in html
+
+
+@pytest.mark.parametrize("kwargs", [{"attribution": "{{ 7*7 }}", "tiles": "https://t.example/{z}/{x}/{y}.png"},
+                                    {"tiles": "https://t.example/{% raw %}/{z}/{x}/{y}.png", "attribution": "x"}])
+def test_tile_settings_that_look_like_templates_are_refused(kwargs):
+    with pytest.raises(SettingsError):
+        build_map(WORLD, **kwargs)
+
+
+def test_library_does_not_import_streamlit():
+    code = "import sys, speakout_map.mapping; sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# --- hostile text ------------------------------------------------------------------
+
+PAYLOADS = [
+    "</script><script>alert(1)</script>",
+    "</SCRIPT ><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "${alert(1)}",
+    "`+alert(1)+`",
+    '"><svg onload=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "line\u2028separator\u2029paragraph",
+    "{{7*7}}",
+    "{{ cycler.__init__.__globals__.os.getpid() }}",
+    "{% raw %}x{% endraw %}{# comment #}",
+    "';alert(1);//",
+    '";alert(1);//',
+    "<!--<script>",
+    "]]>--><!-- -->",
+    "&lt;b&gt; &amp; &#60;",
+    "\\u003cscript\\u003e \\\" \\",
+    "nul\x00 and \x1f controls\r\n\ttab",
+    "lone \ud800 surrogate",
+    "🏳️\u200d🌈 Ελλάδα 日本 العربية",
+]
+TEXT_FIELDS = ["title", "city", "venue", "address", "organiser", "description"]
+UNSAFE_CHARS = "<>&'`${}\u2028\u2029"
+
+
+def _hostile_event(field: str, payload: str) -> PlacedEvent:
+    return place(make_event(**{field: payload}))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_hostile_text_arrives_intact_and_inert(field, payload):
+    html = render([_hostile_event(field, payload)])
+    row = extract_rows(html)[0]
+    # the exact text comes back out of the page's JSON...
+    assert row[FIELD[field]] == payload
+    # ...and never appears raw
+    if any(ch in payload for ch in UNSAFE_CHARS) or any(ord(ch) < 32 for ch in payload):
+        assert payload not in html
+    for fragment in ("<img src=x", "</script><script>alert", "</SCRIPT", "${alert", "`+alert", "<svg",
+                     "{{7*7}}", "{{ cycler", "{%", "{#", "';alert", "<!--<script>", "\u2028", "\u2029"):
+        assert fragment not in html
+    assert PRIVATE_EMAIL not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_city_in_the_default_title(payload):
+    html = render([place(make_event(title="", city=payload))])
+    row = extract_rows(html)[0]
+    assert row[FIELD["title"]] == f"Speak out in {payload}"
+    assert row[FIELD["city"]] == payload
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://example.org/"><svg/onload=alert(1)>',
+        "https://example.org/?q='};alert(1);//",
+        "https://example.org/${alert(1)}",
+        "https://example.org/`+alert(1)+`",
+        "https://example.org/</script><script>alert(1)</script>",
+        "https://example.org/{{7*7}}",
+    ],
+)
+def test_hostile_link_arrives_intact_and_inert(url):
+    html = render([place(make_event(url=url))])
+    assert extract_rows(html)[0][FIELD["url"]] == url
+    assert url not in html
+    assert "<svg" not in html and "</script><script>" not in html and "${alert" not in html
+
+
+@pytest.mark.parametrize("email", [PRIVATE_EMAIL, "\"</script><script>alert(1)</script>\"@evil.example"])
+def test_contact_email_is_never_in_the_page_even_if_hostile(email):
+    html = render([place(make_event(contact_email=email))])
+    assert email not in html
+    assert script_json(email) not in html
+    assert "evil.example" not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_cannot_add_elements_to_the_page(payload):
+    benign = render([place(make_event())])
+    hostile = render([place(make_event(**{f: payload for f in TEXT_FIELDS}))])
+    benign_scripts, hostile_scripts = scripts_of(benign), scripts_of(hostile)
+    assert len(hostile_scripts) == len(benign_scripts)
+    assert hostile.lower().count("<script") == benign.lower().count("<script")
+    assert start_tags_of(hostile) == start_tags_of(benign)
+    # every inline script is free of sequences that change how a browser tokenizes it
+    for attrs, body in hostile_scripts:
+        lowered = body.lower()
+        assert "<!--" not in lowered and "<script" not in lowered and "</script" not in lowered
+        assert "\u2028" not in body and "\u2029" not in body
+    # and the data still decodes to what went in
+    row = extract_rows(hostile)[0]
+    assert [row[FIELD[f]] for f in TEXT_FIELDS[:1]] == [payload]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_streamlit_folium_sees_the_same_safe_script(payload):
+    """st_folium takes each element's script macro directly; it must be just as safe."""
+    m = build_map([_hostile_event("title", payload)])
+    script = leaflet_script(layer_of(m))
+    line = _ROWS_LINE.search(script).group(1)
+    assert json.loads(line)[0][FIELD["title"]] == payload
+    for ch in UNSAFE_CHARS:
+        assert ch not in line
+    assert line in map_html(m)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_streamlit_folium_pipeline_keeps_the_data(payload):
+    """Run st_folium's own string processing (no Streamlit runtime) and read the data back."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    m = build_map([_hostile_event("title", payload), WORLD[1]])
+    m.get_root().render()
+    m.render()
+    script = streamlit_folium._get_map_string(m)
+    header = streamlit_folium._get_header(m)
+    line = _ROWS_LINE.search(script).group(1)
+    rows = json.loads(line)
+    assert rows[0][FIELD["title"]] == payload
+    assert rows[1][FIELD["city"]] == "Buenos Aires"
+    assert "var map = map_div;" in script
+    assert ".speakout-pin--confirmed" in header
+    lowered = script.lower()
+    assert "<script" not in lowered and "</script" not in lowered and "<!--" not in lowered
+    assert header.lower().count("<script") == 1  # folium's own L_NO_TOUCH switch, nothing of ours
+
+
+def test_rendering_again_changes_nothing_of_ours():
+    """A second render (st_folium renders twice) must not re-template our text."""
+    m = build_map([_hostile_event("title", "{{7*7}}")])
+    first, second = map_html(m), map_html(m)
+    script = leaflet_script(layer_of(m))
+    assert script in first and script in second
+    assert extract_rows(first) == extract_rows(second)
+    assert extract_rows(second)[0][FIELD["title"]] == "{{7*7}}"
+
+
+def test_layer_output_is_not_templated_a_second_time():
+    """Branca renders a plain Element's text as a Jinja template again; the layer's output must not be."""
+    m = build_map(WORLD[:1])
+    map_html(m)
+    figure = m.get_root()
+    layer = layer_of(m)
+    ours = figure.script._children[layer.get_name()]
+    assert ours.render() == leaflet_script(layer)
+    assert type(ours).__name__ == "_FinishedText"
+    assert type(ours)("{{ 7*7 }}{% if true %}x{% endif %}").render() == "{{ 7*7 }}{% if true %}x{% endif %}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        ["plain"],
+        [PAYLOADS],
+        [[1.5, -2, 0, None, True, "x"]],
+        ["\ud800", "\udc00", "x\udfffy"],
+        ["{}[]", "$`'\"\\"],
+    ],
+)
+def test_script_json_is_inert_and_lossless(value):
+    text = script_json(value)
+    for ch in UNSAFE_CHARS:
+        assert ch not in text
+    assert not re.search("[\ud800-\udfff]", text)
+    assert json.loads(text) == value
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [{"a": 1}], [math.nan], [math.inf]])
+def test_script_json_refuses_objects_and_non_numbers(value):
+    with pytest.raises((TypeError, ValueError)):
+        script_json(value)
+
+
+# --- the browser side ------------------------------------------------------------
+
+_FORBIDDEN_JS = re.compile(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\s*\(|new Function|setAttribute\(\s*[\"']on|`")
+
+
+@pytest.mark.parametrize("placed", [[], WORLD])
+def test_script_builds_the_dom_with_text_only(placed):
+    m = build_map(placed)
+    script = leaflet_script(layer_of(m))
+    assert not _FORBIDDEN_JS.search(script)
+    assert "textContent = text" in script
+    # event text reaches the page only through el(..., text) / setAttribute("aria-label", ...)
+    assert re.search(r"node\.textContent = text;", script)
+    assert "bindPopup(popupFor" in script and "bindTooltip(tooltipFor" in script
+    # links: re-checked, new tab, no opener, no referrer
+    assert "SAFE_LINK.test(url)" in script
+    assert 'link.rel = "noopener noreferrer";' in script
+    assert 'link.target = "_blank";' in script
+
+
+NODE = shutil.which("node")
+
+_HARNESS = r"""
+const fs = require("fs");
+const vm = require("vm");
+const code = fs.readFileSync(process.argv[2], "utf8");
+const mapName = process.argv[3];
+
+class FakeNode {
+  constructor(tag) { this.tag = tag; this.kids = []; this.className = ""; this.attrs = {}; this.text = ""; }
+  appendChild(child) { this.kids.push(child); return child; }
+  set textContent(value) { this.text = String(value); this.kids = []; }
+  get textContent() { return this.text + this.kids.map((k) => k.textContent).join(""); }
+  setAttribute(name, value) {
+    if (/^on/i.test(name)) throw new Error("event handler attribute " + name);
+    this.attrs[name] = String(value);
+  }
+  toJSON() {
+    const out = { tag: this.tag };
+    if (this.className) out.class = this.className;
+    if (this.text) out.text = this.text;
+    for (const key of ["href", "target", "rel"]) if (this[key] !== undefined) out[key] = this[key];
+    if (Object.keys(this.attrs).length) out.attrs = this.attrs;
+    if (this.kids.length) out.kids = this.kids;
+    return out;
+  }
+}
+for (const name of ["innerHTML", "outerHTML", "insertAdjacentHTML", "innerText"]) {
+  Object.defineProperty(FakeNode.prototype, name, {
+    get() { throw new Error(name + " read"); },
+    set() { throw new Error(name + " written"); },
+  });
+}
+const document = {
+  createElement: (tag) => new FakeNode(tag),
+  write() { throw new Error("document.write"); },
+};
+const made = { markers: [], controls: [], cluster: null };
+const L = {
+  divIcon: (options) => ({ className: options.className }),
+  marker(latlng, options) {
+    const marker = {
+      latlng, options, handlers: {}, element: new FakeNode("div"),
+      bindPopup(content) { this.popup = content; return this; },
+      bindTooltip(content) { this.tooltip = content; return this; },
+      on(name, fn) { this.handlers[name] = fn; return this; },
+      getElement() { return this.element; },
+    };
+    made.markers.push(marker);
+    return marker;
+  },
+  markerClusterGroup(options) {
+    made.cluster = { options, layers: [], addLayers(list) { this.layers.push(...list); return this; }, addTo() { return this; } };
+    return made.cluster;
+  },
+  control(options) {
+    return { options, addTo(map) { this.node = this.onAdd(map); made.controls.push(this); return this; } };
+  },
+  DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {} },
+};
+const context = { L, document, console };
+context[mapName] = {};
+vm.createContext(context);
+vm.runInContext(code, context);
+const resolve = (content, marker) => (typeof content === "function" ? content(marker) : content);
+const out = {
+  clustered: made.cluster.layers.length,
+  markers: made.markers.map((m) => {
+    m.handlers.add.call(m);
+    const popup = resolve(m.popup, m);
+    return {
+      latlng: m.latlng,
+      icon: m.options.icon.className,
+      popup,
+      popupCached: resolve(m.popup, m) === popup,
+      tooltip: resolve(m.tooltip, m),
+      label: m.element.attrs["aria-label"],
+    };
+  }),
+  controls: made.controls.map((c) => ({ position: c.options.position, node: c.node })),
+};
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_in_node(layer: EventClusterLayer, tmp_path: Path) -> dict:
+    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_HARNESS, encoding="utf-8")
+    result = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name()],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def texts(node: dict) -> list[tuple[str, str]]:
+    """(class, own text) of every node with text, in document order."""
+    found = [(node.get("class", node["tag"]), node["text"])] if node.get("text") else []
+    for kid in node.get("kids", []):
+        found.extend(texts(kid))
+    return found
+
+
+def links(node: dict) -> list[dict]:
+    found = [node] if node["tag"] == "a" else []
+    for kid in node.get("kids", []):
+        found.extend(links(kid))
+    return found
+
+
+needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+
+@needs_node
+def test_browser_builds_popups_and_tooltips_from_text(tmp_path):
+    placed = WORLD + [place(make_event(**{f: p for f in TEXT_FIELDS})) for p in PAYLOADS[:8]]
+    m = build_map(placed)
+    out = run_in_node(layer_of(m), tmp_path)
+    assert out["clustered"] == len(placed)
+    for pe, marker in zip(placed, out["markers"]):
+        e = pe.event
+        confirmed = e.status is Status.CONFIRMED
+        assert marker["icon"].endswith("--confirmed" if confirmed else "--tbc")
+        assert marker["popupCached"] is True
+        shown = texts(marker["popup"])
+        expected = [("speakout-popup-title", e.display_title),
+                    ("speakout-popup-place", f"{e.city}, {country_name(e.country_code)}"),
+                    ("speakout-popup-when", format_date(e.date))]
+        if e.start_time or e.end_time:
+            expected.append(("speakout-popup-time", format_time_range(e.start_time, e.end_time)))
+        if e.venue:
+            expected.append(("speakout-popup-venue", e.venue))
+        if e.address:
+            expected.append(("speakout-popup-address", e.address))
+        if e.organiser:
+            expected.append(("speakout-popup-organiser", f"Organised by {e.organiser}"))
+        if e.description:
+            expected.append(("speakout-popup-description", e.description))
+        if not confirmed or not e.url:
+            expected.append(("speakout-popup-tbc", "Details to come"))
+        if e.url:
+            expected.append(("a", "Event page (opens in a new tab)"))
+        assert shown == expected
+        found_links = links(marker["popup"])
+        if e.url:
+            assert found_links == [{"tag": "a", "text": "Event page (opens in a new tab)", "href": e.url,
+                                    "target": "_blank", "rel": "noopener noreferrer"}]
+        else:
+            assert found_links == []
+        assert texts(marker["tooltip"]) == [("speakout-tooltip-title", e.display_title),
+                                            ("speakout-tooltip-place", f"{e.city}, {country_name(e.country_code)}")]
+        assert marker["label"].startswith(e.display_title + ", ")
+    legend = next(c for c in out["controls"] if c["position"] == "bottomleft")
+    assert [t for _, t in texts(legend["node"])] == [LEGEND_CONFIRMED, LEGEND_DETAILS_TO_COME]
+    assert not any(c["position"] == "topright" for c in out["controls"])
+
+
+@needs_node
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " https://example.org", "data:text/html,x", "//evil.example",
+                                 "JAVASCRIPT:alert(1)//https://"])
+def test_browser_rechecks_links(url, tmp_path):
+    """Rows that somehow carry a bad link (bypassing the Python check) still get no href."""
+    m = folium.Map()
+    row = event_row(WORLD[0])
+    row[FIELD["url"]] = url
+    layer = EventClusterLayer([row])
+    layer.add_to(m)
+    out = run_in_node(layer, tmp_path)
+    popup = out["markers"][0]["popup"]
+    assert links(popup) == []
+    assert ("speakout-popup-tbc", "Details to come") in texts(popup)
+
+
+@needs_node
+@pytest.mark.parametrize("guide, linked", [("/guide", True), ("https://example.org/guide", True),
+                                           ("javascript:alert(1)", False)])
+def test_browser_empty_state(guide, linked, tmp_path):
+    m = build_map([], guide_url=guide)
+    out = run_in_node(layer_of(m), tmp_path)
+    assert out["markers"] == []
+    empty = next(c for c in out["controls"] if c["position"] == "topright")
+    found = links(empty["node"])
+    if linked:
+        assert found == [{"tag": "a", "text": "Host one", "href": guide, "target": "_blank", "rel": "noopener noreferrer"}]
+    else:
+        assert found == []
