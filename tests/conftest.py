@@ -29,3 +29,12 @@ def gazetteer(gazetteer_index: Path):
 
 
 # --- end of geocoding fixtures -------------------------------------------------
+
+
+@pytest.fixture
+def isolated_cache(gazetteer_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app and CLI at the session's gazetteer, never at the user's cache."""
+    monkeypatch.setenv("SPEAKOUT_CACHE_DIR", str(gazetteer_index.parent))
+    for name in ("SPEAKOUT_GEOCODER_ONLINE", "SPEAKOUT_EVENTS_FILE", "SPEAKOUT_GUIDE_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return gazetteer_index.parent

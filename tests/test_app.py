@@ -25,6 +25,9 @@ def events_file(tmp_path: Path) -> Path:
     return path
 
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
+
 def make_app(events_file: Path | None = None, query: dict[str, str] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if events_file is not None:
@@ -67,7 +70,7 @@ def test_country_filter_changes_the_count_and_the_url(events_file):
     assert not at.exception
     assert shown_count(at) == (2, 4)
     assert sorted(table_cities(at)) == ["Madrid", "Valencia"]
-    assert at.query_params["country"] == ["ES"]
+    assert at.query_params["country"] == "ES"
 
 
 def test_date_filter_changes_the_count_and_the_url(events_file):
@@ -78,7 +81,7 @@ def test_date_filter_changes_the_count_and_the_url(events_file):
     at.date_input(key="dates").set_value((dt.date(2013, 9, 3), dt.date(2013, 9, 10))).run()
     assert not at.exception
     assert shown_count(at) == (3, 4)
-    assert at.query_params["to"] == ["2013-09-10"]
+    assert at.query_params["to"] == "2013-09-10"
     assert "from" not in at.query_params  # the first day is the start of the data anyway
 
 

@@ -17,6 +17,9 @@ from speakout_map.settings import PROJECT_ROOT
 SEED = str(PROJECT_ROOT / "data" / "events.csv")
 
 
+pytestmark = pytest.mark.usefixtures("isolated_cache")
+
+
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
     code = main(list(argv), out=out)
