@@ -307,8 +307,10 @@ var {{ this.get_name() }} = (function () {
     addLine(box, "speakout-popup-description", row[F.description]);
     var url = row[F.url];
     var hasLink = typeof url === "string" && SAFE_LINK.test(url);
-    if (row[F.confirmed] !== 1 || !hasLink) {
+    if (row[F.confirmed] !== 1) {
       addLine(box, "speakout-popup-tbc", "Details to come");
+    } else if (!hasLink) {
+      addLine(box, "speakout-popup-tbc", "Event page: link to come");
     }
     if (hasLink) {
       var line = el("p", "speakout-popup-link");

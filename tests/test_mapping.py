@@ -782,8 +782,10 @@ def test_browser_builds_popups_and_tooltips_from_text(tmp_path):
             expected.append(("speakout-popup-organiser", f"Organised by {e.organiser}"))
         if e.description:
             expected.append(("speakout-popup-description", e.description))
-        if not confirmed or not e.url:
+        if not confirmed:
             expected.append(("speakout-popup-tbc", "Details to come"))
+        elif not e.url:
+            expected.append(("speakout-popup-tbc", "Event page: link to come"))
         if e.url:
             expected.append(("a", "Event page (opens in a new tab)"))
         assert shown == expected
@@ -814,7 +816,7 @@ def test_browser_rechecks_links(url, tmp_path):
     out = run_in_node(layer, tmp_path)
     popup = out["markers"][0]["popup"]
     assert links(popup) == []
-    assert ("speakout-popup-tbc", "Details to come") in texts(popup)
+    assert ("speakout-popup-tbc", "Event page: link to come") in texts(popup)
 
 
 @needs_node
