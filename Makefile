@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test install install-dev bench clean
+.PHONY: run test install bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 	$(PY) -m speakout_map build-index
 
-install-dev: $(VENV)/.installed-dev
-	$(PY) -m speakout_map build-index
-
 run: install
 	$(PY) -m streamlit run app.py
 
-test: install-dev
+# The tests build their own gazetteer index in a temporary folder.
+test: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
 bench: install
