@@ -92,6 +92,7 @@ def test_date_filter_changes_the_count_and_the_url(events_file):
         ({"country": "IE"}, 1, ["Dublin"]),
         ({"from": "2013-09-04", "to": "2013-09-30"}, 2, ["Valencia", "Dublin"]),
         ({"country": "ES", "from": "2013-09-05"}, 1, ["Valencia"]),
+        ({"embed": "true", "country": "IE"}, 1, ["Dublin"]),
     ],
 )
 def test_url_query_is_applied(events_file, query, count, cities):
