@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from .countries import country_name
 from .events import PlacedEvent, Status
+from .mapping import format_date
 
 #: Columns of the public events table, in order.
 TABLE_COLUMNS: tuple[str, ...] = ("Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link")
@@ -32,7 +33,7 @@ def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
         venue = ", ".join(part for part in (e.venue, e.address) if part)
         rows.append(
             {
-                "Date": e.date.strftime("%a %d %b %Y"),
+                "Date": format_date(e.date),
                 "Time": format_time(p),
                 "City": e.city,
                 "Country": country_name(e.country_code),

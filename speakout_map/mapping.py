@@ -74,6 +74,9 @@ DATA_FIELDS: tuple[str, ...] = (
     "url",
 )
 
+#: Names of folium's default page assets that the map needs.
+USED_ASSETS = frozenset({"leaflet", "leaflet_css"})
+
 #: Marker colours; the legend and the markers share them.
 CONFIRMED_COLOUR = "#1b7f3b"
 DETAILS_TO_COME_COLOUR = "#c2410c"
@@ -496,7 +499,14 @@ def build_map(
         min_zoom=MAP_MIN_ZOOM,
         max_zoom=MAP_MAX_ZOOM,
         world_copy_jump=True,
+        # The wheel scrolls the page (the map is most of a phone's screen); +/- zoom.
+        scroll_wheel_zoom=False,
     )
+    # Only Leaflet itself is needed: folium's other defaults (jQuery, Bootstrap,
+    # Font Awesome, awesome-markers) are never used here, and one blocked CDN
+    # script stops streamlit-folium from drawing the map at all.
+    m.default_js = [(name, url) for name, url in m.default_js if name in USED_ASSETS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in USED_ASSETS]
     # Map(max_zoom=...) only reaches the tile layer; markercluster reads the map's own.
     m.options["max_zoom"] = MAP_MAX_ZOOM
     m.options["min_zoom"] = MAP_MIN_ZOOM

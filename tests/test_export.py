@@ -19,7 +19,7 @@ def placed(**fields) -> PlacedEvent:
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({}, {"Date": "Tue 03 Sep 2013", "Time": "", "Country": "Spain", "Event": "Speak out in Madrid",
+        ({}, {"Date": "Tue 3 Sep 2013", "Time": "", "Country": "Spain", "Event": "Speak out in Madrid",
               "Venue": "", "Status": "Confirmed", "Link": ""}),
         ({"start_time": dt.time(18, 30), "end_time": dt.time(20), "venue": "Embassy", "address": "Calle 1",
           "status": Status.DETAILS_TO_COME, "url": "https://example.org", "title": "Rally"},
