@@ -832,3 +832,14 @@ def test_browser_empty_state(guide, linked, tmp_path):
         assert found == [{"tag": "a", "text": "Host one", "href": guide, "target": "_blank", "rel": "noopener noreferrer"}]
     else:
         assert found == []
+
+
+@pytest.mark.parametrize("unused", ["jquery", "bootstrap", "fontawesome", "awesome-markers", "glyphicons"])
+def test_unused_folium_assets_are_not_loaded(unused):
+    html = map_html(build_map(WORLD))
+    assert unused not in html.lower()
+    assert "leaflet@" in html and "leaflet.markercluster" in html
+
+
+def test_wheel_scrolls_the_page_not_the_map():
+    assert '"scrollWheelZoom": false' in map_html(build_map(WORLD))
