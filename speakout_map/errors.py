@@ -44,3 +44,35 @@ class GeocoderUnavailableError(GeocodingError):
 
 class GazetteerError(GeocodingError):
     """The offline gazetteer index could not be built or opened."""
+
+
+class StoreError(SpeakOutError):
+    """The event store could not be read or written; published data is unchanged."""
+
+
+class StaleVersionError(StoreError):
+    """Someone published since this change was started from an older version."""
+
+    def __init__(self, based_on: int | None, latest: int | None) -> None:
+        self.based_on = based_on
+        self.latest = latest
+        super().__init__(
+            f"the events changed meanwhile: you started from version {based_on}, but version {latest} "
+            "is now published; reload, check the differences and publish again (nothing was lost)"
+        )
+
+
+class VersionNotFoundError(StoreError):
+    """A version number that the store does not have."""
+
+
+class SignInError(SpeakOutError):
+    """Wrong organiser name or password (deliberately not saying which)."""
+
+
+class TooManyAttemptsError(SignInError):
+    """Too many failed sign-ins recently; wait before trying again."""
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(f"too many failed sign-ins; try again in {max(1, round(retry_after_seconds))} seconds")

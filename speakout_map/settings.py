@@ -29,11 +29,17 @@ def default_cache_dir() -> Path:
     return Path(base) / "speakout-map"
 
 
+def default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'var' / 'speakout.sqlite3'}"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the app and CLI can be configured with."""
 
-    #: The published events (CSV in the upload format).
+    #: SQLAlchemy URL of the event store (an SQLite file by default; PostgreSQL for several servers).
+    database_url: str = default_database_url()
+    #: The seed events (CSV in the upload format), published as version 1 into an empty store.
     events_file: Path = PROJECT_ROOT / "data" / "events.csv"
     #: Markdown of the host-your-own-event guide.
     guide_file: Path = PROJECT_ROOT / "data" / "guide.md"
@@ -55,6 +61,14 @@ class Settings:
     geocoder_min_delay: float = 1.0
     #: API key for services that need one (left out when empty).
     geocoder_api_key: str = ""
+    #: Emails allowed to sign in as organisers through st.login (OIDC), comma-separated.
+    organiser_emails: str = ""
+    #: Largest upload accepted, in megabytes.
+    max_upload_mb: float = 5.0
+
+    @property
+    def organiser_email_list(self) -> frozenset[str]:
+        return frozenset(e.strip().lower() for e in self.organiser_emails.split(",") if e.strip())
 
 
 _TRUE = {"1", "true", "yes", "on"}
