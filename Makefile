@@ -25,8 +25,11 @@ install: $(VENV)/.installed
 run: install
 	$(PY) -m streamlit run app.py
 
-# The tests build their own gazetteer index in a temporary folder.
+# The tests build their own gazetteer index in a temporary folder. The event
+# store's tests also run on a throw-away PostgreSQL server when its binaries
+# are installed (ensure-postgres.sh installs them as root with apt-get).
 test: $(VENV)/.installed-dev
+	sh scripts/ensure-postgres.sh
 	$(PY) -m pytest
 
 bench: install

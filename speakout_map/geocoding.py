@@ -479,11 +479,14 @@ def gazetteer_of(geocoder: Geocoder) -> GazetteerGeocoder | None:
     return found if isinstance(found, GazetteerGeocoder) else None
 
 
-def build_geocoder(settings: Settings) -> Geocoder:
+def build_geocoder(settings: Settings, cache: GeocodeCache | None = None) -> Geocoder:
     """The gazetteer alone, or (geocoder_online) the gazetteer then the online service.
 
-    Raises SettingsError for a service the settings cannot configure and
-    GazetteerError if the gazetteer index cannot be built or opened.
+    The online service's answers are kept in ``cache`` (e.g. the event
+    store's, shared by every app server), else in an SQLite file in
+    ``settings.cache_dir``. Raises SettingsError for a service the settings
+    cannot configure and GazetteerError if the gazetteer index cannot be
+    built or opened.
     """
     service = make_service(settings) if settings.geocoder_online else None
     gazetteer = GazetteerGeocoder(ensure_index(settings.cache_dir))
@@ -492,7 +495,7 @@ def build_geocoder(settings: Settings) -> Geocoder:
     online = OnlineGeocoder(
         service,
         name=settings.geocoder_service,
-        cache=SQLiteGeocodeCache(Path(settings.cache_dir) / ONLINE_CACHE_FILE),
+        cache=cache if cache is not None else SQLiteGeocodeCache(Path(settings.cache_dir) / ONLINE_CACHE_FILE),
         min_delay=settings.geocoder_min_delay,
     )
     return GeocoderChain(gazetteer, [online])

@@ -38,3 +38,164 @@ def isolated_cache(gazetteer_index: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     for name in ("SPEAKOUT_GEOCODER_ONLINE", "SPEAKOUT_EVENTS_FILE", "SPEAKOUT_GUIDE_FILE"):
         monkeypatch.delenv(name, raising=False)
     return gazetteer_index.parent
+
+
+# --- postgres fixtures (owned by the event store work) ---------------------------
+# ``store_url`` and ``store`` run a test once per backend: "sqlite" (a file in
+# the test's tmp_path) and "postgresql" (a fresh database on a throw-away
+# server started once per session, from the Debian binaries in
+# /usr/lib/postgresql/<version>/bin or pg_ctl on PATH). Without those binaries
+# the postgresql runs are skipped (scripts/ensure-postgres.sh installs them).
+#
+# PostgreSQL refuses to run as root. As another user, pytest-postgresql's
+# ``postgresql_proc`` factory starts the server. As root, the server is
+# started as the ``postgres`` system user (created by Debian's package) with
+# ``runuser``, in a temporary folder that user owns, on 127.0.0.1 and a free port.
+
+import itertools
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import port_for
+from pytest_postgresql import factories as pg_factories
+from pytest_postgresql.janitor import DatabaseJanitor
+
+PG_MISSING_REASON = (
+    "PostgreSQL server binaries not found; install Debian's postgresql package or run scripts/ensure-postgres.sh"
+)
+PG_SYSTEM_USER = "postgres"
+
+
+def _pg_version_key(pg_ctl: Path) -> tuple[int, ...]:
+    return tuple(int(n) for n in re.findall(r"\d+", pg_ctl.parent.parent.name)) or (0,)
+
+
+def find_pg_ctl() -> Path | None:
+    """pg_ctl of the newest Debian-installed PostgreSQL, else pg_ctl on PATH, else None."""
+    override = os.environ.get("SPEAKOUT_TEST_PG_CTL")
+    if override:
+        return Path(override)
+    debian = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=_pg_version_key, reverse=True)
+    found = [p for p in debian if os.access(p, os.X_OK)]
+    if found:
+        return found[0]
+    on_path = shutil.which("pg_ctl")
+    return Path(on_path) if on_path else None
+
+
+PG_CTL = find_pg_ctl()
+
+#: pytest-postgresql's server, used when the tests do not run as root.
+speakout_pg_proc = pg_factories.postgresql_proc(executable=str(PG_CTL) if PG_CTL else None, port=None)
+
+
+@dataclass(frozen=True)
+class PgServer:
+    host: str
+    port: int
+    user: str
+    password: str | None = None
+
+    def url(self, dbname: str) -> str:
+        auth = self.user if not self.password else f"{self.user}:{self.password}"
+        return f"postgresql+psycopg://{auth}@{self.host}:{self.port}/{dbname}"
+
+
+def _run_as(user: str, command: list[object], cwd: Path) -> None:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
+    env.pop("PGDATA", None)
+    result = subprocess.run(
+        ["runuser", "-u", user, "--", *map(str, command)], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}")
+
+
+def _root_cannot_start_reason() -> str | None:
+    try:
+        pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        return (
+            "running as root, which PostgreSQL refuses, and there is no postgres system user to run it as; "
+            "install Debian's postgresql package (it creates one) or run the tests as another user"
+        )
+    if shutil.which("runuser") is None:
+        return "running as root, which PostgreSQL refuses, and runuser (util-linux) is missing to run it as postgres"
+    return None
+
+
+def _cluster_as_postgres_user(pg_ctl: Path) -> Iterator[PgServer]:
+    """initdb and start a throw-away server as the postgres system user (for root)."""
+    base = Path(tempfile.mkdtemp(prefix="speakout-pg-"))
+    datadir, port = base / "data", port_for.get_port(None)
+    try:
+        shutil.chown(base, PG_SYSTEM_USER, PG_SYSTEM_USER)
+        _run_as(PG_SYSTEM_USER, [pg_ctl.parent / "initdb", "-D", datadir, "-U", PG_SYSTEM_USER, "-A", "trust",
+                                 "-E", "UTF8", "--no-sync"], cwd=base)
+        options = f"-F -p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={base}"
+        _run_as(PG_SYSTEM_USER, [pg_ctl, "-D", datadir, "-l", base / "server.log", "-w", "-o", options, "start"], cwd=base)
+        try:
+            yield PgServer("127.0.0.1", port, PG_SYSTEM_USER)
+        finally:
+            _run_as(PG_SYSTEM_USER, [pg_ctl, "-D", datadir, "-m", "fast", "-w", "stop"], cwd=base)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[PgServer]:
+    """A PostgreSQL server for this test session (skips when none can be started)."""
+    if PG_CTL is None:
+        pytest.skip(PG_MISSING_REASON)
+    if os.geteuid() != 0:
+        executor = request.getfixturevalue("speakout_pg_proc")
+        yield PgServer(executor.host, int(executor.port), executor.user, executor.password)
+        return
+    reason = _root_cannot_start_reason()
+    if reason:
+        pytest.skip(reason)
+    yield from _cluster_as_postgres_user(PG_CTL)
+
+
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def postgresql_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty database, dropped after the test."""
+    dbname = f"speakout_test_{os.getpid()}_{next(_database_numbers)}"
+    janitor = DatabaseJanitor(
+        user=pg_server.user, host=pg_server.host, port=pg_server.port, dbname=dbname, password=pg_server.password
+    )
+    janitor.init()
+    try:
+        yield pg_server.url(dbname)
+    finally:
+        janitor.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty event store's URL, once per backend."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgresql_url")
+    return f"sqlite:///{tmp_path / 'store' / 'speakout.sqlite3'}"
+
+
+@pytest.fixture
+def store(store_url: str):
+    """An open, empty event store, once per backend."""
+    from speakout_map.storage import Store
+
+    opened = Store.open(store_url)
+    yield opened
+    opened.close()
+
+
+# --- end of postgres fixtures ------------------------------------------------------
