@@ -8,12 +8,17 @@ import pytest
 
 from speakout_map.events import (
     COLUMNS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_EVENTS,
     Event,
     Status,
     events_to_rows,
     parse_events_bytes,
     parse_events_text,
     read_events_file,
+    read_upload,
+    xlsx_cell_text,
 )
 from speakout_map.settings import PROJECT_ROOT
 
@@ -278,3 +283,170 @@ def test_rows_round_trip_and_keep_contact_private():
     assert [(e.city, e.country_code, e.status) for e in again.events] == [
         (e.city, e.country_code, e.status) for e in result.events
     ]
+
+
+# --- the apostrophe rule, past dates, spreadsheet cell values -----------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("'=1+1", "=1+1"),
+        ("'+44 20 7946 0000", "+44 20 7946 0000"),
+        ("'-2+3", "-2+3"),
+        ("'@SUM(A1)", "@SUM(A1)"),
+        ("''=x", "'=x"),
+        ("'''-x", "''-x"),
+        ("  '=1+1  ", "=1+1"),
+        ("'hello", "'hello"),
+        ("'", "'"),
+        ("''", "''"),
+        ("it's =fine", "it's =fine"),
+        ("=1+1", "=1+1"),
+        ("-2+3", "-2+3"),
+    ],
+)
+def test_apostrophe_rule(cell, expected):
+    quoted = '"' + cell.replace('"', '""') + '"'
+    result = parse_one("title", quoted)
+    assert result.ok, result.errors
+    assert result.events[0].title == expected
+
+
+def test_apostrophe_rule_applies_to_coordinates_too():
+    result = parse_one("latitude,longitude", "'-40.5,'-3.25")
+    assert result.ok and (result.events[0].latitude, result.events[0].longitude) == (-40.5, -3.25)
+
+
+@pytest.mark.parametrize(
+    ("today", "warned"),
+    [
+        (None, False),
+        (dt.date(2013, 9, 2), False),
+        (dt.date(2013, 9, 3), False),
+        (dt.date(2013, 9, 4), True),
+        (dt.date(2026, 1, 1), True),
+    ],
+)
+def test_past_dates_warn_only_when_today_is_given(today, warned):
+    result = parse_events_text(HEADER + "\nMadrid,ES,2013-09-03\n", today=today)
+    assert result.ok
+    past = [str(w) for w in result.warnings if "in the past" in w.message]
+    assert past == (["row 2, date: 2013-09-03 is in the past; check the year"] if warned else [])
+
+
+def test_past_date_warning_through_every_entry_point(tmp_path):
+    data = (HEADER + "\nMadrid,ES,2013-09-03\n").encode()
+    path = tmp_path / "e.csv"
+    path.write_bytes(data)
+    today = dt.date(2014, 1, 1)
+    for result in (parse_events_bytes(data, today=today), read_events_file(path, today=today),
+                   read_upload(data, "e.csv", today=today)):
+        assert [(w.row, w.column) for w in result.warnings] == [(2, "date")]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        ("", ""),
+        ("Madrid", "Madrid"),
+        (dt.date(2013, 9, 3), "2013-09-03"),
+        (dt.datetime(2013, 9, 3), "2013-09-03"),
+        (dt.datetime(2013, 9, 3, 23, 59, 59, 999_800), "2013-09-04"),
+        (dt.datetime(2013, 9, 3, 18, 30), "2013-09-03 18:30"),
+        (dt.time(18, 30), "18:30"),
+        (dt.time(9, 5, 7), "09:05:07"),
+        (dt.time(18, 29, 59, 999_000), "18:30"),
+        (dt.timedelta(hours=19), "19:00"),
+        (dt.timedelta(days=2), "2 days, 0:00:00"),
+        (2013, "2013"),
+        (2013.0, "2013"),
+        (-3.0, "-3"),
+        (-3.7038, "-3.7038"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e20, "1e+20"),
+        (True, "TRUE"),
+        (False, "FALSE"),
+    ],
+)
+def test_xlsx_cell_text(value, expected):
+    assert xlsx_cell_text(value) == expected
+
+
+def test_utf16_with_bom_is_decoded():
+    data = "\ufeffcity\tcountry\tdate\nAsunción\tPY\t2013-09-03\n".encode("utf-16")
+    result = parse_events_bytes(data)
+    assert result.ok and result.events[0].city == "Asunción"
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        ("city,country,date\nMadrid,ES,2013-09-03\n".encode("utf-16-le"), "binary data"),
+        (b"\xfe\xff\x00", "damaged"),
+        (bytes(range(1, 32)) * 4, "binary data"),
+    ],
+)
+def test_undecodable_bytes(data, needle):
+    problem = only_error(parse_events_bytes(data))
+    assert needle in problem.message and problem.row is None
+
+
+def test_a_few_control_characters_are_still_text():
+    result = parse_events_bytes(b"city,country,date,title\nMadrid,ES,2013-09-03,a\x0bb\n")
+    assert result.ok and result.events[0].title == "a\x0bb"
+
+
+@pytest.mark.parametrize(
+    ("length", "ok"),
+    [(MAX_CELL_CHARS, True), (MAX_CELL_CHARS + 1, False), (200_000, False)],
+)
+def test_cell_length_limit(length, ok):
+    result = parse_one("description", "d" * length)
+    assert result.ok is ok
+    if not ok:
+        problem = only_error(result)
+        assert (problem.row, problem.column) == (2, "description")
+        assert str(problem) == f"row 2, description: the cell has {length:,} characters; the limit is 5,000 — shorten it"
+
+
+def test_an_unnamed_long_cell_is_named_by_its_letter():
+    problem = only_error(parse_events_text(HEADER + ",,\nMadrid,ES,2013-09-03,," + "z" * 6000 + "\n"))
+    assert (problem.row, problem.column) == (2, "column E")
+
+
+def test_rows_after_an_over_long_cell_keep_their_numbers():
+    text = HEADER + ",title\nMadrid,ES,2013-09-03,\"" + "q\n" * 100_000 + "\"\nDublin,IE,2013-09-03,x\nParis,FR,2013-09-03,y\n"
+    result = parse_events_text(text)
+    assert [(p.row, p.column) for p in result.errors] == [(2, "title")]
+    assert [(e.city, e.row) for e in result.events] == [("Dublin", 3), ("Paris", 4)]
+
+
+def test_event_limit_boundary():
+    at_limit = parse_events_text(HEADER + "\n" + "Madrid,ES,2013-09-03\n" * MAX_EVENTS)
+    assert at_limit.ok and at_limit.rows == MAX_EVENTS
+    over = parse_events_text(HEADER + "\n" + "Madrid,ES,2013-09-03\n" * (MAX_EVENTS + 1))
+    assert over.events == ()
+    assert only_error(over).message.startswith(f"the file has more than {MAX_EVENTS:,} events")
+
+
+def test_column_limit_boundary():
+    names = [f"extra{i}" for i in range(MAX_COLUMNS - 3)]
+    at_limit = parse_events_text(",".join([HEADER, *names]) + "\nMadrid,ES,2013-09-03\n")
+    assert at_limit.ok
+    over = parse_events_text(",".join([HEADER, *names, "one_more"]) + "\nMadrid,ES,2013-09-03\n")
+    assert (only_error(over).row, only_error(over).column) == (1, None)
+
+
+def test_upload_size_limit_message():
+    problem = only_error(read_upload(b"x" * (6 * 1024 * 1024), "e.csv"))
+    assert problem.message.startswith("the file is too large (6 MB; the limit is 5 MB)")
+    assert "split it" in problem.message
+    problem = only_error(read_upload(b"x" * 3000, "e.csv", max_bytes=2 * 1024 * 1024 // 1000))
+    assert "MB" in problem.message
+
+
+def test_read_upload_reads_csv_like_parse_events_bytes():
+    data = (HEADER + ",title\nMadrid,ES,2013-09-03,'=1+1\n").encode("cp1252")
+    assert read_upload(data, "events.CSV") == parse_events_bytes(data)
