@@ -1,14 +1,23 @@
-"""Public views of events: the table under the map.
+"""Views and files of events: the public table, CSV and GeoJSON exports, the template.
 
-Only public fields leave through here; ``contact_email`` never does.
+``contact_email`` leaves through here only when a caller asks for private
+fields (``include_private=True``, organisers' exports); the table and the
+default exports never contain it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .countries import country_name
-from .events import PlacedEvent, Status
+from .events import COLUMNS, PRIVATE_COLUMNS, Event, PlacedEvent, Status, events_to_rows
 from .mapping import format_date
 
 #: Columns of the public events table, in order.
@@ -52,3 +61,124 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
 def escape_markdown(text: str) -> str:
     """Backslash-escape every Markdown/HTML-significant character so text renders literally."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text.replace("\n", " "))
+
+
+# --- files: CSV (the upload format), GeoJSON, the template --------------------
+
+#: Columns whose cells are free text a spreadsheet could mistake for a formula.
+#: Dates, times and coordinates are not: ``-3.7`` must stay a number.
+TEXT_COLUMNS: frozenset[str] = frozenset(COLUMNS) - {"date", "start_time", "end_time", "latitude", "longitude"}
+
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise_cell(text: str) -> str:
+    """Put an apostrophe before text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR).
+
+    Text already starting with apostrophes before such a character gets one
+    more, so that reading (which removes exactly one, see
+    :func:`speakout_map.events.clean_cell`) gives the original back.
+    """
+    return "'" + text if _FORMULA_START.match(text) else text
+
+
+def _columns(include_private: bool) -> list[str]:
+    return [c for c in COLUMNS if include_private or c not in PRIVATE_COLUMNS]
+
+
+def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True) -> str:
+    """Events as a CSV in the upload format, safe to open in a spreadsheet.
+
+    The header is :data:`~speakout_map.events.COLUMNS`, without
+    ``contact_email`` unless ``include_private`` (organisers' exports only).
+    Text cells that a spreadsheet would run as a formula are neutralised with
+    a leading apostrophe (:func:`neutralise_cell`); uploading the file again
+    removes it, so ``parse_events_text(events_to_csv(events, include_private=True))``
+    gives the same events back (``row`` aside). Lines end with CRLF. With
+    ``bom`` (the default) the text starts with U+FEFF, so that Excel, once the
+    text is saved as UTF-8, shows accents correctly; the reader ignores it.
+    """
+    columns = _columns(include_private)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in events_to_rows(events, include_private=include_private):
+        writer.writerow([neutralise_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in columns])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def events_to_csv_bytes(events: Sequence[Event], *, include_private: bool) -> bytes:
+    """:func:`events_to_csv` as UTF-8 bytes with a BOM, ready for a download."""
+    return events_to_csv(events, include_private=include_private, bom=True).encode("utf-8")
+
+
+def _coordinate(value: float, limit: float, name: str) -> float:
+    number = float(value)
+    if not math.isfinite(number) or not -limit <= number <= limit:
+        raise ValueError(f"{name} {value!r} is not between -{limit:g} and {limit:g}")
+    return number
+
+
+def events_to_geojson(placed: Sequence[PlacedEvent], *, include_private: bool = False) -> dict[str, Any]:
+    """Placed events as an RFC 7946 GeoJSON FeatureCollection (a dict ready for ``json.dumps``).
+
+    Each event is a Feature with a Point geometry ``[longitude, latitude]`` (where
+    the map shows it) and, as properties, the public CSV fields as text (empty
+    cells ``""``), except ``latitude``/``longitude`` which are the shown point as
+    numbers, plus ``timezone`` (IANA name, ``""`` if unknown). ``contact_email``
+    only with ``include_private``. Raises ValueError for a place whose
+    coordinates are not finite or out of range.
+    """
+    features = []
+    rows = events_to_rows([p.event for p in placed], include_private=include_private)
+    for item, row in zip(placed, rows, strict=True):
+        lat = _coordinate(item.place.latitude, 90.0, "latitude")
+        lon = _coordinate(item.place.longitude, 180.0, "longitude")
+        properties: dict[str, Any] = dict(row)
+        properties["latitude"] = lat
+        properties["longitude"] = lon
+        properties["timezone"] = item.place.timezone or ""
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": properties,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_text(placed: Sequence[PlacedEvent], *, include_private: bool = False, indent: int | None = None) -> str:
+    """:func:`events_to_geojson` as JSON text (UTF-8 characters kept, no NaN)."""
+    return json.dumps(events_to_geojson(placed, include_private=include_private), ensure_ascii=False,
+                      allow_nan=False, indent=indent)
+
+
+#: The fictional event shown in the template (coordinates left empty on purpose:
+#: a copied row with a new city but old coordinates would be placed wrongly).
+TEMPLATE_EVENT = Event(
+    city="Madrid",
+    country_code="ES",
+    date=dt.date(2013, 9, 3),
+    title="Speak Out For Russia – Madrid (example: replace this row)",
+    start_time=dt.time(19, 0),
+    end_time=dt.time(21, 0),
+    venue="Plaza Mayor",
+    address="Plaza Mayor, 28012 Madrid",
+    url="https://example.org/madrid",
+    status=Status.CONFIRMED,
+    organiser="Example Group",
+    contact_email="organiser@example.org",
+    description="Bring a placard. Coordinates (latitude, longitude) are optional: leave them empty to place the city.",
+)
+
+
+def template_csv(*, bom: bool = True) -> str:
+    """A CSV with every column and one fictional example row, itself valid (country written as a name)."""
+    (row,) = events_to_rows([TEMPLATE_EVENT], include_private=True)
+    row["country"] = country_name(TEMPLATE_EVENT.country_code)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow([neutralise_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in COLUMNS])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
