@@ -9,5 +9,6 @@ st.set_page_config(page_title="SpeakOut Map", page_icon="📣", layout="wide")
 
 MAP_PAGE = st.Page("pages/map.py", title="Event map", icon="🗺️", url_path="map", default=True)
 GUIDE_PAGE = st.Page("pages/guide.py", title="Host an event", icon="📣", url_path="guide")
+ORGANISER_PAGE = st.Page("pages/organiser.py", title="Organisers", icon="🔑", url_path="organise")
 
-st.navigation([MAP_PAGE, GUIDE_PAGE], position="top").run()
+st.navigation([MAP_PAGE, GUIDE_PAGE, ORGANISER_PAGE], position="top").run()

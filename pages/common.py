@@ -1,18 +1,23 @@
-"""The page edge: settings and cached calls into the library, shared by the pages.
+"""The page edge: settings, the store, cached calls into the library, sign-in.
 
-Streamlit caching lives here, never in ``speakout_map``.
+Streamlit caching and session state live here, never in ``speakout_map``.
 """
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
-from speakout_map import geocoding, storage
-from speakout_map.events import PlacedEvent, Problem
+from speakout_map import auth, geocoding, publishing, storage
+from speakout_map.errors import SignInError, TooManyAttemptsError
+from speakout_map.events import PlacedEvent
 from speakout_map.settings import Settings, load_settings
 
-GUIDE_PAGE_PATH = "pages/guide.py"
 MAP_PAGE_PATH = "pages/map.py"
+GUIDE_PAGE_PATH = "pages/guide.py"
+ORGANISER_PAGE_PATH = "pages/organiser.py"
+SIGNED_IN = "organiser"
 
 
 def settings() -> Settings:
@@ -20,19 +25,76 @@ def settings() -> Settings:
     return load_settings(secrets=st.secrets)
 
 
+@st.cache_resource(show_spinner="Opening the event store…")
+def store(settings: Settings) -> storage.Store:
+    """The event store, seeded from the seed file the first time."""
+    opened = storage.open_store(settings)
+    publishing.seed_if_empty(opened, settings.events_file, geocoding.build_geocoder(settings, cache=opened.geocode_cache()))
+    return opened
+
+
 @st.cache_resource(show_spinner=False)
 def geocoder(settings: Settings):
-    return geocoding.build_geocoder(settings)
+    return geocoding.build_geocoder(settings, cache=store(settings).geocode_cache())
 
 
-@st.cache_data(show_spinner="Placing events on the map…", max_entries=8)
-def published_events(settings: Settings, version: str) -> tuple[tuple[PlacedEvent, ...], tuple[Problem, ...]]:
-    """The published events, placed; ``version`` changes when the file does."""
-    result = storage.load_published_events(settings)
-    placed, problems = geocoding.place_events(result.events, geocoder(settings))
-    return tuple(placed), tuple(result.errors) + tuple(problems)
+@st.cache_data(show_spinner=False, max_entries=16)
+def published_events(settings: Settings, version: int | None) -> tuple[PlacedEvent, ...]:
+    """The events of one published version (immutable, so cached by number)."""
+    if version is None:
+        return ()
+    return store(settings).get(version).events
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def guide_markdown(settings: Settings, version: str) -> str:
     return storage.load_guide(settings)
+
+
+def _secrets_have(table: str) -> bool:
+    try:
+        return table in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def signed_in_organiser(settings: Settings) -> str | None:
+    """The signed-in organiser's name, or None after showing the sign-in options."""
+    if st.session_state.get(SIGNED_IN):
+        return st.session_state[SIGNED_IN]
+    if _secrets_have("auth"):
+        if st.user.is_logged_in:
+            email = st.user.get("email")
+            if auth.email_allowed(email, settings.organiser_email_list):
+                st.session_state[SIGNED_IN] = str(email)
+                return str(email)
+            st.error("This account is not on the organisers' list. Ask the campaign team to add your email.")
+            st.button("Log out", on_click=st.logout)
+            return None
+        st.button("Sign in with your campaign account", on_click=st.login, type="primary")
+    organisers = auth.load_organisers(st.secrets, os.environ)
+    if not organisers:
+        if not _secrets_have("auth"):
+            st.info("No organiser accounts are set up yet. See the README, section *Organisers*, to add one.")
+        return None
+    with st.form("sign-in"):
+        name = st.text_input("Organiser name", key="sign-in-name")
+        password = st.text_input("Password", type="password", key="sign-in-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        try:
+            organiser = auth.sign_in(organisers, name, password, auth.LoginThrottle(store(settings)))
+        except TooManyAttemptsError as exc:
+            st.error(f"Too many failed sign-ins. Try again in {max(1, round(exc.retry_after_seconds))} seconds.")
+        except SignInError:
+            st.error("Wrong organiser name or password.")
+        else:
+            st.session_state[SIGNED_IN] = organiser.name
+            st.rerun()
+    return None
+
+
+def sign_out() -> None:
+    st.session_state.pop(SIGNED_IN, None)
+    if _secrets_have("auth") and st.user.is_logged_in:
+        st.logout()

@@ -8,11 +8,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from pages import common
-from speakout_map import export, filters, mapping, storage
+from speakout_map import export, filters, mapping
 from speakout_map.countries import country_name
+from speakout_map.errors import SpeakOutError
 
 settings = common.settings()
-placed, problems = common.published_events(settings, storage.file_version(settings.events_file))
+try:
+    placed = common.published_events(settings, common.store(settings).latest_number())
+except SpeakOutError as exc:
+    st.error(f"The events cannot be shown right now: {export.escape_markdown(str(exc))}")
+    st.stop()
 
 st.title("Speak Out For Russia — events worldwide")
 st.page_link(common.GUIDE_PAGE_PATH, label="No event near you? Host one", icon="📣")
@@ -57,11 +62,6 @@ st.query_params.from_dict(filters.filter_to_query(current))
 shown = filters.apply_filter(placed, current)
 
 st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
-if problems:
-    with st.expander(f"{len(problems)} event row(s) could not be shown on the map"):
-        for problem in problems:
-            st.markdown("- " + export.escape_markdown(str(problem)))
-
 if shown:
     st_folium(mapping.build_map(shown), returned_objects=[], use_container_width=True, height=520, key="map")
     st.subheader("Events shown")

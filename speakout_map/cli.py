@@ -8,13 +8,16 @@ functions the pages call, and turns errors into messages and exit codes
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import geocoding
-from .errors import SpeakOutError
+from . import auth, export, geocoding, publishing, storage
+from .errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError, VersionNotFoundError
 from .events import ParseResult, Problem, read_events_file
 from .settings import Settings, load_settings
 
@@ -87,6 +90,100 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -
     return EXIT_OK
 
 
+def _store(settings: Settings):
+    store = storage.open_store(settings)
+    publishing.seed_if_empty(store, settings.events_file, geocoding.build_geocoder(settings, cache=store.geocode_cache()))
+    return store
+
+
+def _default_by() -> str:
+    return os.environ.get("SPEAKOUT_BY") or os.environ.get("USER") or "command line"
+
+
+def cmd_publish(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read(int(settings.max_upload_mb * 1024 * 1024) + 1)
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    store = _store(settings)
+    geocoder = geocoding.build_geocoder(settings, cache=store.geocode_cache())
+    preview = publishing.prepare_upload(
+        data, os.path.basename(args.file), store=store, geocoder=geocoder,
+        max_bytes=int(settings.max_upload_mb * 1024 * 1024), today=dt.date.today(),
+    )
+    _print_problems("error", preview.errors, out)
+    _print_problems("warning", preview.warnings, out)
+    if not preview.ok:
+        print(f"{args.file}: not published; fix the errors above (the published events are unchanged)", file=out)
+        return EXIT_PROBLEMS
+    info = publishing.publish(preview, store=store, by=args.by or _default_by())
+    print(f"published version {info.number}: {info.rows} events from {info.source} ({preview.diff.summary()})", file=out)
+    return EXIT_OK
+
+
+def _info_dict(info) -> dict[str, object]:
+    return {
+        "version": info.number,
+        "created_at": info.created_at.isoformat(),
+        "by": info.by,
+        "source": info.source,
+        "rows": info.rows,
+    }
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    versions = [_info_dict(info) for info in _store(settings).history()]
+    if args.json:
+        json.dump(versions, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for v in versions:
+            print(f"{v['version']:>4}  {v['created_at']}  {v['rows']:>6} rows  by {v['by']}  from {v['source']}", file=out)
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    store = _store(settings)
+    info = store.rollback(args.version, by=args.by or _default_by(), based_on=store.latest_number())
+    print(f"published version {info.number}: the {info.rows} events of version {args.version}", file=out)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    store = _store(settings)
+    number = args.version if args.version is not None else store.latest_number()
+    version = store.get(number)
+    if args.format == "geojson":
+        text = export.geojson_text(version.events, include_private=args.include_private)
+    else:
+        text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private)
+    if args.output in (None, "-"):
+        out.write(text)
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        print(f"wrote version {number} ({len(version.events)} events) to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_hash_password(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    if sys.stdin.isatty():
+        password = getpass.getpass("New organiser password: ")
+        if getpass.getpass("Again: ") != password:
+            print("error: the two passwords differ; nothing was printed", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        print(auth.hash_password(password), file=out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m speakout_map", description="SpeakOut Map tools for organisers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -101,6 +198,32 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--json", action="store_true", help="print a JSON list")
     geocode.set_defaults(handler=cmd_geocode)
 
+    publish = sub.add_parser("publish", help="validate, place and publish an events file as a new version")
+    publish.add_argument("file", help="the events CSV or xlsx")
+    publish.add_argument("--by", help="who publishes (default: $SPEAKOUT_BY or $USER)")
+    publish.set_defaults(handler=cmd_publish)
+
+    history = sub.add_parser("history", help="list the published versions, newest last")
+    history.add_argument("--json", action="store_true", help="print a JSON list")
+    history.set_defaults(handler=cmd_history)
+
+    rollback = sub.add_parser("rollback", help="publish an earlier version again, as a new version")
+    rollback.add_argument("version", type=int, help="the version number to bring back")
+    rollback.add_argument("--by", help="who rolls back (default: $SPEAKOUT_BY or $USER)")
+    rollback.set_defaults(handler=cmd_rollback)
+
+    exporter = sub.add_parser("export", help="write a version as CSV (the upload format) or GeoJSON")
+    exporter.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    exporter.add_argument("--version", type=int, help="the version (default: the published one)")
+    exporter.add_argument("-o", "--output", help="output file (default: standard output)")
+    exporter.add_argument(
+        "--include-private", action="store_true", help="organiser export: include contact_email (never publish it)"
+    )
+    exporter.set_defaults(handler=cmd_export)
+
+    hasher = sub.add_parser("hash-password", help="print the hash of an organiser password, for the secrets")
+    hasher.set_defaults(handler=cmd_hash_password)
+
     index = sub.add_parser("build-index", help="build the offline gazetteer index now (else built on first use)")
     index.set_defaults(handler=cmd_build_index)
     return parser
@@ -112,6 +235,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         settings = load_settings()
         return args.handler(args, settings, out)
+    except (StaleVersionError, NotPublishableError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except VersionNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except SpeakOutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -76,3 +76,7 @@ class TooManyAttemptsError(SignInError):
     def __init__(self, retry_after_seconds: float) -> None:
         self.retry_after_seconds = retry_after_seconds
         super().__init__(f"too many failed sign-ins; try again in {max(1, round(retry_after_seconds))} seconds")
+
+
+class NotPublishableError(SpeakOutError):
+    """A change still has errors (or no events) and cannot be published."""

@@ -32,10 +32,12 @@ def gazetteer(gazetteer_index: Path):
 
 
 @pytest.fixture
-def isolated_cache(gazetteer_index: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the app and CLI at the session's gazetteer, never at the user's cache."""
+def isolated_cache(gazetteer_index: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point the app and CLI at the session's gazetteer and a fresh store of their own,
+    never at the user's cache or the project's database."""
     monkeypatch.setenv("SPEAKOUT_CACHE_DIR", str(gazetteer_index.parent))
-    for name in ("SPEAKOUT_GEOCODER_ONLINE", "SPEAKOUT_EVENTS_FILE", "SPEAKOUT_GUIDE_FILE"):
+    monkeypatch.setenv("SPEAKOUT_DATABASE_URL", f"sqlite:///{tmp_path / 'store' / 'speakout.sqlite3'}")
+    for name in ("SPEAKOUT_GEOCODER_ONLINE", "SPEAKOUT_EVENTS_FILE", "SPEAKOUT_GUIDE_FILE", "SPEAKOUT_ORGANISERS"):
         monkeypatch.delenv(name, raising=False)
     return gazetteer_index.parent
 

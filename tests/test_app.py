@@ -131,16 +131,15 @@ def test_empty_result_points_to_the_guide(events_file):
     assert not at.dataframe
 
 
-def test_unplaceable_event_is_reported_not_dropped(tmp_path):
+def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("city,country,date\nMadrid,ES,2013-09-03\nQwertyville,ES,2013-09-03\n", encoding="utf-8")
     at = make_app(path)
     at.run()
     assert not at.exception
-    assert shown_count(at) == (1, 1)
-    expander = at.expander[0]
-    assert "1 event row(s) could not be shown" in expander.label
-    assert any("row 3" in m.value and "Qwertyville" in m.value for m in expander.markdown)
+    (error,) = at.error
+    assert "cannot be shown right now" in error.value
+    assert "row 3" in error.value and "Qwertyville" in error.value
 
 
 def test_guide_page_renders_the_markdown():

@@ -120,3 +120,77 @@ def test_module_entry_point():
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["ok"] is True
+
+
+# --- the store commands: publish, history, rollback, export --------------------
+
+UPDATE = (
+    "city,country,date,title,venue,contact_email,description\n"
+    "Madrid,España,2013-09-03,Madrid rally,Russian Embassy,host@example.org,=HYPERLINK(\"http://x\")\n"
+    "Berlin,Deutschland,2013-09-03,Berlin rally,Brandenburg Gate,,\n"
+)
+
+
+def test_history_starts_with_the_seed():
+    code, out = run("history", "--json")
+    assert code == 0
+    (seed,) = json.loads(out)
+    assert (seed["version"], seed["by"], seed["rows"]) == (1, "seed", 19)
+    assert set(seed) == {"version", "created_at", "by", "source", "rows"}
+
+
+def test_publish_history_rollback_export(tmp_path):
+    code, out = run("publish", write(tmp_path, UPDATE), "--by", "alice")
+    assert code == 0, out
+    assert "published version 2: 2 events" in out
+    versions = json.loads(run("history", "--json")[1])
+    assert [(v["version"], v["by"], v["source"], v["rows"]) for v in versions] == [
+        (1, "seed", "events.csv", 19), (2, "alice", "events.csv", 2)]
+
+    code, public = run("export")
+    assert code == 0
+    assert "contact_email" not in public and "host@example.org" not in public
+    assert "'=HYPERLINK" in public, "formulas are neutralised"
+    code, private = run("export", "--include-private")
+    assert "host@example.org" in private
+
+    code, geo = run("export", "--format", "geojson", "--version", "1")
+    features = json.loads(geo)["features"]
+    assert len(features) == 19 and features[0]["geometry"]["type"] == "Point"
+
+    code, out = run("rollback", "1", "--by", "bob")
+    assert code == 0 and "published version 3" in out
+    latest = json.loads(run("history", "--json")[1])[-1]
+    assert (latest["version"], latest["by"], latest["rows"]) == (3, "bob", 19)
+
+
+def test_export_to_file(tmp_path):
+    target = tmp_path / "out.csv"
+    assert run("export", "-o", str(target))[0] == 0
+    assert target.read_text(encoding="utf-8-sig").startswith("city,country,date")
+
+
+def test_publish_with_errors_changes_nothing(tmp_path):
+    code, out = run("publish", write(tmp_path, "city,country,date\nMadrid,ES,2013-02-30\nQwertyville,ES,2013-09-03\n"))
+    assert code == 1
+    assert "error: row 2, date:" in out and "error: row 3, city:" in out
+    assert "not published" in out
+    assert [v["version"] for v in json.loads(run("history", "--json")[1])] == [1]
+
+
+@pytest.mark.parametrize("argv", [["rollback", "99"], ["export", "--version", "42"]])
+def test_unknown_version_is_a_usage_error(argv, capsys):
+    assert run(*argv)[0] == 2
+    assert "version" in capsys.readouterr().err
+
+
+def test_hash_password_reads_stdin():
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "speakout_map", "hash-password"], input="s3cret pass\n",
+        capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    from speakout_map.auth import verify_password
+
+    assert verify_password(done.stdout.strip(), "s3cret pass")

@@ -1,0 +1,144 @@
+"""From a file or an edited table to a published version: validate, place, diff, publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from speakout_map import publishing
+from speakout_map.errors import NotPublishableError, StaleVersionError
+from speakout_map.events import events_to_rows
+from speakout_map.settings import PROJECT_ROOT
+from speakout_map.storage import Store
+
+SEED = PROJECT_ROOT / "data" / "events.csv"
+MAX = 5 * 1024 * 1024
+
+NEW_FILE = (
+    "city,country,date,title,venue,url\n"
+    "Madrid,España,2013-09-03,Speak Out For Russia – Madrid,Russian Embassy,https://example.org/madrid\n"
+    "Berlin,Deutschland,2013-09-03,Berlin rally,Brandenburg Gate,\n"
+).encode("utf-8")
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeded(store, gazetteer):
+    assert publishing.seed_if_empty(store, SEED, gazetteer) is not None
+    return store
+
+
+def test_seed_once(store, gazetteer):
+    first = publishing.seed_if_empty(store, SEED, gazetteer)
+    assert first is not None and first.number == 1 and first.rows == 19 and first.by == "seed"
+    assert publishing.seed_if_empty(store, SEED, gazetteer) is None
+    assert [v.number for v in store.history()] == [1]
+
+
+def test_bad_seed_publishes_nothing(store, gazetteer, tmp_path):
+    bad = tmp_path / "seed.csv"
+    bad.write_text("city,country,date\nMadrid,ES,2013-09-03\nQwertyville,ES,2013-09-03\n", encoding="utf-8")
+    with pytest.raises(NotPublishableError, match="row 3"):
+        publishing.seed_if_empty(store, bad, gazetteer)
+    assert store.latest_number() is None
+
+
+def test_upload_preview_and_publish(seeded, gazetteer):
+    reports: list[tuple[int, int]] = []
+    preview = publishing.prepare_upload(
+        NEW_FILE, "update.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX, progress=lambda d, t: reports.append((d, t))
+    )
+    assert preview.ok and preview.errors == ()
+    assert preview.based_on == 1 and preview.rows == 2
+    assert reports[0] == (0, 2) and reports[-1] == (2, 2)
+    assert [e.city for e in preview.diff.added] == ["Berlin"]
+    assert len(preview.diff.removed) == 18
+    (changed,) = preview.diff.changed
+    assert changed.after.city == "Madrid"
+    assert {c.column for c in changed.changes} >= {"venue", "url"}
+    assert seeded.latest_number() == 1, "nothing is written before publish"
+
+    info = publishing.publish(preview, store=seeded, by="alice")
+    assert (info.number, info.by, info.source, info.rows) == (2, "alice", "update.csv", 2)
+    assert [p.event.city for p in seeded.latest().events] == ["Madrid", "Berlin"]
+    berlin = seeded.latest().events[1].place
+    assert berlin.timezone == "Europe/Berlin" and berlin.latitude == pytest.approx(52.52, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"city,country,date\nMadrid,ES,03/09/2013\n", "row 2, date"),
+        (b"city,country,date\nQwertyville,ES,2013-09-03\n", "row 2, city"),
+        (b"", "empty"),
+        (b"city,country,date\n", "no events"),
+        (b"\x00\x01\x02junk", "binary"),
+    ],
+)
+def test_bad_upload_cannot_be_published(seeded, gazetteer, data, needle):
+    before = seeded.latest()
+    preview = publishing.prepare_upload(data, "bad.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    assert not preview.ok
+    assert any(needle in str(p) for p in preview.errors), preview.errors
+    with pytest.raises(NotPublishableError, match="nothing was published"):
+        publishing.publish(preview, store=seeded, by="alice")
+    assert seeded.latest() == before
+
+
+def test_upload_size_limit(seeded, gazetteer):
+    preview = publishing.prepare_upload(NEW_FILE, "big.csv", store=seeded, geocoder=gazetteer, max_bytes=10)
+    assert not preview.ok and "MB" in str(preview.errors[0])
+
+
+def test_second_organiser_from_an_older_version_is_told_and_loses_nothing(seeded, gazetteer):
+    first = publishing.prepare_upload(NEW_FILE, "alice.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    second = publishing.prepare_upload(NEW_FILE.replace(b"Berlin", b"Paris").replace(b"Deutschland", b"France"),
+                                       "bob.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    publishing.publish(first, store=seeded, by="alice")
+    with pytest.raises(StaleVersionError, match="changed meanwhile"):
+        publishing.publish(second, store=seeded, by="bob")
+    assert seeded.latest().info.by == "alice"
+    again = publishing.prepare_upload(NEW_FILE.replace(b"Berlin", b"Paris").replace(b"Deutschland", b"France"),
+                                      "bob.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    assert again.based_on == 2
+    assert publishing.publish(again, store=seeded, by="bob").number == 3
+
+
+def test_edited_rows(seeded, gazetteer):
+    rows = events_to_rows([p.event for p in seeded.latest().events], include_private=True)
+    rows[0]["venue"] = "Plaza Uruguaya"
+    rows.append({"city": "Paris", "country": "FR", "date": "2013-09-03"})
+    preview = publishing.prepare_rows(rows, store=seeded, geocoder=gazetteer)
+    assert preview.ok, preview.errors
+    assert preview.source == "edit in app"
+    assert [e.city for e in preview.diff.added] == ["Paris"]
+    assert [(c.column, c.new) for ch in preview.diff.changed for c in ch.changes] == [("venue", "Plaza Uruguaya")]
+    assert publishing.publish(preview, store=seeded, by="alice").rows == 20
+
+
+def test_edited_rows_report_spreadsheet_rows(seeded, gazetteer):
+    rows = events_to_rows([p.event for p in seeded.latest().events], include_private=True)
+    rows[4]["date"] = "2013-02-30"
+    preview = publishing.prepare_rows(rows, store=seeded, geocoder=gazetteer)
+    assert [(p.row, p.column) for p in preview.errors] == [(6, "date")]
+
+
+def test_past_dates_warn_but_do_not_block(seeded, gazetteer):
+    preview = publishing.prepare_upload(NEW_FILE, "update.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX,
+                                        today=dt.date(2026, 1, 1))
+    assert preview.ok
+    assert any("past" in p.message for p in preview.warnings)
+
+
+def test_empty_store_upload_publishes_version_1(store, gazetteer):
+    preview = publishing.prepare_upload(NEW_FILE, "first.csv", store=store, geocoder=gazetteer, max_bytes=MAX)
+    assert preview.based_on is None and len(preview.diff.added) == 2
+    assert publishing.publish(preview, store=store, by="alice").number == 1
