@@ -136,3 +136,43 @@ def test_history_lists_versions_and_rolls_back(alice_hash):
     assert list(history["version"]) == [3, 2, 1]
     assert history["file"][0] == "rollback to version 1"
     assert history["rows"][0] == 19
+
+
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-cookie-secret",
+    "client_id": "client",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.mark.parametrize(
+    ("email", "allowed"),
+    [("alice@example.org", True), ("ALICE@example.org", True), ("mallory@example.org", False), (None, False)],
+)
+def test_oidc_sign_in_needs_the_allow_list(email, allowed):
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.secrets["speakout"] = {"organiser_emails": "alice@example.org, bob@example.org"}
+    at.user = {"is_logged_in": True, **({"email": email} if email else {})}
+    at.switch_page(ORGANISER)
+    at.run()
+    assert not at.exception
+    if allowed:
+        assert at.get("file_uploader"), "signed in through OIDC"
+        assert f"Signed in as **{email.replace('.', chr(92) + '.')}**" in all_text(at)
+    else:
+        assert not at.get("file_uploader")
+        assert any("not on the organisers' list" in e.value for e in at.error)
+
+
+def test_oidc_logged_out_sees_a_sign_in_button():
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = AUTH
+    at.user = {"is_logged_in": False}
+    at.switch_page(ORGANISER)
+    at.run()
+    assert not at.exception
+    assert any(b.label == "Sign in with your campaign account" for b in at.button)
+    assert not at.get("file_uploader")
