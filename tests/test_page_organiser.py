@@ -176,3 +176,16 @@ def test_oidc_logged_out_sees_a_sign_in_button():
     assert not at.exception
     assert any(b.label == "Sign in with your campaign account" for b in at.button)
     assert not at.get("file_uploader")
+
+
+def test_edit_tab_checks_the_table_through_the_same_rules(alice_hash):
+    at = organiser_app(alice_hash)
+    at.run()
+    sign_in(at)
+    at.button(key="edit-check").click().run()
+    assert not at.exception
+    text = all_text(at).replace("\\", "")
+    assert "0 added, 0 removed, 0 changed, 19 unchanged" in text
+    assert not at.error
+    publish = at.button(key="edit-publish")
+    assert not publish.disabled
