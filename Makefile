@@ -1,13 +1,19 @@
 # The two commands of the README:
 #   make run    install (first time) and start the app on http://localhost:8501
 #   make test   install (first time) and run every test
-# Both need only python3 (3.11) and the package registry.
+# Both need python3 (3.11), npm (Node.js) and the package registries.
 
 PYTHON ?= python3
+NPM ?= npm
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# The map's browser files (Leaflet, markercluster, basemap): npm ci from the
+# committed lock, then the needed files are copied into static/vendor/, which
+# Streamlit serves at /app/static/vendor/. Both folders are git-ignored.
+NPM_STAMP := node_modules/.speakout-npm-ci
+VENDOR_STAMP := static/vendor/.speakout-copied
 
-.PHONY: run test install bench clean
+.PHONY: run test install assets bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +25,18 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+$(NPM_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { echo "npm not found: install Node.js 18 or later with npm (the map's scripts come from the npm registry)" >&2; exit 1; }
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) $(VENV)/.installed speakout_map/assets.py
+	$(PY) -m speakout_map.assets copy
+	touch $@
+
+assets: $(VENDOR_STAMP)
+
+install: $(VENV)/.installed assets
 	$(PY) -m speakout_map build-index
 
 run: install
@@ -28,7 +45,7 @@ run: install
 # The tests build their own gazetteer index in a temporary folder. The event
 # store's tests also run on a throw-away PostgreSQL server when its binaries
 # are installed (ensure-postgres.sh installs them as root with apt-get).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev assets
 	sh scripts/ensure-postgres.sh
 	$(PY) -m pytest
 
@@ -36,4 +53,4 @@ bench: install
 	$(PY) bench/bench_map.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules static/vendor

@@ -63,7 +63,12 @@ shown = filters.apply_filter(placed, current)
 
 st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
 if shown:
-    st_folium(mapping.build_map(shown), returned_objects=[], use_container_width=True, height=520, key="map")
+    missing_assets = mapping.missing_assets_message(settings)
+    if missing_assets:
+        st.error(missing_assets, icon="🧩")
+    else:
+        st_folium(mapping.build_map(shown, **mapping.map_options(settings)), returned_objects=[],
+                  use_container_width=True, height=520, key="map")
     st.subheader("Events shown")
     st.dataframe(
         export.table_rows(shown),

@@ -48,8 +48,8 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
         if not preview.diff.is_empty:
             st.dataframe(diff_rows_for_display(preview.diff), hide_index=True, key=f"{context}-diff")
         st.subheader("The new map")
-        st_folium(mapping.build_map(preview.placed), returned_objects=[], use_container_width=True, height=420,
-                  key=f"{context}-map")
+        st_folium(mapping.build_map(preview.placed, **mapping.map_options(settings)), returned_objects=[],
+                  use_container_width=True, height=420, key=f"{context}-map")
     if st.button("Publish", type="primary", disabled=not preview.ok, key=f"{context}-publish"):
         try:
             info = publishing.publish(preview, store=store, by=organiser)

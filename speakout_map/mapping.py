@@ -19,6 +19,13 @@ module therefore never hands event text to Folium. Instead:
   re-rendered as a template.
 
 ``contact_email`` is private and is never put in the data.
+
+Every script and stylesheet the map loads comes from :mod:`speakout_map.assets`:
+served by the app itself by default (``assets="self"``), from jsDelivr with
+``assets="cdn"``. Folium's own CDN defaults (the map's and the marker-cluster
+plugin's) are replaced, never left in the page. Under the tiles, an offline
+basemap (:class:`OfflineBasemap`) draws Natural Earth's country outlines, fetched
+by URL from the same place, so the map is readable when no tile server is.
 """
 
 from __future__ import annotations
@@ -28,17 +35,21 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-from branca.element import CssLink, Element, Figure, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
+from . import assets as asset_files
 from .countries import country_name
 from .errors import SettingsError
 from .events import PlacedEvent, Status
+from .settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
 
 #: Map height: most of a phone's screen, leaving room to scroll the page.
 MAP_HEIGHT = "70vh"
@@ -74,8 +85,17 @@ DATA_FIELDS: tuple[str, ...] = (
     "url",
 )
 
-#: Names of folium's default page assets that the map needs.
-USED_ASSETS = frozenset({"leaflet", "leaflet_css"})
+#: Names of folium's default page assets that the map needs (their URLs are replaced by ours).
+USED_ASSETS = frozenset(asset_files.MAP_ASSETS)
+
+#: The offline basemap: its own pane under the tiles (Leaflet's tilePane is 200), and its colours.
+BASEMAP_PANE = "speakoutBasemap"
+BASEMAP_PANE_Z_INDEX = 150
+BASEMAP_WATER_COLOUR = "#aad3df"
+BASEMAP_LAND_COLOUR = "#f2efe9"
+BASEMAP_BORDER_COLOUR = "#a89f95"
+BASEMAP_BORDER_WEIGHT = 0.8
+BASEMAP_ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>'
 
 #: Marker colours; the legend and the markers share them.
 CONFIRMED_COLOUR = "#1b7f3b"
@@ -427,7 +447,15 @@ class EventClusterLayer(MarkerCluster):
 
     _template = _SCRIPT
 
-    def __init__(self, rows: Sequence[Sequence[Any]], *, guide_url: str = "", name: str | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[Sequence[Any]],
+        *,
+        guide_url: str = "",
+        name: str | None = None,
+        assets: str = asset_files.SELF,
+        asset_base_url: str = asset_files.DEFAULT_BASE_URL,
+    ) -> None:
         super().__init__(
             name=name,
             show_coverage_on_hover=False,
@@ -436,6 +464,9 @@ class EventClusterLayer(MarkerCluster):
             spiderfy_on_max_zoom=True,
         )
         self._name = "EventClusterLayer"
+        # Instance lists replace MarkerCluster's class-level CDN links (never mutate those).
+        self.default_js = asset_files.asset_links(asset_files.CLUSTER_ASSETS, "js", assets, asset_base_url)
+        self.default_css = asset_files.asset_links(asset_files.CLUSTER_ASSETS, "css", assets, asset_base_url)
         self.rows = [list(row) for row in rows]
         self.fields_json = script_json(list(DATA_FIELDS))
         self.rows_json = script_json(self.rows)
@@ -461,6 +492,126 @@ class EventClusterLayer(MarkerCluster):
         figure.script.add_child(_FinishedText(script), name=self.get_name())
 
 
+_BASEMAP_SCRIPT = Template(
+    """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var map = {{ this._parent.get_name() }};
+  var DATA_URL = {{ this.data_url_json }};
+  var PANE = {{ this.pane_json }};
+  var STYLE = {{ this.style_json }};
+  map.getContainer().style.background = STYLE[0];
+  var pane = map.createPane(PANE);
+  pane.style.zIndex = {{ this.z_index }};
+  pane.style.pointerEvents = "none";
+  if (map.attributionControl) { map.attributionControl.addAttribution({{ this.attribution_json }}); }
+  var layer = L.layerGroup().addTo(map);
+
+  // Natural Earth cuts Russia, Fiji and Antarctica at the antimeridian, so a ring can
+  // jump from 180 to -180: on a flat map that is a line across the world. Unwrap each
+  // ring into continuous longitudes; a ring that still ends 360 degrees away goes
+  // round a pole, and is closed along it.
+  function unwrapRing(ring) {
+    var out = [];
+    var shift = 0;
+    for (var i = 0; i < ring.length; i++) {
+      var lon = ring[i][0] + shift;
+      if (i > 0) {
+        var step = lon - out[i - 1][0];
+        if (step > 180) { shift -= 360; lon -= 360; }
+        else if (step < -180) { shift += 360; lon += 360; }
+      }
+      out.push([lon, ring[i][1]]);
+    }
+    if (shift !== 0 && out.length > 0) {
+      var pole = out[0][1] < 0 ? -90 : 90;
+      out.push([out[out.length - 1][0], pole], [out[0][0], pole], out[0]);
+    }
+    return out;
+  }
+
+  function unwrapGeometry(geometry) {
+    if (!geometry) { return geometry; }
+    if (geometry.type === "Polygon") {
+      geometry.coordinates = geometry.coordinates.map(unwrapRing);
+    } else if (geometry.type === "MultiPolygon") {
+      geometry.coordinates = geometry.coordinates.map(function (polygon) { return polygon.map(unwrapRing); });
+    }
+    return geometry;
+  }
+
+  function draw(topology) {
+    if (typeof topojson === "undefined") { throw new Error("topojson-client is not loaded"); }
+    var countries = topology && topology.objects && topology.objects[{{ this.object_json }}];
+    if (!countries) { throw new Error("no country outlines in the data"); }
+    var shapes = topojson.feature(topology, countries);
+    (shapes.features || []).forEach(function (feature) { unwrapGeometry(feature.geometry); });
+    // One copy each side too, as the tiles repeat: the map pans round the world.
+    [-360, 0, 360].forEach(function (offset) {
+      L.geoJSON(shapes, {
+        pane: PANE,
+        interactive: false,
+        coordsToLatLng: function (coords) { return L.latLng(coords[1], coords[0] + offset); },
+        style: function () {
+          return {fillColor: STYLE[1], fillOpacity: 1, color: STYLE[2], weight: STYLE[3], opacity: 1};
+        }
+      }).addTo(layer);
+    });
+  }
+  fetch(DATA_URL, {credentials: "same-origin"})
+    .then(function (answer) {
+      if (!answer.ok) { throw new Error("HTTP " + answer.status); }
+      return answer.json();
+    })
+    .then(draw)
+    .catch(function (error) {
+      if (window.console) { console.warn("SpeakOut Map: no offline basemap from " + DATA_URL + ": " + error); }
+    });
+  return layer;
+})();
+{% endmacro %}
+"""
+)
+
+
+class OfflineBasemap(JSCSSMixin, MacroElement):
+    """Natural Earth country outlines in a pane under the tiles, on a water-coloured map.
+
+    The outlines (world-atlas's 1:110m TopoJSON, about 105 KB) are fetched
+    by URL and turned into shapes by topojson-client in the browser, so the
+    page itself stays small. Real tiles, once loaded, cover them.
+    """
+
+    _template = _BASEMAP_SCRIPT
+
+    def __init__(self, *, assets: str = asset_files.SELF, asset_base_url: str = asset_files.DEFAULT_BASE_URL) -> None:
+        super().__init__()
+        self._name = "OfflineBasemap"
+        self.default_js = asset_files.asset_links(asset_files.BASEMAP_ASSETS, "js", assets, asset_base_url)
+        self.default_css = asset_files.asset_links(asset_files.BASEMAP_ASSETS, "css", assets, asset_base_url)
+        self.data_url = asset_files.asset_url(asset_files.BASEMAP_DATA, assets, asset_base_url)
+        self.data_url_json = script_json(self.data_url)
+        self.pane_json = script_json(BASEMAP_PANE)
+        self.z_index = int(BASEMAP_PANE_Z_INDEX)
+        self.style_json = script_json(
+            [BASEMAP_WATER_COLOUR, BASEMAP_LAND_COLOUR, BASEMAP_BORDER_COLOUR, BASEMAP_BORDER_WEIGHT]
+        )
+        self.attribution_json = script_json(BASEMAP_ATTRIBUTION)
+        self.object_json = script_json(asset_files.COUNTRIES_OBJECT)
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the library link and the script to the page, as finished text."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("OfflineBasemap must be on a map inside a Figure to render")
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        script = self._template.module.script(self, kwargs)
+        figure.script.add_child(_FinishedText(script), name=self.get_name())
+
+
 # --- the map -------------------------------------------------------------------
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
@@ -475,19 +626,30 @@ def _check_setting(name: str, value: str | None) -> None:
 def build_map(
     placed: Sequence[PlacedEvent],
     *,
-    tiles: str = "OpenStreetMap",
-    attribution: str | None = None,
+    tiles: str | None = DEFAULT_TILES_URL,
+    attribution: str | None = DEFAULT_TILES_ATTRIBUTION,
     guide_url: str = "/guide",
+    assets: str = asset_files.SELF,
+    asset_base_url: str = asset_files.DEFAULT_BASE_URL,
+    basemap: bool = True,
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
-    ``tiles`` is a Folium/xyzservices tile name or a tile URL template (then
-    ``attribution`` is required; it is trusted HTML from the operator, not
-    event text). ``guide_url`` is linked from the map's "no events yet"
-    note. Events whose place is not a finite point are left out.
+    ``tiles`` is a tile URL template (with ``attribution``, trusted HTML from
+    the operator, not event text) or a Folium/xyzservices tile name; ``None``
+    or ``"none"`` draws no tiles. ``assets`` is ``"self"`` (scripts and styles
+    from ``asset_base_url``, served by the app) or ``"cdn"``. ``basemap``
+    draws Natural Earth country outlines under the tiles. ``guide_url`` is
+    linked from the map's "no events yet" note. Events whose place is not a
+    finite point are left out. Use :func:`map_options` to get these from settings.
     """
+    if tiles is not None and tiles.strip().lower() in TILES_OFF:
+        tiles = None
     _check_setting("tiles", tiles)
     _check_setting("attribution", attribution)
+    _check_setting("asset_base_url", asset_base_url)
+    assets = asset_files.check_mode(assets)
+    asset_base_url = asset_files.check_base_url(asset_base_url)
     rows = event_rows(placed)
     m = folium.Map(
         location=WORLD_CENTER,
@@ -495,26 +657,51 @@ def build_map(
         width="100%",
         height=MAP_HEIGHT,
         tiles=tiles,
-        attr=attribution,
+        attr=attribution if tiles is not None else None,
         min_zoom=MAP_MIN_ZOOM,
         max_zoom=MAP_MAX_ZOOM,
         world_copy_jump=True,
         # The wheel scrolls the page (the map is most of a phone's screen); +/- zoom.
         scroll_wheel_zoom=False,
     )
-    # Only Leaflet itself is needed: folium's other defaults (jQuery, Bootstrap,
-    # Font Awesome, awesome-markers) are never used here, and one blocked CDN
-    # script stops streamlit-folium from drawing the map at all.
-    m.default_js = [(name, url) for name, url in m.default_js if name in USED_ASSETS]
-    m.default_css = [(name, url) for name, url in m.default_css if name in USED_ASSETS]
+    # Only Leaflet itself is needed, from our own address (or the CDN): folium's
+    # other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are never
+    # used here, and one blocked script stops streamlit-folium from drawing the map.
+    m.default_js = asset_files.asset_links(asset_files.MAP_ASSETS, "js", assets, asset_base_url)
+    m.default_css = asset_files.asset_links(asset_files.MAP_ASSETS, "css", assets, asset_base_url)
     # Map(max_zoom=...) only reaches the tile layer; markercluster reads the map's own.
     m.options["max_zoom"] = MAP_MAX_ZOOM
     m.options["min_zoom"] = MAP_MIN_ZOOM
-    EventClusterLayer(rows, guide_url=guide_url, name="Events").add_to(m)
+    if basemap:
+        OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
+    EventClusterLayer(rows, guide_url=guide_url, name="Events", assets=assets, asset_base_url=asset_base_url).add_to(m)
     bounds = events_bounds(rows)
     if bounds is not None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
     return m
+
+
+def map_options(settings: Settings) -> dict[str, Any]:
+    """:func:`build_map`'s keyword arguments for the tiles, assets and basemap, from settings."""
+    return {
+        "tiles": settings.map_tiles,
+        "attribution": settings.tiles_attribution,
+        "assets": settings.assets,
+        "asset_base_url": settings.asset_base_url,
+        "basemap": settings.basemap,
+    }
+
+
+def missing_assets_message(settings: Settings, static_dir: Path | str = asset_files.STATIC_DIR) -> str | None:
+    """What to tell the operator if this app should serve the map's files but they are not installed, else None.
+
+    Only in ``assets="self"`` mode with a same-site ``asset_base_url`` (a path):
+    a full URL points at another server, which this one cannot check.
+    """
+    if settings.assets != asset_files.SELF or not settings.asset_base_url.startswith("/"):
+        return None
+    missing = asset_files.missing_files(static_dir)
+    return asset_files.missing_files_message(missing, static_dir) if missing else None
 
 
 def map_html(m: folium.Map) -> str:

@@ -14,14 +14,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from . import assets as _assets
 from .errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SPEAKOUT_"
 SECRETS_TABLE = "speakout"
+
+#: OpenStreetMap's standard tiles and the attribution their licence requires.
+DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+#: ``tiles_url`` values that turn the tiles off.
+TILES_OFF = frozenset({"", "none", "off", "false"})
 
 
 def default_cache_dir() -> Path:
@@ -65,6 +72,21 @@ class Settings:
     organiser_emails: str = ""
     #: Largest upload accepted, in megabytes.
     max_upload_mb: float = 5.0
+    #: Where the browser gets Leaflet & co.: "self" (served by this app from static/vendor) or "cdn" (jsDelivr).
+    assets: str = _assets.SELF
+    #: Address of the served vendor folder in "self" mode (put a proxy's path prefix in front).
+    asset_base_url: str = _assets.DEFAULT_BASE_URL
+    #: Tile URL template ({z}/{x}/{y}); "none" turns the tiles off.
+    tiles_url: str = DEFAULT_TILES_URL
+    #: The tiles' attribution (HTML, shown on the map; trusted operator text).
+    tiles_attribution: str = DEFAULT_TILES_ATTRIBUTION
+    #: Draw Natural Earth country outlines under the tiles, so the map is readable without a tile server.
+    basemap: bool = True
+
+    @property
+    def map_tiles(self) -> str | None:
+        """The tile URL template, or None when the tiles are off."""
+        return None if self.tiles_url.strip().lower() in TILES_OFF else self.tiles_url
 
     @property
     def organiser_email_list(self) -> frozenset[str]:
@@ -127,4 +149,33 @@ def load_settings(
         raise SettingsError(f"setting geocoder_scheme must be http or https, not {settings.geocoder_scheme!r}")
     if not settings.geocoder_user_agent:
         raise SettingsError("setting geocoder_user_agent must not be empty; online services require one")
+    return _check_map_settings(settings)
+
+
+_JINJA_MARKERS = ("{{", "{%", "{#")
+_TILE_URL_FORBIDDEN = set(" \t\r\n\"'<>`\\")
+
+
+def _check_map_settings(settings: Settings) -> Settings:
+    """Normalise and check the map's settings (the map refuses them again, in mapping.build_map)."""
+    mode = _assets.check_mode(settings.assets)
+    base_url = _assets.check_base_url(settings.asset_base_url)
+    tiles = settings.map_tiles
+    if tiles is not None:
+        if not tiles.lower().startswith(("https://", "http://", "/")) or any(
+            ch in _TILE_URL_FORBIDDEN or ord(ch) < 32 for ch in tiles
+        ):
+            raise SettingsError(
+                "setting tiles_url must be a tile URL template such as "
+                f"{DEFAULT_TILES_URL} (or none to turn the tiles off); got {settings.tiles_url!r}"
+            )
+        if not settings.tiles_attribution.strip():
+            raise SettingsError("setting tiles_attribution must not be empty while tiles_url is set; "
+                                "tile providers require their attribution")
+    for name in ("tiles_url", "tiles_attribution"):
+        value = getattr(settings, name)
+        if any(marker in value for marker in _JINJA_MARKERS):
+            raise SettingsError(f"setting {name} must not contain {{{{, {{% or {{#; got {value!r}")
+    if (mode, base_url) != (settings.assets, settings.asset_base_url):
+        settings = replace(settings, assets=mode, asset_base_url=base_url)
     return settings

@@ -16,10 +16,15 @@ import folium
 import pytest
 from folium.map import FitBounds
 
+from speakout_map import assets as asset_files
 from speakout_map.countries import country_name
 from speakout_map.errors import SettingsError
 from speakout_map.events import Event, Place, PlacedEvent, Status
 from speakout_map.mapping import (
+    BASEMAP_LAND_COLOUR,
+    BASEMAP_PANE,
+    BASEMAP_PANE_Z_INDEX,
+    BASEMAP_WATER_COLOUR,
     CONFIRMED_COLOUR,
     DATA_FIELDS,
     DESCRIPTION_LIMIT,
@@ -31,16 +36,20 @@ from speakout_map.mapping import (
     WORLD_CENTER,
     WORLD_ZOOM,
     EventClusterLayer,
+    OfflineBasemap,
     build_map,
     event_row,
     format_date,
     format_time_range,
     map_html,
+    map_options,
+    missing_assets_message,
     safe_guide_link,
     safe_link,
     script_json,
     shorten,
 )
+from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, load_settings
 
 FIELD = {name: index for index, name in enumerate(DATA_FIELDS)}
 PRIVATE_EMAIL = "private.organiser@example.org"
@@ -838,8 +847,447 @@ def test_browser_empty_state(guide, linked, tmp_path):
 def test_unused_folium_assets_are_not_loaded(unused):
     html = map_html(build_map(WORLD))
     assert unused not in html.lower()
-    assert "leaflet@" in html and "leaflet.markercluster" in html
+    assert '<script src="/app/static/vendor/leaflet/leaflet.js">' in html
+    assert '<script src="/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js">' in html
 
 
 def test_wheel_scrolls_the_page_not_the_map():
     assert '"scrollWheelZoom": false' in map_html(build_map(WORLD))
+
+
+# --- where the page's scripts and styles come from; tiles; the offline basemap ---------
+
+ALL_MAP_KINDS = [
+    pytest.param({}, id="defaults"),
+    pytest.param({"basemap": False}, id="no-basemap"),
+    pytest.param({"tiles": None}, id="no-tiles"),
+    pytest.param({"tiles": "none", "basemap": False}, id="bare"),
+    pytest.param({"tiles": "https://tiles.example.org/{z}/{x}/{y}.png", "attribution": "© Example"}, id="own-tiles"),
+]
+
+
+class AssetCollector(HTMLParser):
+    """Every address the page loads a script or stylesheet from (and any url()/@import in its styles)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[str] = []
+        self.stylesheets: list[str] = []
+        self.other_links: list[tuple[str, str]] = []
+        self.style_urls: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src") is not None:
+            self.scripts.append(attrs["src"])
+        elif tag == "link":
+            rel = (attrs.get("rel") or "").lower()
+            if "stylesheet" in rel:
+                self.stylesheets.append(attrs.get("href") or "")
+            else:
+                self.other_links.append((rel, attrs.get("href") or ""))
+        elif tag == "style":
+            self._in_style = True
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.style_urls.extend(re.findall(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)", data))
+
+
+def page_assets(html: str) -> AssetCollector:
+    collector = AssetCollector()
+    collector.feed(html)
+    collector.close()
+    return collector
+
+
+def st_folium_links(m: folium.Map, monkeypatch) -> dict:
+    """What streamlit-folium hands its component: the js/css links it loads, the header and the script."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    captured: dict = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: captured.update(kwargs))
+    streamlit_folium.st_folium(m, returned_objects=[], key="test")
+    return captured
+
+
+def cdn_url(package: str, path: str) -> str:
+    return f"https://cdn.jsdelivr.net/npm/{package}@{asset_files.VERSIONS[package]}/{path}"
+
+
+SELF_JS = ["/app/static/vendor/leaflet/leaflet.js",
+           "/app/static/vendor/topojson-client/topojson-client.min.js",
+           "/app/static/vendor/leaflet.markercluster/leaflet.markercluster.js"]
+SELF_CSS = ["/app/static/vendor/leaflet/leaflet.css",
+            "/app/static/vendor/leaflet.markercluster/MarkerCluster.css",
+            "/app/static/vendor/leaflet.markercluster/MarkerCluster.Default.css"]
+
+
+@pytest.mark.parametrize("placed", [[], WORLD])
+@pytest.mark.parametrize("kwargs", ALL_MAP_KINDS)
+def test_self_mode_loads_no_script_or_stylesheet_from_another_host(placed, kwargs):
+    html = map_html(build_map(placed, **kwargs))
+    found = page_assets(html)
+    assert found.scripts and found.stylesheets
+    for url in found.scripts + found.stylesheets:
+        assert url.startswith("/app/static/vendor/"), url
+        assert "://" not in url and not url.startswith("//")
+    assert found.style_urls == []
+    assert found.other_links == []  # no preload/prefetch/icon links either
+    lowered = html.lower()
+    for host in ("jsdelivr", "cdnjs", "unpkg", "cloudflare", "jquery.com", "bootstrapcdn", "googleapis"):
+        assert host not in lowered, host
+    expected_js = [u for u in SELF_JS if kwargs.get("basemap", True) or "topojson" not in u]
+    assert found.scripts == expected_js
+    assert found.stylesheets == SELF_CSS
+
+
+@pytest.mark.parametrize("kwargs", ALL_MAP_KINDS)
+def test_streamlit_folium_loads_only_our_files_in_self_mode(kwargs, monkeypatch):
+    """st_folium loads default_js/default_css of every element itself; none may point elsewhere."""
+    sent = st_folium_links(build_map(WORLD, **kwargs), monkeypatch)
+    expected_js = [u for u in SELF_JS if kwargs.get("basemap", True) or "topojson" not in u]
+    assert sent["js_links"] == expected_js
+    assert sent["css_links"] == SELF_CSS
+    assert "<script src" not in sent["header"].lower() and "<link" not in sent["header"].lower()
+    assert "://" not in " ".join(page_assets(sent["header"]).style_urls)
+
+
+def test_cdn_mode_uses_the_pinned_versions_on_jsdelivr(monkeypatch):
+    m = build_map(WORLD, assets="cdn")
+    found = page_assets(map_html(m))
+    assert found.scripts == [
+        cdn_url("leaflet", "dist/leaflet.js"),
+        cdn_url("topojson-client", "dist/topojson-client.min.js"),
+        cdn_url("leaflet.markercluster", "dist/leaflet.markercluster.js"),
+    ]
+    assert found.stylesheets == [
+        cdn_url("leaflet", "dist/leaflet.css"),
+        cdn_url("leaflet.markercluster", "dist/MarkerCluster.css"),
+        cdn_url("leaflet.markercluster", "dist/MarkerCluster.Default.css"),
+    ]
+    html = map_html(m)
+    assert "/app/static" not in html
+    assert script_json(cdn_url("world-atlas", "countries-110m.json")) in html
+    # not folium's own older defaults
+    assert "1.9.3" not in html and "1.1.0" not in html and "cdnjs" not in html
+    sent = st_folium_links(build_map(WORLD, assets="cdn"), monkeypatch)
+    assert sent["js_links"] == found.scripts and sent["css_links"] == found.stylesheets
+
+
+@pytest.mark.parametrize(
+    "base, expected",
+    [
+        ("/map/app/static/vendor", "/map/app/static/vendor"),
+        ("/map/app/static/vendor/", "/map/app/static/vendor"),
+        ("https://static.example.org/speakout/vendor/", "https://static.example.org/speakout/vendor"),
+    ],
+)
+def test_asset_base_url_is_used_for_every_file(base, expected, monkeypatch):
+    m = build_map(WORLD, asset_base_url=base)
+    html = map_html(m)
+    found = page_assets(html)
+    relative = lambda urls, prefix: [u.removeprefix(prefix) for u in urls]  # noqa: E731
+    for url in found.scripts + found.stylesheets:
+        assert url.startswith(expected + "/") and "//" not in url.removeprefix(expected)
+    assert relative(found.scripts, expected) == relative(SELF_JS, "/app/static/vendor")
+    assert relative(found.stylesheets, expected) == relative(SELF_CSS, "/app/static/vendor")
+    assert script_json(f"{expected}/world-atlas/countries-110m.json") in html
+    sent = st_folium_links(build_map(WORLD, asset_base_url=base), monkeypatch)
+    assert all(link.startswith(expected + "/") for link in sent["js_links"] + sent["css_links"])
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["", "javascript:alert(1)", "//evil.example/vendor", "vendor", '/x"><script>alert(1)</script>', "/x'y",
+     "/{{7*7}}", "/a b", "/a\\b", "ftp://example.org/vendor", "https://", "/x\ny", "/x\ty"],
+)
+def test_bad_asset_base_url_is_refused(base):
+    with pytest.raises(SettingsError):
+        build_map(WORLD, asset_base_url=base)
+
+
+@pytest.mark.parametrize("mode", ["", "local", "CDNs", "selfish"])
+def test_unknown_asset_mode_is_refused(mode):
+    with pytest.raises(SettingsError):
+        build_map(WORLD, assets=mode)
+
+
+def test_marker_cluster_class_defaults_are_left_alone():
+    """Our links are per instance: folium's MarkerCluster class keeps its own (used by other code)."""
+    before = (list(folium.plugins.MarkerCluster.default_js), list(folium.plugins.MarkerCluster.default_css))
+    before_map = (list(folium.Map.default_js), list(folium.Map.default_css))
+    build_map(WORLD, assets="cdn")
+    build_map(WORLD)
+    assert (folium.plugins.MarkerCluster.default_js, folium.plugins.MarkerCluster.default_css) == before
+    assert (folium.Map.default_js, folium.Map.default_css) == before_map
+
+
+def test_default_tiles_are_openstreetmap_with_its_attribution():
+    html = map_html(build_map(WORLD))
+    assert html.count("L.tileLayer(") == 1
+    assert json.dumps(DEFAULT_TILES_URL) in html
+    assert DEFAULT_TILES_URL == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert "openstreetmap.org/copyright" in DEFAULT_TILES_ATTRIBUTION
+    assert "OpenStreetMap" in html and "openstreetmap.org/copyright" in html
+
+
+@pytest.mark.parametrize("off", [None, "none", "NONE", " none ", "", "off"])
+@pytest.mark.parametrize("placed", [[], WORLD])
+def test_tiles_can_be_turned_off(off, placed):
+    m = build_map(placed, tiles=off)
+    html = map_html(m)
+    assert "L.tileLayer(" not in html
+    assert "tile.openstreetmap.org" not in html
+    assert not any(isinstance(c, folium.TileLayer) for c in m._children.values())
+    # the map itself still has its zoom limits (markercluster needs maxZoom) and the events
+    assert m.options["max_zoom"] == MAP_MAX_ZOOM
+    assert f'"maxZoom": {MAP_MAX_ZOOM}' in html[html.index("L.map("):]
+    assert len(extract_rows(html)) == len(placed)
+    assert "L.markerClusterGroup(" in html
+
+
+@pytest.mark.parametrize("basemap", [True, False])
+def test_basemap_is_there_only_when_asked_for(basemap):
+    m = build_map(WORLD, basemap=basemap)
+    html = map_html(m)
+    layers = [c for c in m._children.values() if isinstance(c, OfflineBasemap)]
+    assert len(layers) == (1 if basemap else 0)
+    for needle in ("topojson-client.min.js", "countries-110m.json", BASEMAP_PANE, "createPane(", "L.geoJSON("):
+        assert (needle in html) is basemap, needle
+    # the events are there either way
+    assert len(extract_rows(html)) == len(WORLD)
+
+
+def test_basemap_is_drawn_under_the_tiles_and_the_markers():
+    m = build_map(WORLD)
+    layer = next(c for c in m._children.values() if isinstance(c, OfflineBasemap))
+    script = layer._template.module.script(layer, {})
+    # Leaflet's panes: tiles 200, overlays 400, markers 600. The basemap's own pane is below the tiles.
+    assert BASEMAP_PANE_Z_INDEX < 200
+    assert f"pane.style.zIndex = {BASEMAP_PANE_Z_INDEX};" in script
+    assert f"var PANE = {json.dumps(BASEMAP_PANE)};" in script
+    assert "pane: PANE" in script and "interactive: false" in script
+    assert 'pane.style.pointerEvents = "none";' in script
+    assert BASEMAP_WATER_COLOUR in script and BASEMAP_LAND_COLOUR in script
+    assert "map.getContainer().style.background = STYLE[0];" in script
+    # fetched by URL, not inlined: the page stays small
+    assert f"var DATA_URL = {script_json('/app/static/vendor/world-atlas/countries-110m.json')};" in script
+    assert "fetch(DATA_URL" in script
+    assert not _FORBIDDEN_JS.search(script)
+
+
+@pytest.mark.parametrize("basemap", [True, False])
+def test_map_page_stays_small(basemap):
+    html = map_html(build_map([], basemap=basemap))
+    assert len(html.encode("utf-8")) < 20_000
+    assert '"arcs"' not in html and "Topology" not in html
+
+
+def test_basemap_script_is_not_templated_a_second_time():
+    m = build_map(WORLD)
+    map_html(m)
+    layer = next(c for c in m._children.values() if isinstance(c, OfflineBasemap))
+    ours = m.get_root().script._children[layer.get_name()]
+    assert type(ours).__name__ == "_FinishedText"
+    assert ours.render() == layer._template.module.script(layer, {})
+
+
+def test_streamlit_folium_gets_the_basemap_script(monkeypatch):
+    sent = st_folium_links(build_map(WORLD), monkeypatch)
+    assert "var map = map_div;" in sent["script"]
+    assert sent["script"].count("map.createPane(PANE)") == 1
+    assert "countries-110m.json" in sent["script"]
+
+
+def test_map_options_come_from_settings():
+    settings = load_settings(environ={
+        "SPEAKOUT_TILES_URL": "none", "SPEAKOUT_ASSETS": "cdn", "SPEAKOUT_BASEMAP": "false",
+        "SPEAKOUT_ASSET_BASE_URL": "/map/app/static/vendor/",
+    })
+    options = map_options(settings)
+    assert options == {"tiles": None, "attribution": DEFAULT_TILES_ATTRIBUTION, "assets": "cdn",
+                       "asset_base_url": "/map/app/static/vendor", "basemap": False}
+    html = map_html(build_map(WORLD, **options))
+    assert "L.tileLayer(" not in html and "countries-110m" not in html and "cdn.jsdelivr.net" in html
+    defaults = map_options(load_settings(environ={}))
+    assert defaults == {"tiles": DEFAULT_TILES_URL, "attribution": DEFAULT_TILES_ATTRIBUTION, "assets": "self",
+                        "asset_base_url": "/app/static/vendor", "basemap": True}
+
+
+def _fill_static(static_dir: Path) -> None:
+    for relative in asset_files.vendor_files():
+        path = static_dir / "vendor" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "environ, filled, problem",
+    [
+        ({}, False, True),
+        ({}, True, False),
+        ({"SPEAKOUT_ASSETS": "cdn"}, False, False),
+        ({"SPEAKOUT_ASSET_BASE_URL": "/map/app/static/vendor"}, False, True),
+        ({"SPEAKOUT_ASSET_BASE_URL": "https://static.example.org/vendor"}, False, False),
+    ],
+)
+def test_missing_assets_message(environ, filled, problem, tmp_path):
+    if filled:
+        _fill_static(tmp_path)
+    message = missing_assets_message(load_settings(environ=environ), static_dir=tmp_path)
+    if problem:
+        assert "make install" in message and "vendor/leaflet/leaflet.js" in message
+        assert "SPEAKOUT_ASSETS=cdn" in message
+    else:
+        assert message is None
+
+
+# --- the basemap's script, run in node with a fake Leaflet ------------------------------
+
+_BASEMAP_HARNESS = r"""
+const fs = require("fs");
+const vm = require("vm");
+const [codePath, mapName, dataPath, topojsonPath, status] = process.argv.slice(2);
+const made = { panes: {}, layers: [], attributions: [], warnings: [], fetched: [] };
+const container = { style: {} };
+const map = {
+  getContainer: () => container,
+  createPane(name) { const pane = { style: {} }; made.panes[name] = pane; return pane; },
+  attributionControl: { addAttribution(text) { made.attributions.push(text); } },
+};
+const L = {
+  layerGroup() { return { layers: [], addTo() { made.group = this; return this; } }; },
+  latLng(lat, lng) { return { lat, lng }; },
+  geoJSON(data, options) {
+    const layer = { data, options, addTo(group) { group.layers.push(this); return this; } };
+    made.layers.push(layer);
+    return layer;
+  },
+};
+function fetch(url, init) {
+  made.fetched.push(url);
+  const code = Number(status);
+  return Promise.resolve({ ok: code === 200, status: code,
+    json: () => Promise.resolve(JSON.parse(fs.readFileSync(dataPath, "utf8"))) });
+}
+const quiet = { warn: (m) => made.warnings.push(String(m)), log() {}, error() {} };
+const context = { L, fetch, console: quiet, window: { console: quiet } };
+context[mapName] = map;
+vm.createContext(context);
+if (topojsonPath) {
+  vm.runInContext(fs.readFileSync(topojsonPath, "utf8"), context);
+} else {
+  context.topojson = { feature: (topology, object) => object.geojson };
+}
+vm.runInContext(fs.readFileSync(codePath, "utf8"), context);
+setTimeout(() => {
+  const layers = made.layers.map((layer) => {
+    let maxStep = 0, minLng = Infinity, maxLng = -Infinity, rings = 0;
+    const toLatLng = layer.options.coordsToLatLng;
+    for (const feature of layer.data.features) {
+      const g = feature.geometry;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+      for (const polygon of polygons) for (const ring of polygon) {
+        rings++;
+        const pts = ring.map(toLatLng);
+        for (let i = 0; i < pts.length; i++) {
+          minLng = Math.min(minLng, pts[i].lng); maxLng = Math.max(maxLng, pts[i].lng);
+          if (i && !(Math.abs(pts[i].lat) === 90 && Math.abs(pts[i - 1].lat) === 90)) {
+            maxStep = Math.max(maxStep, Math.abs(pts[i].lng - pts[i - 1].lng));
+          }
+        }
+      }
+    }
+    return { pane: layer.options.pane, interactive: layer.options.interactive, style: layer.options.style(),
+             features: layer.data.features.length, rings, maxStep, minLng, maxLng,
+             inGroup: made.group.layers.includes(layer) };
+  });
+  process.stdout.write(JSON.stringify({
+    panes: made.panes, background: container.style.background, attributions: made.attributions,
+    fetched: made.fetched, warnings: made.warnings, layers }));
+}, 200);
+"""
+
+
+def run_basemap_in_node(tmp_path: Path, data: dict | Path, *, topojson: Path | None = None, status: int = 200,
+                        **kwargs) -> dict:
+    m = build_map(WORLD, **kwargs)
+    layer = next(c for c in m._children.values() if isinstance(c, OfflineBasemap))
+    (tmp_path / "basemap.js").write_text(layer._template.module.script(layer, {}), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_BASEMAP_HARNESS, encoding="utf-8")
+    if isinstance(data, dict):
+        (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
+        data = tmp_path / "data.json"
+    result = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(data),
+         str(topojson or ""), str(status)],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _polygon(*rings):
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": list(rings)}}
+
+
+#: A fake topology whose "countries" object is plain GeoJSON (the fake topojson.feature returns it):
+#: an ordinary country, one cut at the antimeridian (like Fiji), and one round the south pole (like Antarctica).
+FAKE_TOPOLOGY = {"type": "Topology", "objects": {"countries": {"geojson": {"type": "FeatureCollection", "features": [
+    _polygon([[10, 40], [12, 40], [12, 42], [10, 40]]),
+    _polygon([[179, -16], [180, -16], [-180, -16], [-179, -16], [-179, -18], [-180, -18], [180, -18], [179, -18],
+              [179, -16]]),
+    _polygon([[-180, -70], [-90, -72], [0, -70], [90, -72], [180, -70], [-180, -70]]),
+]}}}}
+
+
+@needs_node
+def test_basemap_draws_outlines_in_its_pane_without_lines_across_the_world(tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY)
+    assert out["fetched"] == ["/app/static/vendor/world-atlas/countries-110m.json"]
+    assert out["warnings"] == []
+    assert out["panes"] == {BASEMAP_PANE: {"style": {"zIndex": BASEMAP_PANE_Z_INDEX, "pointerEvents": "none"}}}
+    assert out["background"] == BASEMAP_WATER_COLOUR
+    assert any("Natural Earth" in a for a in out["attributions"])
+    layers = out["layers"]
+    assert len(layers) == 3  # the world, and a copy on each side
+    for layer in layers:
+        assert layer["pane"] == BASEMAP_PANE and layer["interactive"] is False and layer["inGroup"]
+        assert layer["style"]["fillColor"] == BASEMAP_LAND_COLOUR
+        assert layer["features"] == 3
+        assert layer["maxStep"] <= 180  # no edge jumps from one side of the world to the other
+    assert sorted(round((l["minLng"] + l["maxLng"]) / 2) for l in layers) == [-360, 0, 360]
+
+
+@needs_node
+@pytest.mark.parametrize("status", [404, 500])
+def test_basemap_that_cannot_be_fetched_only_warns(status, tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY, status=status)
+    assert out["layers"] == []
+    assert len(out["warnings"]) == 1 and f"HTTP {status}" in out["warnings"][0]
+
+
+INSTALLED_VENDOR = asset_files.STATIC_DIR / "vendor"
+needs_installed_assets = pytest.mark.skipif(
+    bool(asset_files.missing_files()), reason="the map's npm files are not installed; run `make install` (make test does)"
+)
+
+
+@needs_node
+@needs_installed_assets
+def test_basemap_with_the_real_natural_earth_data(tmp_path):
+    out = run_basemap_in_node(
+        tmp_path, INSTALLED_VENDOR / "world-atlas" / "countries-110m.json",
+        topojson=INSTALLED_VENDOR / "topojson-client" / "topojson-client.min.js",
+    )
+    assert out["warnings"] == []
+    assert len(out["layers"]) == 3
+    for layer in out["layers"]:
+        assert layer["features"] == 177
+        # Russia, Fiji and Antarctica cross the antimeridian; unwrapped, no edge spans the world
+        assert layer["maxStep"] <= 180, layer

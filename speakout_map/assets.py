@@ -1,0 +1,257 @@
+"""The map's browser assets: which files, where they are served from, whether they are installed.
+
+The map needs Leaflet, Leaflet.markercluster and, for the offline basemap,
+topojson-client and Natural Earth's country outlines (world-atlas). They
+come from the npm registry at install time (``package.json`` and the
+committed ``package-lock.json``; ``make install`` runs ``npm ci``) and
+:func:`copy_assets` copies just the files the map uses, with their licences,
+into ``static/vendor/``. Streamlit serves that folder at
+``/app/static/vendor/`` (``server.enableStaticServing``). Nothing there is
+committed: it is rebuilt from the lock file.
+
+With ``assets = "cdn"`` the same pinned versions are loaded from jsDelivr
+instead and nothing needs to be installed.
+
+``python -m speakout_map.assets copy`` copies (the Makefile runs it);
+``python -m speakout_map.assets check`` lists missing files (exit code 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SettingsError, SpeakOutError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Streamlit serves ``static/`` next to app.py at ``/app/static/``.
+STATIC_DIR = PROJECT_ROOT / "static"
+#: The folder of ``STATIC_DIR`` that holds the copied npm files (git-ignored).
+VENDOR_FOLDER = "vendor"
+NODE_MODULES = PROJECT_ROOT / "node_modules"
+
+SELF = "self"
+CDN = "cdn"
+MODES = (SELF, CDN)
+#: Where the browser finds the vendor folder in "self" mode. Behind a proxy
+#: that adds a path prefix (or with Streamlit's baseUrlPath), put it in front.
+DEFAULT_BASE_URL = "/app/static/vendor"
+#: The public CDN of "cdn" mode; it serves every npm package by name and version.
+CDN_BASE_URL = "https://cdn.jsdelivr.net/npm"
+
+#: Natural Earth outlines in world-atlas: the 1:110m countries (small, about 105 KB).
+COUNTRIES_OBJECT = "countries"
+
+
+class AssetsMissingError(SpeakOutError):
+    """The npm packages the map's assets are copied from are not installed (or are the wrong versions)."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One file of an npm package that the browser loads."""
+
+    #: The name folium gives the link (so ours replace its CDN defaults).
+    name: str
+    package: str
+    version: str
+    #: Path inside the package.
+    source: str
+    #: "js", "css" or "data".
+    kind: str
+
+    @property
+    def target(self) -> str:
+        """Path under the vendor folder: ``<package>/<file name>``."""
+        return f"{self.package}/{Path(self.source).name}"
+
+    def url(self, mode: str = SELF, base_url: str = DEFAULT_BASE_URL) -> str:
+        if mode == CDN:
+            return f"{CDN_BASE_URL}/{self.package}@{self.version}/{self.source}"
+        return f"{base_url.rstrip('/')}/{self.target}"
+
+
+#: Exact versions; tests/test_assets.py checks they match package.json and package-lock.json.
+VERSIONS = {
+    "leaflet": "1.9.4",
+    "leaflet.markercluster": "1.5.3",
+    "topojson-client": "3.1.0",
+    "world-atlas": "2.0.2",
+}
+
+ASSETS: tuple[Asset, ...] = (
+    Asset("leaflet", "leaflet", VERSIONS["leaflet"], "dist/leaflet.js", "js"),
+    Asset("leaflet_css", "leaflet", VERSIONS["leaflet"], "dist/leaflet.css", "css"),
+    Asset("markerclusterjs", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
+          "dist/leaflet.markercluster.js", "js"),
+    Asset("markerclustercss", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
+          "dist/MarkerCluster.css", "css"),
+    Asset("markerclusterdefaultcss", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
+          "dist/MarkerCluster.Default.css", "css"),
+    Asset("topojson_client", "topojson-client", VERSIONS["topojson-client"], "dist/topojson-client.min.js", "js"),
+    Asset("world_countries", "world-atlas", VERSIONS["world-atlas"], "countries-110m.json", "data"),
+)
+ASSETS_BY_NAME = {asset.name: asset for asset in ASSETS}
+
+#: Each package's licence file, served next to its files (the licences ask for it).
+LICENSE_FILES = {
+    "leaflet": "LICENSE",
+    "leaflet.markercluster": "MIT-LICENCE.txt",
+    "topojson-client": "LICENSE",
+    "world-atlas": "LICENSE",
+}
+
+#: Which assets each part of the map loads, in load order.
+MAP_ASSETS = ("leaflet", "leaflet_css")
+CLUSTER_ASSETS = ("markerclusterjs", "markerclustercss", "markerclusterdefaultcss")
+BASEMAP_ASSETS = ("topojson_client",)
+BASEMAP_DATA = "world_countries"
+
+_URL_FORBIDDEN = set(" \t\r\n\"'<>`{}\\^|")
+
+
+def check_mode(mode: str) -> str:
+    """``"self"`` or ``"cdn"`` (any case, spaces ignored), else :class:`SettingsError`."""
+    text = str(mode).strip().lower()
+    if text not in MODES:
+        raise SettingsError(f"setting assets must be 'self' (served by the app) or 'cdn', not {mode!r}")
+    return text
+
+
+def check_base_url(url: str) -> str:
+    """The vendor folder's address without a trailing slash, if it is a same-site path or an http(s) URL.
+
+    It goes into ``<script src>``/``<link href>`` and a script, so quotes,
+    angle brackets, braces, backslashes and spaces are refused.
+    """
+    text = str(url).strip()
+    if not text or any(ch in _URL_FORBIDDEN or ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise SettingsError(
+            f"setting asset_base_url must be a path like {DEFAULT_BASE_URL} or an https:// URL "
+            f"without spaces, quotes, <, >, braces or backslashes; got {url!r}"
+        )
+    lowered = text.lower()
+    is_path = text.startswith("/") and not text.startswith("//")
+    is_web = lowered.startswith(("https://", "http://")) and len(text.split("/", 3)[2]) > 0
+    if not (is_path or is_web):
+        raise SettingsError(
+            f"setting asset_base_url must start with / (this site) or https:// (another host); got {url!r}"
+        )
+    return text.rstrip("/") or "/"
+
+
+def asset_links(names: Sequence[str], kind: str, mode: str = SELF,
+                base_url: str = DEFAULT_BASE_URL) -> list[tuple[str, str]]:
+    """``(name, url)`` of the named assets of one kind (``"js"`` or ``"css"``), as folium's default_js/default_css."""
+    return [(a.name, a.url(mode, base_url)) for a in (ASSETS_BY_NAME[n] for n in names) if a.kind == kind]
+
+
+def asset_url(name: str, mode: str = SELF, base_url: str = DEFAULT_BASE_URL) -> str:
+    return ASSETS_BY_NAME[name].url(mode, base_url)
+
+
+def vendor_files() -> list[str]:
+    """Every file the vendor folder must hold, relative to it."""
+    files = [asset.target for asset in ASSETS]
+    files.extend(f"{package}/{name}" for package, name in LICENSE_FILES.items())
+    return files
+
+
+def missing_files(static_dir: Path | str = STATIC_DIR) -> list[str]:
+    """The map's files that are not in ``static_dir`` (relative to it, e.g. ``vendor/leaflet/leaflet.js``).
+
+    Empty when everything is installed. An empty file counts as missing.
+    """
+    vendor = Path(static_dir) / VENDOR_FOLDER
+    missing = []
+    for relative in vendor_files():
+        path = vendor / relative
+        try:
+            if path.is_file() and path.stat().st_size > 0:
+                continue
+        except OSError:
+            pass
+        missing.append(f"{VENDOR_FOLDER}/{relative}")
+    return missing
+
+
+def missing_files_message(missing: Sequence[str], static_dir: Path | str = STATIC_DIR) -> str:
+    """What to tell the operator when :func:`missing_files` found some (plain text, no Markdown)."""
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return (
+        f"The map cannot be drawn: its scripts and styles are not installed in {static_dir} "
+        f"(missing: {shown}). Run `make install` in the project folder (it runs npm ci and copies "
+        "them), then reload this page. Or set SPEAKOUT_ASSETS=cdn to load them from public CDNs instead."
+    )
+
+
+def _installed_version(package_dir: Path) -> str | None:
+    try:
+        return json.loads((package_dir / "package.json").read_text(encoding="utf-8")).get("version")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def copy_assets(node_modules: Path | str = NODE_MODULES, static_dir: Path | str = STATIC_DIR) -> list[Path]:
+    """Copy the map's files from the npm packages into ``static_dir/vendor`` (replacing what was there).
+
+    Raises :class:`AssetsMissingError` if a package is missing or not the pinned version.
+    """
+    node_modules, vendor = Path(node_modules), Path(static_dir) / VENDOR_FOLDER
+    problems = []
+    for package, version in VERSIONS.items():
+        found = _installed_version(node_modules / package)
+        if found != version:
+            problems.append(f"{package} {version} (found {found or 'nothing'})")
+    if problems:
+        raise AssetsMissingError(
+            f"npm packages missing from {node_modules}: {', '.join(problems)}; run `npm ci` (or `make install`)"
+        )
+    sources = [(node_modules / a.package / a.source, vendor / a.target) for a in ASSETS]
+    sources += [(node_modules / p / name, vendor / p / name) for p, name in LICENSE_FILES.items()]
+    for source, _ in sources:
+        if not source.is_file():
+            raise AssetsMissingError(f"{source} is missing; run `npm ci` (or `make install`) again")
+    staging = vendor.with_name(vendor.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    copied = []
+    for source, target in sources:
+        staged = staging / target.relative_to(vendor)
+        staged.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, staged)
+        copied.append(target)
+    shutil.rmtree(vendor, ignore_errors=True)
+    staging.rename(vendor)
+    return copied
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m speakout_map.assets", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["copy", "check"])
+    parser.add_argument("--node-modules", type=Path, default=NODE_MODULES)
+    parser.add_argument("--static-dir", type=Path, default=STATIC_DIR)
+    args = parser.parse_args(argv)
+    if args.command == "copy":
+        try:
+            copied = copy_assets(args.node_modules, args.static_dir)
+        except AssetsMissingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        total = sum(path.stat().st_size for path in copied)
+        print(f"copied {len(copied)} files ({total / 1024:.0f} KB) into {args.static_dir / VENDOR_FOLDER}")
+        return 0
+    missing = missing_files(args.static_dir)
+    if missing:
+        print(missing_files_message(missing, args.static_dir), file=sys.stderr)
+        return 1
+    print(f"all {len(vendor_files())} files are in {args.static_dir / VENDOR_FOLDER}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
