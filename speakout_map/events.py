@@ -677,8 +677,11 @@ def parse_time(text: str) -> dt.time:
 def parse_url(text: str) -> str:
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
         raise _CellError("the link contains spaces or control characters; paste the full address, e.g. https://example.org/event")
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. "https://[abc": an unclosed IPv6 bracket
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise _CellError(
             f"{text!r} is not a web address; links must start with https:// or http://, e.g. https://example.org/event"
         )
