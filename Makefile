@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # committed lock, then the needed files are copied into static/vendor/, which
 # Streamlit serves at /app/static/vendor/. Both folders are git-ignored.
 NPM_STAMP := node_modules/.speakout-npm-ci
-VENDOR_STAMP := static/vendor/.speakout-copied
+VENDOR_STAMP := node_modules/.speakout-vendor-copied
 
 .PHONY: run test install assets bench clean
 
@@ -34,7 +34,9 @@ $(VENDOR_STAMP): $(NPM_STAMP) $(VENV)/.installed speakout_map/assets.py
 	$(PY) -m speakout_map.assets copy
 	touch $@
 
+# Copies again if a file has gone from static/vendor since (the stamp alone would not notice).
 assets: $(VENDOR_STAMP)
+	@$(PY) -m speakout_map.assets check >/dev/null 2>&1 || $(PY) -m speakout_map.assets copy
 
 install: $(VENV)/.installed assets
 	$(PY) -m speakout_map build-index

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import re
 import shutil
@@ -428,7 +429,9 @@ def _asgi_get(app, path: str) -> tuple[int, dict[str, str], bytes]:
 
         await asyncio.wait_for(app(scope, receive, send), timeout=30)
 
-    asyncio.run(run())
+    # In a thread of its own: another test's browser (Playwright's sync API) may own this thread's loop.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result(timeout=60)
     start = next(m for m in sent if m["type"] == "http.response.start")
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
