@@ -9,8 +9,8 @@ import os
 
 import streamlit as st
 
-from speakout_map import auth, geocoding, publishing, storage
-from speakout_map.errors import SignInError, TooManyAttemptsError
+from speakout_map import auth, export, geocoding, publishing, storage
+from speakout_map.errors import SignInError, StoreError, TooManyAttemptsError
 from speakout_map.events import PlacedEvent
 from speakout_map.settings import Settings, load_settings
 
@@ -88,6 +88,8 @@ def signed_in_organiser(settings: Settings) -> str | None:
             st.error(f"Too many failed sign-ins. Try again in {max(1, round(exc.retry_after_seconds))} seconds.")
         except SignInError:
             st.error("Wrong organiser name or password.")
+        except StoreError as exc:  # the throttle lives in the store
+            st.error(f"Signing in is not possible right now: {export.escape_markdown(str(exc))}")
         else:
             st.session_state[SIGNED_IN] = organiser.name
             st.rerun()

@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from pages import common
 from speakout_map import export, mapping, publishing
 from speakout_map.diff import diff_rows_for_display
-from speakout_map.errors import NotPublishableError, StaleVersionError, StoreError
+from speakout_map.errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.events import COLUMNS, events_to_rows
 
 settings = common.settings()
@@ -21,7 +21,12 @@ organiser = common.signed_in_organiser(settings)
 if organiser is None:
     st.stop()
 
-store = common.store(settings)
+try:
+    store = common.store(settings)
+    store.latest_number()  # fail here, loudly, rather than halfway down the page
+except SpeakOutError as exc:
+    st.error(f"The event store cannot be used right now, so nothing can be published: {export.escape_markdown(str(exc))}")
+    st.stop()
 top_left, top_right = st.columns([4, 1])
 top_left.markdown(f"Signed in as **{export.escape_markdown(organiser)}**")
 top_right.button("Sign out", on_click=common.sign_out)
@@ -39,6 +44,12 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
             "Nothing is published until the file is clean; the published map is unchanged."
         )
         st.dataframe(problem_rows(preview.errors), hide_index=True, key=f"{context}-errors")
+    if getattr(preview, "geocoder_unavailable", None):
+        st.warning(
+            "The online geocoder is unavailable right now, so the places only it knows could not be placed "
+            f"({export.escape_markdown(preview.geocoder_unavailable)}). Nothing was published: the published map "
+            "is unchanged. Try again later, or add latitude and longitude to the rows listed above."
+        )
     if preview.warnings:
         st.warning(f"{len(preview.warnings)} warning(s): worth a look, but they do not block publishing.")
         st.dataframe(problem_rows(preview.warnings), hide_index=True, key=f"{context}-warnings")

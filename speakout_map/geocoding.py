@@ -613,22 +613,34 @@ def _online_failure_message(event: Event, error: GeocoderUnavailableError) -> st
 
 
 def place_events(
-    events: Iterable[Event], geocoder: Geocoder
+    events: Iterable[Event],
+    geocoder: Geocoder,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    progress_every: int = 50,
+    online_failures: list[GeocoderUnavailableError] | None = None,
 ) -> tuple[tuple[PlacedEvent, ...], tuple[Problem, ...]]:
     """Place every event; each one that cannot be placed gives a Problem for its row.
 
     Events with latitude and longitude are placed there (source "csv").
     Identical city/country queries are looked up once. After the first
     online failure the rest of the batch uses the gazetteer only, so a dead
-    service costs one timeout rather than one per row.
+    service costs one timeout rather than one per row. ``progress`` is called
+    with (done, total) at the start, every ``progress_every`` events and at
+    the end; the online failure, if any, is appended to ``online_failures``.
     """
+    events = tuple(events)
     gazetteer = gazetteer_of(geocoder)
     active = geocoder
     online_failure: GeocoderUnavailableError | None = None
     memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = {}
     placed: list[PlacedEvent] = []
     problems: list[Problem] = []
-    for event in events:
+    if progress:
+        progress(0, len(events))
+    for done, event in enumerate(events, start=1):
+        if progress and done > 1 and (done - 1) % max(1, progress_every) == 0:
+            progress(done - 1, len(events))
         if event.has_coordinates:
             placed.append(PlacedEvent(event, _placed_at_coordinates(event, gazetteer)))
             continue
@@ -640,6 +652,8 @@ def place_events(
                 memo[key] = error
                 if isinstance(active, GeocoderChain):
                     online_failure, active = error, active.without_online()
+                    if online_failures is not None:
+                        online_failures.append(error)
             except PlaceNotFoundError as error:
                 memo[key] = online_failure if online_failure is not None else error
             except UnknownCountryError as error:
@@ -653,6 +667,8 @@ def place_events(
             problems.append(Problem(event.row, "country", str(result)))
         else:
             problems.append(Problem(event.row, "city", str(result)))
+    if progress and events:
+        progress(len(events), len(events))
     return tuple(placed), tuple(problems)
 
 

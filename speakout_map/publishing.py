@@ -43,26 +43,22 @@ class Preview:
     #: The version the change was compared with (None: the store was empty).
     based_on: int | None
     diff: EventDiff
+    #: Why the online geocoder failed while placing, if it did (its rows are among the errors).
+    geocoder_unavailable: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.placed)
 
 
-def place_with_progress(events, geocoder, progress: Progress | None = None):
-    """Place events chunk by chunk, reporting (done, total) after each chunk."""
-    placed: list[PlacedEvent] = []
-    problems: list[Problem] = []
-    total = len(events)
-    if progress:
-        progress(0, total)
-    for start in range(0, total, PROGRESS_CHUNK):
-        chunk_placed, chunk_problems = geocoding.place_events(events[start : start + PROGRESS_CHUNK], geocoder)
-        placed.extend(chunk_placed)
-        problems.extend(chunk_problems)
-        if progress:
-            progress(min(start + PROGRESS_CHUNK, total), total)
-    return tuple(placed), tuple(problems)
+def place_with_progress(events, geocoder, progress: Progress | None = None, online_failures: list | None = None):
+    """Place events as one batch, reporting (done, total) every PROGRESS_CHUNK events.
+
+    One batch, so that a dead online geocoder is waited for once, not once per chunk.
+    """
+    return geocoding.place_events(
+        events, geocoder, progress=progress, progress_every=PROGRESS_CHUNK, online_failures=online_failures
+    )
 
 
 def _sorted(problems: Sequence[Problem]) -> tuple[Problem, ...]:
@@ -80,12 +76,14 @@ def prepare(
     """Place a parsed file's events and compare them with the published version."""
     based_on = store.latest_number()
     published = store.get(based_on).events if based_on is not None else ()
-    placed, problems = place_with_progress(result.events, geocoder, progress) if result.events else ((), ())
+    failures: list[Exception] = []
+    placed, problems = place_with_progress(result.events, geocoder, progress, failures) if result.events else ((), ())
     errors = _sorted(tuple(result.errors) + tuple(problems))
     if not result.events and not errors:
         errors = (Problem(None, None, "the file has no events; add one row per event under the header"),)
     diff = diff_events([p.event for p in published], [p.event for p in placed])
-    return Preview(source, result.rows, placed, errors, tuple(result.warnings), based_on, diff)
+    unavailable = str(failures[0]) if failures else None
+    return Preview(source, result.rows, placed, errors, tuple(result.warnings), based_on, diff, unavailable)
 
 
 def prepare_upload(
