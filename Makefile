@@ -49,6 +49,7 @@ run: install
 # are installed (ensure-postgres.sh installs them as root with apt-get).
 test: $(VENV)/.installed-dev assets
 	sh scripts/ensure-postgres.sh
+	sh scripts/ensure-chromium.sh
 	$(PY) -m pytest
 
 bench: install

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Make sure a Chromium browser is present, so the end-to-end tests (tests/e2e)
+# run: they drive the real app in headless Chromium through Playwright, using
+# the browser already on the machine (Playwright's own browser download is
+# never used; it needs the internet).
+#
+# Found ($SPEAKOUT_TEST_CHROMIUM, chromium, chromium-browser, google-chrome):
+# nothing to do. Missing, and we are root with apt-get (Debian, Ubuntu, CI
+# containers): install Debian's chromium package. Otherwise: print how to
+# install it and exit 0; the e2e tests are then skipped, every other test
+# still runs.
+set -eu
+
+find_chromium() {
+    if [ -n "${SPEAKOUT_TEST_CHROMIUM:-}" ] && [ -x "$SPEAKOUT_TEST_CHROMIUM" ]; then
+        echo "$SPEAKOUT_TEST_CHROMIUM"
+        return 0
+    fi
+    for name in chromium chromium-browser google-chrome-stable google-chrome; do
+        if found=$(command -v "$name" 2>/dev/null); then
+            echo "$found"
+            return 0
+        fi
+    done
+    return 1
+}
+
+if chromium=$(find_chromium); then
+    echo "ensure-chromium: Chromium found ($chromium)"
+    exit 0
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-chromium: installing Debian's chromium package (the browser of the end-to-end tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    if apt-get update -qq && apt-get install -y -qq chromium >/dev/null; then
+        if chromium=$(find_chromium); then
+            echo "ensure-chromium: installed ($chromium)"
+            exit 0
+        fi
+    fi
+    echo "ensure-chromium: could not install chromium; the end-to-end tests will be skipped" >&2
+    exit 0
+fi
+
+echo "ensure-chromium: Chromium not found; the end-to-end tests (tests/e2e) will be skipped."
+echo "ensure-chromium: to run them, install it (Debian/Ubuntu: sudo apt-get install chromium),"
+echo "ensure-chromium: or point SPEAKOUT_TEST_CHROMIUM at a Chromium or Chrome binary."
+exit 0
