@@ -53,7 +53,8 @@ test: $(VENV)/.installed-dev assets
 	$(PY) -m pytest
 
 bench: install
-	$(PY) bench/bench_map.py
+	$(PY) bench/bench_map.py 10000
+	$(PY) bench/bench_gazetteer.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-GUIDE = "pages/guide.py"
+GUIDE = "app_pages/guide.py"
 
 MULTI_DATE_CSV = """city,country,date,title,status,url
 Madrid,Spain,2013-09-03,Madrid rally,confirmed,https://example.org/madrid
@@ -144,6 +144,7 @@ def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path):
 
 def test_guide_page_renders_the_markdown():
     at = make_app()
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(GUIDE)
     at.run()
     assert not at.exception
@@ -157,6 +158,7 @@ def test_guide_page_follows_the_setting(tmp_path):
     guide.write_text("# Our own guide\n\nMeet at noon.", encoding="utf-8")
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["speakout"] = {"guide_file": str(guide)}
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(GUIDE)
     at.run()
     assert not at.exception

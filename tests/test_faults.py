@@ -38,7 +38,7 @@ from speakout_map.storage import Store
 from tests.test_geocoding import closed_port, make_online, nominatim  # noqa: F401 - nominatim is a fixture
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ORGANISER = "pages/organiser.py"
+ORGANISER = "app_pages/organiser.py"
 PASSWORD = "correct horse battery staple"
 MB = 1024 * 1024
 
@@ -60,6 +60,7 @@ def alice_hash() -> str:
 def organiser_app(alice_hash: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["organisers"] = {"alice": alice_hash}
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     return at
 

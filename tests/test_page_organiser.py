@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from speakout_map.auth import hash_password
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ORGANISER = "pages/organiser.py"
+ORGANISER = "app_pages/organiser.py"
 PASSWORD = "correct horse battery staple"
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
@@ -31,6 +31,7 @@ def organiser_app(alice_hash: str | None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     if alice_hash is not None:
         at.secrets["organisers"] = {"alice": alice_hash}
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     return at
 
@@ -156,6 +157,7 @@ def test_oidc_sign_in_needs_the_allow_list(email, allowed):
     at.secrets["auth"] = AUTH
     at.secrets["speakout"] = {"organiser_emails": "alice@example.org, bob@example.org"}
     at.user = {"is_logged_in": True, **({"email": email} if email else {})}
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     at.run()
     assert not at.exception
@@ -171,6 +173,7 @@ def test_oidc_logged_out_sees_a_sign_in_button():
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": False}
+    at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     at.run()
     assert not at.exception

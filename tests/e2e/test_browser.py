@@ -576,17 +576,12 @@ def test_phone_sized_screen(seed_app: AppServer, open_page):
     assert visit.non_local_requests() == []
 
 
-# --- known defect: the pages folder is also served the old way ------------------------------------
-
-PAGES_FOLDER_DEFECT = (
-    "known app defect, reported: the page scripts live in a folder named pages/, which Streamlit also "
-    "serves as old-style pages by file name (/organiser, /map, /guide, /common) outside app.py's "
-    "st.navigation, and on a fresh server the first visit to /organise gets a 'Page not found' dialog; "
-    "renaming the folder (e.g. app_pages/) should fix both"
-)
+# --- only the pages app.py declares -------------------------------------------------------------
+# The page scripts live in app_pages/: a folder named pages/ would also be served the old way, by
+# file name (/organiser, /common), outside st.navigation, and the first visit to /organise on a
+# fresh server showed a 'Page not found' dialog over the page.
 
 
-@pytest.mark.xfail(reason=PAGES_FOLDER_DEFECT, strict=False)
 def test_only_the_declared_pages_are_served(start_app, open_page):
     server = start_app("fresh")  # the dialog shows on a server's first page view only
     visit = open_page()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from app_pages import common
 from speakout_map import storage
 
 settings = common.settings()

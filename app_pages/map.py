@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import common
+from app_pages import common
 from speakout_map import export, filters, mapping
 from speakout_map.countries import country_name
 from speakout_map.errors import SpeakOutError

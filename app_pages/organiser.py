@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from pages import common
+from app_pages import common
 from speakout_map import export, mapping, publishing
 from speakout_map.diff import diff_rows_for_display
 from speakout_map.errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError

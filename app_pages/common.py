@@ -14,9 +14,9 @@ from speakout_map.errors import SignInError, StoreError, TooManyAttemptsError
 from speakout_map.events import PlacedEvent
 from speakout_map.settings import Settings, load_settings
 
-MAP_PAGE_PATH = "pages/map.py"
-GUIDE_PAGE_PATH = "pages/guide.py"
-ORGANISER_PAGE_PATH = "pages/organiser.py"
+MAP_PAGE_PATH = "app_pages/map.py"
+GUIDE_PAGE_PATH = "app_pages/guide.py"
+ORGANISER_PAGE_PATH = "app_pages/organiser.py"
 SIGNED_IN = "organiser"
 
 
