@@ -6,6 +6,8 @@ Streamlit caching and session state live here, never in ``speakout_map``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -100,3 +102,20 @@ def sign_out() -> None:
     st.session_state.pop(SIGNED_IN, None)
     if _secrets_have("auth") and st.user.is_logged_in:
         st.logout()
+
+
+@contextmanager
+def store_errors_shown(what: str) -> Iterator[None]:
+    """Turn a store that fails mid-session into a clear error in place of a traceback.
+
+    The store writes each version in one transaction, so a failure here never changes
+    what is published; the message says so.
+    """
+    try:
+        yield
+    except StoreError as exc:
+        st.error(
+            f"The event store failed as the page tried to {what} ({export.escape_markdown(str(exc))}). "
+            "The published events are unchanged; "
+            "reload the page to try again."
+        )

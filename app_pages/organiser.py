@@ -83,87 +83,90 @@ def placing_progress():
 upload_tab, edit_tab, history_tab = st.tabs(["Upload a spreadsheet", "Edit the published events", "History"])
 
 with upload_tab:
-    st.markdown(
-        "Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
-        "with the columns of the template."
-    )
-    st.download_button("Download the template", export.template_csv(), "speakout-events-template.csv", "text/csv")
-    uploaded = st.file_uploader("Events file", type=["csv", "tsv", "txt", "xlsx"], key="upload")
-    if uploaded is not None:
-        data = uploaded.getvalue()
-        fingerprint = (uploaded.name, len(data), hash(data), store.latest_number())
-        cached = st.session_state.get("upload-preview")
-        if cached is None or cached[0] != fingerprint:
-            preview = publishing.prepare_upload(
-                data, uploaded.name, store=store, geocoder=common.geocoder(settings),
-                max_bytes=int(settings.max_upload_mb * 1024 * 1024), today=dt.date.today(),
-                progress=placing_progress(),
-            )
-            st.session_state["upload-preview"] = (fingerprint, preview)
-        show_preview(st.session_state["upload-preview"][1], "upload")
+    with common.store_errors_shown("check the upload"):
+        st.markdown(
+            "Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
+            "with the columns of the template."
+        )
+        st.download_button("Download the template", export.template_csv(), "speakout-events-template.csv", "text/csv")
+        uploaded = st.file_uploader("Events file", type=["csv", "tsv", "txt", "xlsx"], key="upload")
+        if uploaded is not None:
+            data = uploaded.getvalue()
+            fingerprint = (uploaded.name, len(data), hash(data), store.latest_number())
+            cached = st.session_state.get("upload-preview")
+            if cached is None or cached[0] != fingerprint:
+                preview = publishing.prepare_upload(
+                    data, uploaded.name, store=store, geocoder=common.geocoder(settings),
+                    max_bytes=int(settings.max_upload_mb * 1024 * 1024), today=dt.date.today(),
+                    progress=placing_progress(),
+                )
+                st.session_state["upload-preview"] = (fingerprint, preview)
+            show_preview(st.session_state["upload-preview"][1], "upload")
 
 with edit_tab:
-    latest = store.latest()
-    if latest is None:
-        st.info("Nothing is published yet: upload a spreadsheet first.")
-    else:
-        st.caption(f"Version {latest.info.number}. Change cells, add or delete rows, then check and publish.")
-        table = pd.DataFrame(events_to_rows([p.event for p in latest.events], include_private=True), columns=list(COLUMNS))
-        edited = st.data_editor(
-            table.astype("string"), num_rows="dynamic", hide_index=True, key=f"editor-{latest.info.number}"
-        )
-        if st.button("Check the changes", key="edit-check"):
-            rows = edited.astype(object).where(edited.notna(), "").to_dict("records")
-            st.session_state["edit-preview"] = publishing.prepare_rows(
-                rows, store=store, geocoder=common.geocoder(settings), today=dt.date.today(),
-                progress=placing_progress(),
+    with common.store_errors_shown("load the published events for editing"):
+        latest = store.latest()
+        if latest is None:
+            st.info("Nothing is published yet: upload a spreadsheet first.")
+        else:
+            st.caption(f"Version {latest.info.number}. Change cells, add or delete rows, then check and publish.")
+            table = pd.DataFrame(events_to_rows([p.event for p in latest.events], include_private=True), columns=list(COLUMNS))
+            edited = st.data_editor(
+                table.astype("string"), num_rows="dynamic", hide_index=True, key=f"editor-{latest.info.number}"
             )
-        if "edit-preview" in st.session_state:
-            show_preview(st.session_state["edit-preview"], "edit")
+            if st.button("Check the changes", key="edit-check"):
+                rows = edited.astype(object).where(edited.notna(), "").to_dict("records")
+                st.session_state["edit-preview"] = publishing.prepare_rows(
+                    rows, store=store, geocoder=common.geocoder(settings), today=dt.date.today(),
+                    progress=placing_progress(),
+                )
+            if "edit-preview" in st.session_state:
+                show_preview(st.session_state["edit-preview"], "edit")
 
 with history_tab:
-    versions = store.history()
-    if not versions:
-        st.info("Nothing is published yet.")
-    else:
-        st.dataframe(
-            [
-                {"version": v.number, "published (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"), "by": v.by,
-                 "file": v.source, "rows": v.rows}
-                for v in reversed(versions)
-            ],
-            hide_index=True,
-            key="history",
-        )
-        numbers = [v.number for v in reversed(versions)]
-        chosen = st.selectbox("Version", numbers, key="history-version", format_func=lambda n: f"Version {n}")
-        version = store.get(chosen)
-        csv_col, geo_col = st.columns(2)
-        csv_col.download_button(
-            "Download as CSV (with contact emails)",
-            export.events_to_csv([p.event for p in version.events], include_private=True),
-            f"speakout-events-v{chosen}.csv",
-            "text/csv",
-            key="download-csv",
-        )
-        geo_col.download_button(
-            "Download as GeoJSON",
-            export.geojson_text(version.events),
-            f"speakout-events-v{chosen}.geojson",
-            "application/geo+json",
-            key="download-geojson",
-        )
-        latest_number = numbers[0]
-        if chosen != latest_number:
-            st.markdown(
-                f"Rolling back publishes the {version.info.rows} events of version {chosen} as a new version; "
-                "it can be undone the same way."
+    with common.store_errors_shown("load the history"):
+        versions = store.history()
+        if not versions:
+            st.info("Nothing is published yet.")
+        else:
+            st.dataframe(
+                [
+                    {"version": v.number, "published (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"), "by": v.by,
+                     "file": v.source, "rows": v.rows}
+                    for v in reversed(versions)
+                ],
+                hide_index=True,
+                key="history",
             )
-            if st.button(f"Roll back to version {chosen}", key="rollback"):
-                try:
-                    info = store.rollback(chosen, by=organiser, based_on=latest_number)
-                except (StaleVersionError, StoreError) as exc:
-                    st.error(f"Not rolled back: {export.escape_markdown(str(exc))}")
-                else:
-                    st.success(f"Published version {info.number}: the events of version {chosen}.")
-                    st.rerun()
+            numbers = [v.number for v in reversed(versions)]
+            chosen = st.selectbox("Version", numbers, key="history-version", format_func=lambda n: f"Version {n}")
+            version = store.get(chosen)
+            csv_col, geo_col = st.columns(2)
+            csv_col.download_button(
+                "Download as CSV (with contact emails)",
+                export.events_to_csv([p.event for p in version.events], include_private=True),
+                f"speakout-events-v{chosen}.csv",
+                "text/csv",
+                key="download-csv",
+            )
+            geo_col.download_button(
+                "Download as GeoJSON",
+                export.geojson_text(version.events),
+                f"speakout-events-v{chosen}.geojson",
+                "application/geo+json",
+                key="download-geojson",
+            )
+            latest_number = numbers[0]
+            if chosen != latest_number:
+                st.markdown(
+                    f"Rolling back publishes the {version.info.rows} events of version {chosen} as a new version; "
+                    "it can be undone the same way."
+                )
+                if st.button(f"Roll back to version {chosen}", key="rollback"):
+                    try:
+                        info = store.rollback(chosen, by=organiser, based_on=latest_number)
+                    except (StaleVersionError, StoreError) as exc:
+                        st.error(f"Not rolled back: {export.escape_markdown(str(exc))}")
+                    else:
+                        st.success(f"Published version {info.number}: the events of version {chosen}.")
+                        st.rerun()

@@ -364,6 +364,31 @@ def test_sign_in_on_a_read_only_store_is_a_clear_error_not_a_crash(alice_hash, t
     assert not at.get("file_uploader")
 
 
+def test_a_store_that_fails_after_sign_in_gives_errors_in_the_tabs_not_a_traceback(alice_hash, tmp_path, monkeypatch):
+    path = tmp_path / "store.sqlite3"
+    seeded_store(path, monkeypatch)
+    at = signed_in(alice_hash)
+    before = published_state()
+    assert at.dataframe, "the history table shows while the store works"
+
+    def gone(self, *args, **kwargs):
+        raise storage.StoreError("could not read the events: the database server stopped answering; try again shortly")
+
+    # The page's first check (latest_number) still answers; every later read fails, as when a
+    # database server goes away halfway through a run.
+    for method in ("latest", "history", "get"):
+        monkeypatch.setattr(Store, method, gone)
+    upload(at, "twelve.csv", TWELVE)
+    assert not at.exception, at.exception
+    failures = [e for e in texts(at.error) if e.startswith("The event store failed")]
+    assert len(failures) == 3, texts(at.error)  # upload, edit and history tabs, each on its own
+    assert all("stopped answering" in e and "The published events are unchanged" in e for e in failures)
+    assert "upload-publish" not in [b.key for b in at.button]  # no preview, so nothing to publish
+    monkeypatch.undo()
+    monkeypatch.setenv("SPEAKOUT_DATABASE_URL", f"sqlite:///{path}")
+    assert published_state() == before
+
+
 def unopenable_urls(tmp_path: Path) -> dict[str, tuple[str, str]]:
     """Database URLs that cannot be opened at all, each with words its error must contain."""
     a_file = tmp_path / "a-file"
