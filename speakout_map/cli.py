@@ -24,6 +24,7 @@ from .settings import Settings, load_settings
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # as shells report Ctrl-C
 
 
 def validate_file(path: str, settings: Settings) -> ParseResult:
@@ -247,3 +248,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SpeakOutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # A publish in progress is one transaction, rolled back as the interrupt unwinds it.
+        print("interrupted; nothing more was done (a publish in progress was undone)", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -314,6 +314,31 @@ def test_cli_publish_into_a_failing_store_exits_1_loudly_and_changes_nothing(fau
         assert store.history()[-1].number == before[0]
 
 
+
+def test_ctrl_c_during_a_cli_publish_undoes_it(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "store.sqlite3"
+    url = seeded_store(path, monkeypatch)
+    before = published_state(url)
+    events_file = tmp_path / "twelve.csv"
+    events_file.write_bytes(TWELVE)
+    real, calls = storage._insert_event_rows, []
+
+    def interrupted(conn, rows):
+        calls.append(len(rows))
+        if len(calls) == 1:
+            return real(conn, rows)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "INSERT_CHUNK", 5)
+    monkeypatch.setattr(storage, "_insert_event_rows", interrupted)
+    capsys.readouterr()
+    assert cli_main(["publish", str(events_file), "--by", "alice"], out=io.StringIO()) == 130
+    err = capsys.readouterr().err
+    assert err.startswith("interrupted;") and "Traceback" not in err
+    assert calls == [5, 5]  # the first rows were written before the interrupt
+    assert published_state(url) == before
+
+
 @pytest.mark.parametrize("fault", STORE_FAULTS)
 def test_publish_button_on_a_failing_store_shows_an_error_and_changes_nothing(
     fault, alice_hash, tmp_path, monkeypatch
