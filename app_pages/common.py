@@ -24,7 +24,7 @@ SIGNED_IN = "organiser"
 
 def settings() -> Settings:
     """Settings from the environment and ``st.secrets`` (read every run: cheap)."""
-    return load_settings(secrets=st.secrets)
+    return load_settings(secrets=st.secrets, base_url_path=st.get_option("server.baseUrlPath") or "")
 
 
 @st.cache_resource(show_spinner="Opening the event store…")

@@ -126,8 +126,15 @@ _KINDS = {"bool": bool, "float": float, "Path": Path, "str": str}
 def load_settings(
     environ: Mapping[str, str] | None = None,
     secrets: Mapping[str, object] | None = None,
+    *,
+    base_url_path: str = "",
 ) -> Settings:
-    """Build settings from the environment and an optional secrets mapping."""
+    """Build settings from the environment and an optional secrets mapping.
+
+    ``base_url_path`` is the path the app is served under (Streamlit's
+    ``server.baseUrlPath``); unless ``asset_base_url`` is set, the map's browser
+    files are then looked for under that path too.
+    """
     environ = os.environ if environ is None else environ
     table: Mapping[str, object] = {}
     if secrets is not None:
@@ -144,6 +151,9 @@ def load_settings(
             values[f.name] = _convert(env_name, kind, environ[env_name])
         elif f.name in table:
             values[f.name] = _convert(f"{SECRETS_TABLE}.{f.name}", kind, table[f.name])
+    prefix = base_url_path.strip().strip("/")
+    if prefix and "asset_base_url" not in values:
+        values["asset_base_url"] = f"/{prefix}{_assets.DEFAULT_BASE_URL}"
     settings = Settings(**values)
     if settings.geocoder_scheme not in ("", "http", "https"):
         raise SettingsError(f"setting geocoder_scheme must be http or https, not {settings.geocoder_scheme!r}")

@@ -61,3 +61,24 @@ class RaisingSecrets:
 
 def test_missing_secrets_file_is_fine():
     assert load_settings(environ={}, secrets=RaisingSecrets()) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("base_url_path", "environ", "expected"),
+    [
+        ("", {}, "/app/static/vendor"),
+        ("map", {}, "/map/app/static/vendor"),
+        ("/campaign/map/", {}, "/campaign/map/app/static/vendor"),
+        ("  ", {}, "/app/static/vendor"),
+        # An asset_base_url that was set wins: the operator knows where the files are.
+        ("map", {"SPEAKOUT_ASSET_BASE_URL": "/static-host/vendor"}, "/static-host/vendor"),
+        ("map", {"SPEAKOUT_ASSET_BASE_URL": "https://static.example.org/vendor"}, "https://static.example.org/vendor"),
+    ],
+)
+def test_assets_follow_the_apps_base_url_path(base_url_path, environ, expected):
+    assert load_settings(environ=environ, secrets={}, base_url_path=base_url_path).asset_base_url == expected
+
+
+def test_asset_base_url_from_secrets_wins_over_the_base_url_path():
+    secrets = {"speakout": {"asset_base_url": "/elsewhere/vendor"}}
+    assert load_settings(environ={}, secrets=secrets, base_url_path="map").asset_base_url == "/elsewhere/vendor"

@@ -135,15 +135,15 @@ def organiser_hash() -> str:
 
 @pytest.fixture(scope="session")
 def start_app(gazetteer_index: Path, organiser_hash: str, artifacts: Path, tmp_path_factory) -> Iterator[Callable[..., AppServer]]:
-    """``start_app(name, events_file=None)``: a new app server with an empty store of its own.
+    """``start_app(name, events_file=None, base_path="")``: a new app server with an empty store of its own.
 
     Its store is seeded from ``events_file`` (default: the project's seed events) on the first page view.
     """
     servers: list[AppServer] = []
 
-    def start(name: str, events_file: Path | None = None) -> AppServer:
+    def start(name: str, events_file: Path | None = None, base_path: str = "") -> AppServer:
         workdir = tmp_path_factory.mktemp(f"app-{name}")
-        server = start_server(name, workdir, gazetteer_index.parent, events_file, {ORGANISER: organiser_hash})
+        server = start_server(name, workdir, gazetteer_index.parent, events_file, {ORGANISER: organiser_hash}, base_path)
         servers.append(server)
         return server
 

@@ -132,10 +132,11 @@ class AppServer:
     process: subprocess.Popen
     log_path: Path
     workdir: Path
+    base_path: str = ""  # Streamlit's server.baseUrlPath, as "/name", or "" at the root
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     def url(self, path: str = "/", **query: str) -> str:
         return self.base_url + path + (f"?{urlencode(query)}" if query else "")
@@ -201,8 +202,12 @@ def app_environment(workdir: Path, cache_dir: Path, events_file: Path, organiser
     return env
 
 
-def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | None, organisers: dict[str, str]) -> AppServer:
-    """Start ``streamlit run app.py`` on 127.0.0.1 and a free port; return once it answers its health check."""
+def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | None, organisers: dict[str, str],
+                 base_path: str = "") -> AppServer:
+    """Start ``streamlit run app.py`` on 127.0.0.1 and a free port; return once it answers its health check.
+
+    ``base_path`` (e.g. ``/campaign``) serves the app under that path, as behind a proxy's prefix.
+    """
     # An empty secrets file: the developer's .streamlit/secrets.toml must not leak in.
     secrets = workdir / "secrets.toml"
     secrets.write_text("# end-to-end tests: no secrets; settings come from the environment\n", encoding="utf-8")
@@ -219,12 +224,15 @@ def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | 
         "--browser.gatherUsageStats", "false",
         "--secrets.files", str(secrets),
     ]  # fmt: skip
+    base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    if base_path:
+        command += ["--server.baseUrlPath", base_path.strip("/")]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    server = AppServer(name, port, process, log_path, workdir)
+    server = AppServer(name, port, process, log_path, workdir, base_path)
     try:
         _wait_healthy(server, SERVER_START_TIMEOUT)
     except BaseException:

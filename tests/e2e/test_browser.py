@@ -523,6 +523,21 @@ def test_no_request_leaves_the_machine(seed_app: AppServer, open_page):
     assert all(is_local(url) for _, _, url in visit.requests)
 
 
+
+def test_under_a_base_url_path_the_map_finds_its_own_files(start_app, open_page):
+    # As behind a proxy serving the app at /campaign/ (server.baseUrlPath = "campaign").
+    server = start_app("base-path", base_path="/campaign")
+    visit = open_page()
+    page = visit.page
+    page.goto(server.url("/"))
+    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
+    markers(map_frame(page), SEED_TOTAL)  # Leaflet and the cluster plugin loaded
+    scripts = [url for kind, _, url in visit.requests if kind == "script" and "/static/vendor/" in url]
+    assert scripts and all(url.startswith(server.url("/app/static/vendor/")) for url in scripts), scripts
+    visit.screenshot("base-path")
+    assert not visit.dialogs and not visit.page_errors, (visit.dialogs, visit.page_errors)
+    assert visit.non_local_requests() == []
+
 # --- a phone ------------------------------------------------------------------------------------
 
 
