@@ -65,13 +65,19 @@ def organiser_app(alice_hash: str) -> AppTest:
     return at
 
 
-def signed_in(alice_hash: str) -> AppTest:
-    at = organiser_app(alice_hash)
+def submit_sign_in(at: AppTest) -> AppTest:
+    """Run the organisers' page and sign in as alice (whether that works is the caller's to check)."""
     at.run()
     at.text_input(key="sign-in-name").input("alice")
     at.text_input(key="sign-in-password").input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception, at.exception
+    return at
+
+
+def signed_in(alice_hash: str) -> AppTest:
+    at = organiser_app(alice_hash)
+    submit_sign_in(at)
     assert at.get("file_uploader"), "signed in"
     return at
 
@@ -379,11 +385,7 @@ def test_sign_in_on_a_read_only_store_is_a_clear_error_not_a_crash(alice_hash, t
     seeded_store(path, monkeypatch)
     monkeypatch.setenv("SPEAKOUT_DATABASE_URL", read_only_url(path))
     at = organiser_app(alice_hash)
-    at.run()
-    at.text_input(key="sign-in-name").input("alice")
-    at.text_input(key="sign-in-password").input(PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
+    submit_sign_in(at)
     (error,) = texts(at.error)
     assert error.startswith("Signing in is not possible right now") and "read" in error and "only" in error
     assert not at.get("file_uploader")
@@ -456,11 +458,7 @@ def test_organiser_page_with_a_store_that_cannot_be_opened_shows_a_clear_error(c
     url, words = unopenable_urls(tmp_path)[case]
     monkeypatch.setenv("SPEAKOUT_DATABASE_URL", url)
     at = organiser_app(alice_hash)
-    at.run()
-    at.text_input(key="sign-in-name").input("alice")
-    at.text_input(key="sign-in-password").input(PASSWORD)
-    at.button[0].click().run()
-    assert not at.exception, at.exception
+    submit_sign_in(at)
     (error,) = texts(at.error)
     assert error.startswith("Signing in is not possible right now") and words in error.replace("\\", "")
     # Already signed in when the store goes away: the page says so instead of crashing.
