@@ -116,6 +116,5 @@ def store_errors_shown(what: str) -> Iterator[None]:
     except StoreError as exc:
         st.error(
             f"The event store failed as the page tried to {what} ({export.escape_markdown(str(exc))}). "
-            "The published events are unchanged; "
-            "reload the page to try again."
+            "The published events are unchanged; reload the page to try again."
         )

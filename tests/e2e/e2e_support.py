@@ -224,9 +224,10 @@ def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | 
         "--browser.gatherUsageStats", "false",
         "--secrets.files", str(secrets),
     ]  # fmt: skip
-    base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
-    if base_path:
-        command += ["--server.baseUrlPath", base_path.strip("/")]
+    base_name = base_path.strip("/")
+    base_path = f"/{base_name}" if base_name else ""
+    if base_name:
+        command += ["--server.baseUrlPath", base_name]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

@@ -523,7 +523,6 @@ def test_no_request_leaves_the_machine(seed_app: AppServer, open_page):
     assert all(is_local(url) for _, _, url in visit.requests)
 
 
-
 def test_under_a_base_url_path_the_map_finds_its_own_files(start_app, open_page):
     # As behind a proxy serving the app at /campaign/ (server.baseUrlPath = "campaign").
     server = start_app("base-path", base_path="/campaign")
@@ -537,6 +536,7 @@ def test_under_a_base_url_path_the_map_finds_its_own_files(start_app, open_page)
     visit.screenshot("base-path")
     assert not visit.dialogs and not visit.page_errors, (visit.dialogs, visit.page_errors)
     assert visit.non_local_requests() == []
+
 
 # --- a phone ------------------------------------------------------------------------------------
 
