@@ -30,13 +30,13 @@ $(NPM_STAMP): package.json package-lock.json
 	$(NPM) ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
-$(VENDOR_STAMP): $(NPM_STAMP) $(VENV)/.installed speakout_map/assets.py
-	$(PY) -m speakout_map.assets copy
+$(VENDOR_STAMP): $(NPM_STAMP) $(VENV)/.installed speakout_map/maps/assets.py
+	$(PY) -m speakout_map.maps.assets copy
 	touch $@
 
 # Copies again if a file has gone from static/vendor since (the stamp alone would not notice).
 assets: $(VENDOR_STAMP)
-	@$(PY) -m speakout_map.assets check >/dev/null 2>&1 || $(PY) -m speakout_map.assets copy
+	@$(PY) -m speakout_map.maps.assets check >/dev/null 2>&1 || $(PY) -m speakout_map.maps.assets copy
 
 install: $(VENV)/.installed assets
 	$(PY) -m speakout_map build-index

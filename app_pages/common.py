@@ -11,9 +11,14 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from speakout_map import auth, export, geocoding, publishing, storage
+from speakout_map.organisers import auth
+from speakout_map.events import export
+from speakout_map.places import geocoding
+from speakout_map.store import publishing
+from speakout_map.store import store as storage
 from speakout_map.errors import SignInError, StoreError, TooManyAttemptsError
-from speakout_map.events import PlacedEvent
+from speakout_map.escaping import escape_markdown
+from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import Settings, load_settings
 
 MAP_PAGE_PATH = "app_pages/map.py"
@@ -91,7 +96,7 @@ def signed_in_organiser(settings: Settings) -> str | None:
         except SignInError:
             st.error("Wrong organiser name or password.")
         except StoreError as exc:  # the throttle lives in the store
-            st.error(f"Signing in is not possible right now: {export.escape_markdown(str(exc))}")
+            st.error(f"Signing in is not possible right now: {escape_markdown(str(exc))}")
         else:
             st.session_state[SIGNED_IN] = organiser.name
             st.rerun()
@@ -115,6 +120,6 @@ def store_errors_shown(what: str) -> Iterator[None]:
         yield
     except StoreError as exc:
         st.error(
-            f"The event store failed as the page tried to {what} ({export.escape_markdown(str(exc))}). "
+            f"The event store failed as the page tried to {what} ({escape_markdown(str(exc))}). "
             "The published events are unchanged; reload the page to try again."
         )

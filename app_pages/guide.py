@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import common
-from speakout_map import storage
+from speakout_map.store import store as storage
 
 settings = common.settings()
 st.markdown(common.guide_markdown(settings, storage.file_version(settings.guide_file)))

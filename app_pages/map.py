@@ -8,15 +8,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
-from speakout_map import export, filters, mapping
-from speakout_map.countries import country_name
+from speakout_map.events import export
+from speakout_map.maps import filters
+from speakout_map.maps import build as mapping
+from speakout_map.places.countries import country_name
 from speakout_map.errors import SpeakOutError
+from speakout_map.escaping import escape_markdown
 
 settings = common.settings()
 try:
     placed = common.published_events(settings, common.store(settings).latest_number())
 except SpeakOutError as exc:
-    st.error(f"The events cannot be shown right now: {export.escape_markdown(str(exc))}")
+    st.error(f"The events cannot be shown right now: {escape_markdown(str(exc))}")
     st.stop()
 
 st.title("Speak Out For Russia — events worldwide")
@@ -27,7 +30,7 @@ span = filters.date_span(placed)
 query = {key: st.query_params.get_all(key) for key in st.query_params}
 from_query, notices = filters.filter_from_query(query, known_countries)
 for notice in notices:
-    st.warning(export.escape_markdown(notice), icon="⚠️")
+    st.warning(escape_markdown(notice), icon="⚠️")
 
 # Widgets start from the URL query on the first run of a session.
 if "countries" not in st.session_state:

@@ -9,10 +9,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
-from speakout_map import export, mapping, publishing
-from speakout_map.diff import diff_rows_for_display
+from speakout_map.events import export
+from speakout_map.maps import build as mapping
+from speakout_map.store import publishing
+from speakout_map.events.diff import diff_rows_for_display
 from speakout_map.errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError
-from speakout_map.events import COLUMNS, events_to_rows
+from speakout_map.escaping import escape_markdown
+from speakout_map.events.model import COLUMNS
+from speakout_map.events.reading import events_to_rows
 
 settings = common.settings()
 st.title("Organisers")
@@ -25,10 +29,10 @@ try:
     store = common.store(settings)
     store.latest_number()  # fail here, loudly, rather than halfway down the page
 except SpeakOutError as exc:
-    st.error(f"The event store cannot be used right now, so nothing can be published: {export.escape_markdown(str(exc))}")
+    st.error(f"The event store cannot be used right now, so nothing can be published: {escape_markdown(str(exc))}")
     st.stop()
 top_left, top_right = st.columns([4, 1])
-top_left.markdown(f"Signed in as **{export.escape_markdown(organiser)}**")
+top_left.markdown(f"Signed in as **{escape_markdown(organiser)}**")
 top_right.button("Sign out", on_click=common.sign_out)
 
 
@@ -40,14 +44,14 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
     """Errors, warnings, the differences and the new map, then the publish button."""
     if preview.errors:
         st.error(
-            f"{len(preview.errors)} problem(s) to fix in {export.escape_markdown(preview.source)}. "
+            f"{len(preview.errors)} problem(s) to fix in {escape_markdown(preview.source)}. "
             "Nothing is published until the file is clean; the published map is unchanged."
         )
         st.dataframe(problem_rows(preview.errors), hide_index=True, key=f"{context}-errors")
     if getattr(preview, "geocoder_unavailable", None):
         st.warning(
             "The online geocoder is unavailable right now, so the places only it knows could not be placed "
-            f"({export.escape_markdown(preview.geocoder_unavailable)}). Nothing was published: the published map "
+            f"({escape_markdown(preview.geocoder_unavailable)}). Nothing was published: the published map "
             "is unchanged. Try again later, or add latitude and longitude to the rows listed above."
         )
     if preview.warnings:
@@ -55,7 +59,7 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
         st.dataframe(problem_rows(preview.warnings), hide_index=True, key=f"{context}-warnings")
     if not preview.errors:
         st.subheader("Changes against the published version")
-        st.markdown(export.escape_markdown(preview.diff.summary()))
+        st.markdown(escape_markdown(preview.diff.summary()))
         if not preview.diff.is_empty:
             st.dataframe(diff_rows_for_display(preview.diff), hide_index=True, key=f"{context}-diff")
         st.subheader("The new map")
@@ -65,7 +69,7 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
         try:
             info = publishing.publish(preview, store=store, by=organiser)
         except (StaleVersionError, NotPublishableError, StoreError) as exc:
-            st.error(f"Not published: {export.escape_markdown(str(exc))}")
+            st.error(f"Not published: {escape_markdown(str(exc))}")
         else:
             st.session_state.pop(f"{context}-preview", None)
             st.success(f"Published version {info.number} with {info.rows} events. The map shows it now.")
@@ -166,7 +170,7 @@ with history_tab:
                     try:
                         info = store.rollback(chosen, by=organiser, based_on=latest_number)
                     except (StaleVersionError, StoreError) as exc:
-                        st.error(f"Not rolled back: {export.escape_markdown(str(exc))}")
+                        st.error(f"Not rolled back: {escape_markdown(str(exc))}")
                     else:
                         st.success(f"Published version {info.number}: the events of version {chosen}.")
                         st.rerun()

@@ -7,7 +7,7 @@ this one process, times building the map and rendering its HTML both ways:
 
 * baseline: a ``folium.Marker`` with a ``folium.Popup`` and tooltip per
   event inside a ``folium.plugins.MarkerCluster``;
-* ours: :func:`speakout_map.mapping.build_map` (one JSON array, markers made
+* ours: :func:`speakout_map.maps.build.build_map` (one JSON array, markers made
   in the browser).
 
 Prints seconds (the baseline once, ours best of R) and the HTML size in MB.
@@ -30,9 +30,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import folium  # noqa: E402
 from folium.plugins import MarkerCluster  # noqa: E402
 
-from speakout_map.countries import country_name  # noqa: E402
-from speakout_map.events import Event, Place, PlacedEvent, Status  # noqa: E402
-from speakout_map.mapping import build_map, format_date, format_time_range, map_html  # noqa: E402
+from speakout_map.places.countries import country_name  # noqa: E402
+from speakout_map.events.model import Event
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.events.reading import Status  # noqa: E402
+from speakout_map.maps.build import build_map, map_html  # noqa: E402
+from speakout_map.events.formatting import format_date, format_time_range
 
 COUNTRIES = ("ES", "AR", "JP", "AU", "IS", "US", "BR", "NG", "IN", "DE", "ZA", "MX", "CA", "KE", "ID", "FR")
 WORDS = ("rights", "equality", "march", "vigil", "solidarity", "speak", "out", "together", "picnic",

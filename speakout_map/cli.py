@@ -16,10 +16,21 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import auth, export, geocoding, publishing, storage
-from .errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError, VersionNotFoundError
-from .events import ParseResult, Problem, read_events_file
-from .settings import Settings, load_settings
+from speakout_map.organisers import auth
+from speakout_map.events import export
+from speakout_map.places import geocoding
+from speakout_map.store import publishing
+from speakout_map.store import store as storage
+from speakout_map.errors import (
+    NotPublishableError,
+    SpeakOutError,
+    StaleVersionError,
+    StoreError,
+    VersionNotFoundError,
+)
+from speakout_map.events.model import ParseResult, Problem
+from speakout_map.events.reading import read_events_file
+from speakout_map.settings import Settings, load_settings
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

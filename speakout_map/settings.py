@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from . import assets as _assets
-from .errors import SettingsError
+from speakout_map.maps import assets as _assets
+from speakout_map.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "SPEAKOUT_"

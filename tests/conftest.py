@@ -14,14 +14,14 @@ import pytest
 
 @pytest.fixture(scope="session")
 def gazetteer_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from speakout_map.gazetteer import ensure_index
+    from speakout_map.places.gazetteer import ensure_index
 
     return ensure_index(tmp_path_factory.mktemp("gazetteer"))
 
 
 @pytest.fixture(scope="session")
 def gazetteer(gazetteer_index: Path):
-    from speakout_map.gazetteer import GazetteerGeocoder
+    from speakout_map.places.gazetteer import GazetteerGeocoder
 
     geocoder = GazetteerGeocoder(gazetteer_index)
     yield geocoder
@@ -193,7 +193,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def store(store_url: str):
     """An open, empty event store, once per backend."""
-    from speakout_map.storage import Store
+    from speakout_map.store.store import Store
 
     opened = Store.open(store_url)
     yield opened

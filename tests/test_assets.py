@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from speakout_map import assets
-from speakout_map.assets import (
+from speakout_map.maps import assets
+from speakout_map.maps.assets import (
     ASSETS,
     CDN,
     DEFAULT_BASE_URL,
@@ -324,7 +324,7 @@ def test_command_line_copy_and_check(tmp_path, capsys):
 
 
 def test_assets_module_does_not_import_streamlit():
-    code = "import sys, speakout_map.assets, speakout_map.settings; sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    code = "import sys, speakout_map.maps.assets, speakout_map.settings; sys.exit(1 if 'streamlit' in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -378,7 +378,7 @@ def test_makefile_installs_the_assets_before_running(target):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     npm = next(i for i, line in enumerate(lines) if "npm ci" in line)
-    copy = next(i for i, line in enumerate(lines) if "-m speakout_map.assets copy" in line)
+    copy = next(i for i, line in enumerate(lines) if "-m speakout_map.maps.assets copy" in line)
     assert npm < copy
     assert "--ignore-scripts" in lines[npm]
     last = {"install": "build-index", "test": "pytest", "run": "streamlit run"}[target]

@@ -15,8 +15,8 @@ import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.profiles import Parameters, get_default_parameters
 
-from speakout_map import auth
-from speakout_map.auth import (
+from speakout_map.organisers import auth
+from speakout_map.organisers.auth import (
     MAX_PASSWORD_LENGTH,
     WRONG_CREDENTIALS,
     InMemoryLoginFailures,

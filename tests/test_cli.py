@@ -191,6 +191,6 @@ def test_hash_password_reads_stdin():
         capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    from speakout_map.auth import verify_password
+    from speakout_map.organisers.auth import verify_password
 
     assert verify_password(done.stdout.strip(), "s3cret pass")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from speakout_map.countries import country_name, normalise_name, resolve_country
+from speakout_map.places.countries import country_name, normalise_name, resolve_country
 from speakout_map.errors import UnknownCountryError
 
 

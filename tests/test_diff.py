@@ -7,8 +7,16 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.diff import EventChange, EventDiff, FieldChange, diff_events, diff_rows_for_display, normalise
-from speakout_map.events import Event, Status, read_events_file
+from speakout_map.events.diff import (
+    EventChange,
+    EventDiff,
+    FieldChange,
+    diff_events,
+    diff_rows_for_display,
+    normalise,
+)
+from speakout_map.events.model import Event, Status
+from speakout_map.events.reading import read_events_file
 from speakout_map.settings import PROJECT_ROOT
 
 DAY = dt.date(2013, 9, 3)

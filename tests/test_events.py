@@ -6,13 +6,11 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events import (
-    COLUMNS,
+from speakout_map.events.model import COLUMNS, Event, Status
+from speakout_map.events.reading import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_EVENTS,
-    Event,
-    Status,
     events_to_rows,
     parse_events_bytes,
     parse_events_text,

@@ -11,20 +11,12 @@ import math
 
 import pytest
 
-from speakout_map.events import (
-    COLUMNS,
-    PRIVATE_COLUMNS,
-    Event,
-    Place,
-    PlacedEvent,
-    Status,
-    parse_events_text,
-    read_events_file,
-)
-from speakout_map.export import (
+from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event, Status
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.events.reading import parse_events_text, read_events_file
+from speakout_map.events.export import (
     TABLE_COLUMNS,
     TEMPLATE_EVENT,
-    escape_markdown,
     events_to_csv,
     events_to_csv_bytes,
     events_to_geojson,
@@ -33,6 +25,7 @@ from speakout_map.export import (
     table_rows,
     template_csv,
 )
+from speakout_map.escaping import escape_markdown
 from speakout_map.settings import PROJECT_ROOT
 
 

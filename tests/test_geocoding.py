@@ -20,16 +20,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from geopy.geocoders import Nominatim, Photon
 
-from speakout_map import geocoding
+from speakout_map.places import geocoding
 from speakout_map.errors import (
     GeocoderUnavailableError,
     PlaceNotFoundError,
     SettingsError,
     UnknownCountryError,
 )
-from speakout_map.events import Event, Place, read_events_file
-from speakout_map.gazetteer import GazetteerGeocoder
-from speakout_map.geocoding import (
+from speakout_map.events.model import Event
+from speakout_map.places.place import Place
+from speakout_map.events.reading import read_events_file
+from speakout_map.places.gazetteer import GazetteerGeocoder
+from speakout_map.places.geocoding import (
     CachedAnswer,
     GeocoderChain,
     MemoryGeocodeCache,
@@ -512,7 +514,7 @@ def test_library_never_imports_streamlit():
     import subprocess
     import sys
 
-    code = "import sys, speakout_map.geocoding, speakout_map.gazetteer; assert 'streamlit' not in sys.modules"
+    code = "import sys, speakout_map.places.geocoding, speakout_map.places.gazetteer; assert 'streamlit' not in sys.modules"
     done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 

@@ -16,11 +16,12 @@ import folium
 import pytest
 from folium.map import FitBounds
 
-from speakout_map import assets as asset_files
-from speakout_map.countries import country_name
+from speakout_map.maps import assets as asset_files
+from speakout_map.places.countries import country_name
 from speakout_map.errors import SettingsError
-from speakout_map.events import Event, Place, PlacedEvent, Status
-from speakout_map.mapping import (
+from speakout_map.events.model import Event, Status
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.maps.build import (
     BASEMAP_LAND_COLOUR,
     BASEMAP_PANE,
     BASEMAP_PANE_Z_INDEX,
@@ -39,8 +40,6 @@ from speakout_map.mapping import (
     OfflineBasemap,
     build_map,
     event_row,
-    format_date,
-    format_time_range,
     map_html,
     map_options,
     missing_assets_message,
@@ -49,6 +48,7 @@ from speakout_map.mapping import (
     script_json,
     shorten,
 )
+from speakout_map.events.formatting import format_date, format_time_range
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, load_settings
 
 FIELD = {name: index for index, name in enumerate(DATA_FIELDS)}
@@ -449,7 +449,7 @@ def test_tile_settings_that_look_like_templates_are_refused(kwargs):
 
 
 def test_library_does_not_import_streamlit():
-    code = "import sys, speakout_map.mapping; sys.exit(1 if 'streamlit' in sys.modules else 0)"
+    code = "import sys, speakout_map.maps.build; sys.exit(1 if 'streamlit' in sys.modules else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from speakout_map import publishing
+from speakout_map.store import publishing
 from speakout_map.errors import NotPublishableError, StaleVersionError
-from speakout_map.events import events_to_rows
+from speakout_map.events.reading import events_to_rows
 from speakout_map.settings import PROJECT_ROOT
-from speakout_map.storage import Store
+from speakout_map.store.store import Store
 
 SEED = PROJECT_ROOT / "data" / "events.csv"
 MAX = 5 * 1024 * 1024

@@ -24,12 +24,14 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from speakout_map import geocoding, storage
+from speakout_map.places import geocoding
+from speakout_map.store import store as storage
 from speakout_map.errors import StaleVersionError, StoreError, VersionNotFoundError
-from speakout_map.events import Event, Place, PlacedEvent, Status
-from speakout_map.geocoding import CachedAnswer
+from speakout_map.events.model import Event, Status
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.places.geocoding import CachedAnswer
 from speakout_map.settings import PROJECT_ROOT, Settings
-from speakout_map.storage import Store, Version, VersionInfo
+from speakout_map.store.store import Store, Version, VersionInfo
 
 UTC = dt.timezone.utc
 
@@ -498,7 +500,7 @@ def test_a_failure_in_the_middle_of_a_publish_changes_nothing(store, monkeypatch
 
 CRASHING_PUBLISHER = """
 import os, sys
-from speakout_map import storage
+from speakout_map.store import store as storage
 from tests.test_storage import batch
 real = storage._insert_event_rows
 def crash(conn, rows):

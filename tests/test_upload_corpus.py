@@ -22,15 +22,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from speakout_map.events import (
+from speakout_map.events.reading import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
     MAX_EVENTS,
     MAX_XLSX_ENTRIES,
     NOT_XLSX_MESSAGE,
-    ParseResult,
     read_upload,
 )
+from speakout_map.events.model import ParseResult
 
 MB = 1024 * 1024
 HEADER = "city,country,date,title,description"

@@ -15,7 +15,7 @@ import re
 import pytest
 from e2e_support import ORGANISER, PAGE_TIMEOUT_MS, PASSWORD, SEED_EVENTS, AppServer, is_local
 
-from speakout_map.countries import country_name
+from speakout_map.places.countries import country_name
 
 pytestmark = pytest.mark.e2e
 

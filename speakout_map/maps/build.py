@@ -20,7 +20,7 @@ module therefore never hands event text to Folium. Instead:
 
 ``contact_email`` is private and is never put in the data.
 
-Every script and stylesheet the map loads comes from :mod:`speakout_map.assets`:
+Every script and stylesheet the map loads comes from :mod:`speakout_map.maps.assets`:
 served by the app itself by default (``assets="self"``), from jsDelivr with
 ``assets="cdn"``. Folium's own CDN defaults (the map's and the marker-cluster
 plugin's) are replaced, never left in the page. Under the tiles, an offline
@@ -45,11 +45,13 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from . import assets as asset_files
-from .countries import country_name
-from .errors import SettingsError
-from .events import PlacedEvent, Status
-from .settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
+from speakout_map.maps import assets as asset_files
+from speakout_map.places.countries import country_name
+from speakout_map.errors import SettingsError
+from speakout_map.places.place import PlacedEvent
+from speakout_map.events.model import Status
+from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
 
 #: Map height: most of a phone's screen, leaving room to scroll the page.
 MAP_HEIGHT = "70vh"
@@ -103,27 +105,6 @@ DETAILS_TO_COME_COLOUR = "#c2410c"
 LEGEND_CONFIRMED = "Confirmed event"
 LEGEND_DETAILS_TO_COME = "Details to come"
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-# --- text for the popups ---------------------------------------------------
-
-
-def format_date(day: dt.date) -> str:
-    """``Tue 3 Sep 2013``, the same whatever the server's locale."""
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def format_time_range(start: dt.time | None, end: dt.time | None) -> str:
-    """``18:30–20:00 local time``, ``18:30 local time``, ``until 20:00 local time`` or ``""``."""
-    if start and end:
-        return f"{start:%H:%M}\u2013{end:%H:%M} local time"
-    if start:
-        return f"{start:%H:%M} local time"
-    if end:
-        return f"until {end:%H:%M} local time"
-    return ""
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:

@@ -68,10 +68,12 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from .errors import EventFileError, StaleVersionError, StoreError, VersionNotFoundError
-from .events import Event, ParseResult, Place, PlacedEvent, Status, read_events_file
-from .geocoding import CachedAnswer, GeocodeCache
-from .settings import Settings
+from speakout_map.errors import EventFileError, StaleVersionError, StoreError, VersionNotFoundError
+from speakout_map.events.model import Event, ParseResult, Status
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.events.reading import read_events_file
+from speakout_map.places.geocoding import CachedAnswer, GeocodeCache
+from speakout_map.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from argon2 import PasswordHasher, Type, extract_parameters
 from argon2.exceptions import Argon2Error, InvalidHashError
 from argon2.profiles import Parameters, get_default_parameters
 
-from .errors import SettingsError, SignInError, TooManyAttemptsError
+from speakout_map.errors import SettingsError, SignInError, TooManyAttemptsError
 
 #: Environment variable holding a JSON object of organiser name -> argon2id hash.
 ORGANISERS_ENV = "SPEAKOUT_ORGANISERS"

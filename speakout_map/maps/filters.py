@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .countries import country_name, resolve_country
-from .errors import UnknownCountryError
-from .events import PlacedEvent
+from speakout_map.places.countries import country_name, resolve_country
+from speakout_map.errors import UnknownCountryError
+from speakout_map.places.place import PlacedEvent
 
 QUERY_COUNTRY = "country"
 QUERY_FROM = "from"

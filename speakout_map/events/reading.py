@@ -4,7 +4,7 @@ Organisers edit one table: one row per event under a header row naming the
 columns. This module turns an uploaded file into frozen ``Event`` values and a
 list of ``Problem``s, each naming the spreadsheet row (the header is row 1, the
 first event row 2), the column, what is wrong and how to fix it. Nothing here
-geocodes; see :mod:`speakout_map.geocoding` for that.
+geocodes; see :mod:`speakout_map.places.geocoding` for that.
 
 Reading (:func:`read_upload` for uploads, :func:`parse_events_bytes` and
 :func:`parse_events_text` for CSV):
@@ -28,7 +28,7 @@ Reading (:func:`read_upload` for uploads, :func:`parse_events_bytes` and
 Text is data, never code. A cell such as ``=HYPERLINK("http://x","y")``,
 ``@SUM(A1)`` or ``<script>`` is kept as literal text (pages escape it when they
 show it); formulas in an .xlsx are read as their formula text, not calculated
-(with a warning). Our CSV export (:mod:`speakout_map.export`) neutralises text
+(with a warning). Our CSV export (:mod:`speakout_map.events.export`) neutralises text
 cells that a spreadsheet would run as a formula by putting an apostrophe in
 front of them. Reading undoes exactly that, so export and upload round-trip:
 
@@ -47,7 +47,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import enum
 import io
 import logging
 import math
@@ -60,32 +59,23 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from .countries import resolve_country
-from .errors import EventFileError, UnknownCountryError
+from speakout_map.places.countries import resolve_country
+from speakout_map.errors import EventFileError, UnknownCountryError
+from speakout_map.events.model import (
+    REQUIRED_COLUMNS,
+    OPTIONAL_COLUMNS,
+    COLUMNS,
+    PRIVATE_COLUMNS,
+    HEADER_ROW,
+    FIRST_EVENT_ROW,
+    Status,
+    Event,
+    Problem,
+    ParseResult,
+)
 
 _log = logging.getLogger(__name__)
 
-REQUIRED_COLUMNS: tuple[str, ...] = ("city", "country", "date")
-OPTIONAL_COLUMNS: tuple[str, ...] = (
-    "title",
-    "start_time",
-    "end_time",
-    "venue",
-    "address",
-    "url",
-    "status",
-    "organiser",
-    "contact_email",
-    "description",
-    "latitude",
-    "longitude",
-)
-COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-#: Columns never shown to the public (map, table, public exports).
-PRIVATE_COLUMNS: frozenset[str] = frozenset({"contact_email"})
-
-HEADER_ROW = 1
-FIRST_EVENT_ROW = 2
 
 
 
@@ -109,87 +99,6 @@ MAX_XLSX_RATIO = 200
 MAX_XLSX_ENTRIES = 1_000
 #: The file types read_upload reads.
 ACCEPTED_EXTENSIONS: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx")
-
-
-class Status(str, enum.Enum):
-    """Whether an event's details are known."""
-
-    CONFIRMED = "confirmed"
-    DETAILS_TO_COME = "details_to_come"
-
-    @property
-    def label(self) -> str:
-        return "Confirmed" if self is Status.CONFIRMED else "Details to come"
-
-
-@dataclass(frozen=True)
-class Event:
-    """One event, as validated from one spreadsheet row."""
-
-    city: str
-    country_code: str
-    date: dt.date
-    title: str = ""
-    start_time: dt.time | None = None
-    end_time: dt.time | None = None
-    venue: str = ""
-    address: str = ""
-    url: str = ""
-    status: Status = Status.CONFIRMED
-    organiser: str = ""
-    contact_email: str = ""
-    description: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    #: Spreadsheet row the event came from (header = 1), 0 if built in code.
-    row: int = 0
-
-    @property
-    def has_coordinates(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
-
-    @property
-    def display_title(self) -> str:
-        return self.title or f"Speak out in {self.city}"
-
-    @property
-    def place_query(self) -> str:
-        """The "City, CC" string a geocoder is asked for."""
-        return f"{self.city}, {self.country_code}"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong (an error) or worth a look (a warning) in a file."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(self.column)
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    """What reading an events file gave: the good events and every problem."""
-
-    events: tuple[Event, ...]
-    errors: tuple[Problem, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 # --- reading the raw file -------------------------------------------------
@@ -960,25 +869,3 @@ def events_to_rows(events: Iterable[Event], *, include_private: bool = False) ->
         }
         rows.append({c: values[c] for c in columns})
     return rows
-
-
-@dataclass(frozen=True)
-class Place:
-    """Where an event is: a point, the place's name, and its time zone."""
-
-    name: str
-    country_code: str
-    latitude: float
-    longitude: float
-    #: IANA time zone name (e.g. Europe/Madrid); "" if unknown.
-    timezone: str = ""
-    #: Who placed it: "csv" (coordinates in the file), "gazetteer", or a geopy service name.
-    source: str = "gazetteer"
-
-
-@dataclass(frozen=True)
-class PlacedEvent:
-    """An event together with the place it is shown at."""
-
-    event: Event
-    place: Place

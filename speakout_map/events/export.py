@@ -16,9 +16,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .countries import country_name
-from .events import COLUMNS, PRIVATE_COLUMNS, Event, PlacedEvent, Status, events_to_rows
-from .mapping import format_date
+from speakout_map.places.countries import country_name
+from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event, Status
+from speakout_map.places.place import PlacedEvent
+from speakout_map.events.reading import events_to_rows
+from speakout_map.events.formatting import format_date
 
 #: Columns of the public events table, in order.
 TABLE_COLUMNS: tuple[str, ...] = ("Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link")
@@ -55,13 +57,6 @@ def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
     return rows
 
 
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
-
-
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every Markdown/HTML-significant character so text renders literally."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text.replace("\n", " "))
-
 
 # --- files: CSV (the upload format), GeoJSON, the template --------------------
 
@@ -77,7 +72,7 @@ def neutralise_cell(text: str) -> str:
 
     Text already starting with apostrophes before such a character gets one
     more, so that reading (which removes exactly one, see
-    :func:`speakout_map.events.clean_cell`) gives the original back.
+    :func:`speakout_map.events.reading.clean_cell`) gives the original back.
     """
     return "'" + text if _FORMULA_START.match(text) else text
 
@@ -89,7 +84,7 @@ def _columns(include_private: bool) -> list[str]:
 def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True) -> str:
     """Events as a CSV in the upload format, safe to open in a spreadsheet.
 
-    The header is :data:`~speakout_map.events.COLUMNS`, without
+    The header is :data:`~speakout_map.events.reading.COLUMNS`, without
     ``contact_email`` unless ``include_private`` (organisers' exports only).
     Text cells that a spreadsheet would run as a formula are neutralised with
     a leading apostrophe (:func:`neutralise_cell`); uploading the file again

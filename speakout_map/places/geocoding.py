@@ -1,6 +1,6 @@
 """Putting events on the map.
 
-Places come from the offline gazetteer (:mod:`speakout_map.gazetteer`) and,
+Places come from the offline gazetteer (:mod:`speakout_map.places.gazetteer`) and,
 when ``settings.geocoder_online`` is on, from any geopy service for the places
 the gazetteer lacks. Everything here follows geopy's ``geocode`` interface, so
 the gazetteer, a geopy service and the chain of both are interchangeable.
@@ -36,23 +36,24 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from .countries import country_name, normalise_name, resolve_country
-from .errors import (
+from speakout_map.places.countries import country_name, normalise_name, resolve_country
+from speakout_map.errors import (
     GeocoderUnavailableError,
     GeocodingError,
     PlaceNotFoundError,
     SettingsError,
     UnknownCountryError,
 )
-from .events import Event, Place, PlacedEvent, Problem
-from .gazetteer import (
+from speakout_map.events.model import Event, Problem
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.places.gazetteer import (
     GazetteerGeocoder,
     OfflineAdapter,
     ensure_index,
     index_path,
     normalise_codes,
 )
-from .settings import Settings
+from speakout_map.settings import Settings
 
 log = logging.getLogger(__name__)
 

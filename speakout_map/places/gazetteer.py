@@ -10,7 +10,7 @@ The geocoder follows geopy's interface (``geocode`` / ``reverse`` returning
 geopy service. It never uses the network.
 
 Matching is case-, accent- and punctuation-insensitive
-(:func:`speakout_map.countries.normalise_name`) over each place's name and all
+(:func:`speakout_map.places.countries.normalise_name`) over each place's name and all
 its alternate names. Candidates are ranked by population, biggest first, so an
 ambiguous name goes to the place people most likely mean ("Valencia, ES" is
 the city of Valencia, "London" alone is London, England); a match on a
@@ -41,8 +41,8 @@ from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from .countries import country_name, normalise_name, resolve_country
-from .errors import GazetteerError, UnknownCountryError
+from speakout_map.places.countries import country_name, normalise_name, resolve_country
+from speakout_map.errors import GazetteerError, UnknownCountryError
 
 try:  # POSIX only; elsewhere concurrent builds still end atomically, just twice.
     import fcntl

@@ -19,11 +19,13 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import geocoding
-from .diff import EventDiff, diff_events
-from .errors import NotPublishableError
-from .events import COLUMNS, ParseResult, PlacedEvent, Problem, parse_events_text, read_upload
-from .storage import Store, VersionInfo
+from speakout_map.places import geocoding
+from speakout_map.events.diff import EventDiff, diff_events
+from speakout_map.errors import NotPublishableError
+from speakout_map.events.model import COLUMNS, ParseResult, Problem
+from speakout_map.places.place import PlacedEvent
+from speakout_map.events.reading import parse_events_text, read_upload
+from speakout_map.store.store import Store, VersionInfo
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
@@ -138,7 +140,7 @@ def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
 
 def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:
     """Publish the seed events as version 1 into an empty store."""
-    from .events import read_events_file
+    from speakout_map.events.reading import read_events_file
 
     def seed() -> Sequence[PlacedEvent]:
         result = read_events_file(seed_file)

@@ -12,8 +12,8 @@ committed: it is rebuilt from the lock file.
 With ``assets = "cdn"`` the same pinned versions are loaded from jsDelivr
 instead and nothing needs to be installed.
 
-``python -m speakout_map.assets copy`` copies (the Makefile runs it);
-``python -m speakout_map.assets check`` lists missing files (exit code 1).
+``python -m speakout_map.maps.assets copy`` copies (the Makefile runs it);
+``python -m speakout_map.maps.assets check`` lists missing files (exit code 1).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SettingsError, SpeakOutError
+from speakout_map.errors import SettingsError, SpeakOutError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: Streamlit serves ``static/`` next to app.py at ``/app/static/``.
 STATIC_DIR = PROJECT_ROOT / "static"
 #: The folder of ``STATIC_DIR`` that holds the copied npm files (git-ignored).
@@ -231,7 +231,7 @@ def copy_assets(node_modules: Path | str = NODE_MODULES, static_dir: Path | str 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m speakout_map.assets", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m speakout_map.maps.assets", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["copy", "check"])
     parser.add_argument("--node-modules", type=Path, default=NODE_MODULES)
     parser.add_argument("--static-dir", type=Path, default=STATIC_DIR)

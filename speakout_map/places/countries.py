@@ -17,7 +17,7 @@ import unicodedata
 import pycountry
 from babel import Locale
 
-from .errors import UnknownCountryError
+from speakout_map.errors import UnknownCountryError
 
 #: Languages whose CLDR country names are accepted, besides English.
 #: Chosen for the campaign's reach; adding one is cheap.

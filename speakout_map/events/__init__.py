@@ -1,0 +1,1 @@
+"""The events format: the model of an event, reading spreadsheets (CSV, xlsx), validation, exports and diffs."""

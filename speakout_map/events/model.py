@@ -1,0 +1,111 @@
+"""An event as organisers describe it, and the problems found in their files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+
+
+REQUIRED_COLUMNS: tuple[str, ...] = ("city", "country", "date")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "title",
+    "start_time",
+    "end_time",
+    "venue",
+    "address",
+    "url",
+    "status",
+    "organiser",
+    "contact_email",
+    "description",
+    "latitude",
+    "longitude",
+)
+COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+#: Columns never shown to the public (map, table, public exports).
+PRIVATE_COLUMNS: frozenset[str] = frozenset({"contact_email"})
+
+HEADER_ROW = 1
+FIRST_EVENT_ROW = 2
+
+
+class Status(str, enum.Enum):
+    """Whether an event's details are known."""
+
+    CONFIRMED = "confirmed"
+    DETAILS_TO_COME = "details_to_come"
+
+    @property
+    def label(self) -> str:
+        return "Confirmed" if self is Status.CONFIRMED else "Details to come"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event, as validated from one spreadsheet row."""
+
+    city: str
+    country_code: str
+    date: dt.date
+    title: str = ""
+    start_time: dt.time | None = None
+    end_time: dt.time | None = None
+    venue: str = ""
+    address: str = ""
+    url: str = ""
+    status: Status = Status.CONFIRMED
+    organiser: str = ""
+    contact_email: str = ""
+    description: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    #: Spreadsheet row the event came from (header = 1), 0 if built in code.
+    row: int = 0
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or f"Speak out in {self.city}"
+
+    @property
+    def place_query(self) -> str:
+        """The "City, CC" string a geocoder is asked for."""
+        return f"{self.city}, {self.country_code}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (an error) or worth a look (a warning) in a file."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(self.column)
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What reading an events file gave: the good events and every problem."""
+
+    events: tuple[Event, ...]
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors

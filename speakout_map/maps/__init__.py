@@ -1,0 +1,1 @@
+"""The map: the Folium map, its browser files (JavaScript, CSS, vendor assets) and the filters."""

@@ -1,0 +1,1 @@
+"""Organisers: who may change the map, and signing in."""

@@ -1,0 +1,1 @@
+"""Places: countries, the offline gazetteer, geocoders (offline and online) and placing events."""
