@@ -20,12 +20,12 @@ from speakout_map.events.export import (
     events_to_csv,
     events_to_csv_bytes,
     events_to_geojson,
+    events_to_rows,
     geojson_text,
     neutralise_cell,
     table_rows,
     template_csv,
 )
-from speakout_map.escaping import escape_markdown
 from speakout_map.settings import PROJECT_ROOT
 
 
@@ -45,6 +45,7 @@ def placed(**fields) -> PlacedEvent:
          {"Time": "18:30–20:00", "Venue": "Embassy, Calle 1", "Status": "Details to come",
           "Link": "https://example.org", "Event": "Rally"}),
         ({"start_time": dt.time(9, 5)}, {"Time": "09:05"}),
+        ({"end_time": dt.time(20)}, {"Time": ""}),
     ],
 )
 def test_table_rows(fields, expected):
@@ -58,21 +59,22 @@ def test_table_never_has_contact_email():
     assert "secret@example.org" not in row.values()
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("plain words", "plain words"),
-        ("[x](javascript:alert(1))", r"\[x\]\(javascript\:alert\(1\)\)"),
-        ("<b>bold</b>", r"\<b\>bold\</b\>"),
-        ("**a** _b_ `c` $x$", r"\*\*a\*\* \_b\_ \`c\` \$x\$"),
-        ("line\nbreak", "line break"),
-    ],
-)
-def test_escape_markdown(text, expected):
-    assert escape_markdown(text) == expected
-
-
 # --- CSV export: the upload format, safe in a spreadsheet, round-trips --------------
+
+
+def test_rows_round_trip_and_keep_contact_private():
+    result = read_events_file(PROJECT_ROOT / "data" / "events.csv")
+    public = events_to_rows(result.events)
+    assert "contact_email" not in public[0]
+    private = events_to_rows(result.events, include_private=True)
+    assert list(private[0]) == list(COLUMNS)
+    lines = [",".join(COLUMNS)] + [",".join(f'"{v}"' for v in row.values()) for row in private]
+    again = parse_events_text("\n".join(lines))
+    assert again.ok
+    assert [(e.city, e.country_code, e.status) for e in again.events] == [
+        (e.city, e.country_code, e.status) for e in result.events
+    ]
+
 
 FULL = Event(
     city="Madrid", country_code="ES", date=dt.date(2013, 9, 3), title="Rally", start_time=dt.time(18, 30),

@@ -39,15 +39,10 @@ from speakout_map.events.model import (
     Problem,
     Status,
 )
-from speakout_map.events.reading import (
-    MAX_CELL_CHARS,
-    decode_bytes,
-    events_to_rows,
-    parse_events_bytes,
-    parse_events_text,
-    parse_url,
-    read_upload,
-)
+from speakout_map.events.cells import parse_url
+from speakout_map.events.decoding import decode_bytes
+from speakout_map.events.limits import MAX_CELL_CHARS
+from speakout_map.events.reading import parse_events_bytes, parse_events_text, read_upload
 from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.errors import EventFileError
 from speakout_map.events.export import (
@@ -55,6 +50,7 @@ from speakout_map.events.export import (
     events_to_csv,
     events_to_csv_bytes,
     events_to_geojson,
+    events_to_rows,
     geojson_text,
     neutralise_cell,
 )

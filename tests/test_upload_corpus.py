@@ -22,14 +22,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from speakout_map.events.reading import (
-    MAX_CELL_CHARS,
-    MAX_COLUMNS,
-    MAX_EVENTS,
-    MAX_XLSX_ENTRIES,
-    NOT_XLSX_MESSAGE,
-    read_upload,
-)
+from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_XLSX_ENTRIES
+from speakout_map.events.reading import read_upload
+from speakout_map.events.xlsx_table import NOT_XLSX_MESSAGE
 from speakout_map.events.model import ParseResult
 
 MB = 1024 * 1024

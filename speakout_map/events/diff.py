@@ -11,7 +11,7 @@ them for people:
    and an addition;
 4. whatever is left is removed (old) or added (new).
 
-Fields are compared as the CSV writes them (:func:`speakout_map.events.reading.events_to_rows`
+Fields are compared as the CSV writes them (:func:`speakout_map.events.export.events_to_rows`
 with private fields), under the CSV's column names; the ``row`` an event came
 from is ignored.
 """
@@ -24,7 +24,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
 from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event
-from speakout_map.events.reading import events_to_rows
+from speakout_map.events.export import events_to_rows
 
 #: Largest group (old x new events sharing a key) paired by likeness; bigger ones are paired in order.
 _MAX_LIKENESS_PAIRS = 10_000

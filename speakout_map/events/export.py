@@ -1,4 +1,4 @@
-"""Views and files of events: the public table, CSV and GeoJSON exports, the template.
+"""Views and files of events: the public table, CSV-form rows, CSV and GeoJSON exports, the template.
 
 ``contact_email`` leaves through here only when a caller asks for private
 fields (``include_private=True``, organisers' exports); the table and the
@@ -19,21 +19,20 @@ from typing import Any
 from speakout_map.places.countries import country_name
 from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event, Status
 from speakout_map.places.place import PlacedEvent
-from speakout_map.events.reading import events_to_rows
-from speakout_map.events.formatting import format_date
+from speakout_map.events.formatting import format_date, format_time_range
 
 #: Columns of the public events table, in order.
 TABLE_COLUMNS: tuple[str, ...] = ("Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link")
 
+#: What format_time_range adds after the times; the table's column is already headed "Time".
+_LOCAL_TIME = " local time"
 
-def format_time(placed: PlacedEvent) -> str:
-    e = placed.event
-    if e.start_time is None:
+
+def _table_time(event: Event) -> str:
+    """``18:30–20:00`` or ``18:30``; empty without a start time (an end alone says little in a table)."""
+    if event.start_time is None:
         return ""
-    text = e.start_time.strftime("%H:%M")
-    if e.end_time is not None:
-        text += "–" + e.end_time.strftime("%H:%M")
-    return text
+    return format_time_range(event.start_time, event.end_time).removesuffix(_LOCAL_TIME)
 
 
 def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
@@ -45,7 +44,7 @@ def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
         rows.append(
             {
                 "Date": format_date(e.date),
-                "Time": format_time(p),
+                "Time": _table_time(e),
                 "City": e.city,
                 "Country": country_name(e.country_code),
                 "Event": e.display_title,
@@ -57,8 +56,38 @@ def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
     return rows
 
 
-
 # --- files: CSV (the upload format), GeoJSON, the template --------------------
+
+
+def _columns(include_private: bool) -> list[str]:
+    return [c for c in COLUMNS if include_private or c not in PRIVATE_COLUMNS]
+
+
+def events_to_rows(events: Iterable[Event], *, include_private: bool = False) -> list[dict[str, str]]:
+    """Turn events back into CSV-format rows (strings, keyed by column), e.g. for tables and exports."""
+    columns = _columns(include_private)
+    rows = []
+    for e in events:
+        values = {
+            "city": e.city,
+            "country": e.country_code,
+            "date": e.date.isoformat(),
+            "title": e.title,
+            "start_time": e.start_time.strftime("%H:%M") if e.start_time else "",
+            "end_time": e.end_time.strftime("%H:%M") if e.end_time else "",
+            "venue": e.venue,
+            "address": e.address,
+            "url": e.url,
+            "status": e.status.value,
+            "organiser": e.organiser,
+            "contact_email": e.contact_email,
+            "description": e.description,
+            "latitude": "" if e.latitude is None else repr(e.latitude),
+            "longitude": "" if e.longitude is None else repr(e.longitude),
+        }
+        rows.append({c: values[c] for c in columns})
+    return rows
+
 
 #: Columns whose cells are free text a spreadsheet could mistake for a formula.
 #: Dates, times and coordinates are not: ``-3.7`` must stay a number.
@@ -72,19 +101,15 @@ def neutralise_cell(text: str) -> str:
 
     Text already starting with apostrophes before such a character gets one
     more, so that reading (which removes exactly one, see
-    :func:`speakout_map.events.reading.clean_cell`) gives the original back.
+    :func:`speakout_map.events.cells.clean_cell`) gives the original back.
     """
     return "'" + text if _FORMULA_START.match(text) else text
-
-
-def _columns(include_private: bool) -> list[str]:
-    return [c for c in COLUMNS if include_private or c not in PRIVATE_COLUMNS]
 
 
 def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True) -> str:
     """Events as a CSV in the upload format, safe to open in a spreadsheet.
 
-    The header is :data:`~speakout_map.events.reading.COLUMNS`, without
+    The header is :data:`~speakout_map.events.model.COLUMNS`, without
     ``contact_email`` unless ``include_private`` (organisers' exports only).
     Text cells that a spreadsheet would run as a formula are neutralised with
     a leading apostrophe (:func:`neutralise_cell`); uploading the file again

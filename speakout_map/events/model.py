@@ -71,11 +71,6 @@ class Event:
     def display_title(self) -> str:
         return self.title or f"Speak out in {self.city}"
 
-    @property
-    def place_query(self) -> str:
-        """The "City, CC" string a geocoder is asked for."""
-        return f"{self.city}, {self.country_code}"
-
 
 @dataclass(frozen=True)
 class Problem:

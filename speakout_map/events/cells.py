@@ -1,0 +1,202 @@
+"""One cell of the events table: its text, and the parsers that turn that text into a value.
+
+Every format (CSV, .xlsx, rows edited in the app) ends up here, so a cell
+means the same thing wherever it came from:
+
+* :func:`cell_text` gives the text a typed value stands for (an .xlsx date
+  cell is ``YYYY-MM-DD``, a whole number has no ``.0``).
+* :func:`clean_cell` trims it and applies the apostrophe rule below.
+* The ``parse_*`` functions turn a cleaned, non-empty cell into its value, or
+  raise :class:`CellError` with a message that says how to write it.
+
+Text is data, never code. A cell such as ``=HYPERLINK("http://x","y")``,
+``@SUM(A1)`` or ``<script>`` is kept as literal text (pages escape it when they
+show it). Our CSV export (:mod:`speakout_map.events.export`) neutralises text
+cells that a spreadsheet would run as a formula by putting an apostrophe in
+front of them. Reading undoes exactly that, so export and upload round-trip:
+
+    **Apostrophe rule.** After surrounding spaces are trimmed, a cell that
+    starts with one or more apostrophes followed by ``=``, ``+``, ``-``, ``@``,
+    a tab or a carriage return loses its *first* apostrophe (``'=1+1`` is read
+    as ``=1+1``; ``''=x`` as ``'=x``). Any other apostrophe is kept
+    (``'hello`` stays ``'hello``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from urllib.parse import urlsplit
+
+from speakout_map.errors import UnknownCountryError
+from speakout_map.events.model import Status
+from speakout_map.places.countries import resolve_country
+
+
+class CellError(ValueError):
+    """A cell's text is not a value of its column; the message says how to write it."""
+
+
+def normalise_header(name: str) -> str:
+    """A column name as matched: trimmed, lower case, runs of spaces as ``_`` (``Start Time`` -> ``start_time``)."""
+    return re.sub(r"\s+", "_", name.strip().lower())
+
+
+_NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
+
+
+def clean_cell(text: str) -> str:
+    """A cell's text as validated: trimmed, and with the apostrophe rule applied (see the module docs)."""
+    text = text.strip()
+    if _NEUTRALISED.match(text):
+        return text[1:]
+    return text
+
+
+# --- typed values (an .xlsx cell, an edited table's value) to text ---------------
+
+
+def _round_to_second(value: dt.datetime) -> dt.datetime:
+    return (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def _clock(value: dt.time | dt.datetime) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+def cell_text(value: object) -> str:
+    """The text a cell's value stands for, as it would be typed in a CSV.
+
+    Dates -> ``YYYY-MM-DD``, times -> ``HH:MM`` (``HH:MM:SS`` if there are
+    seconds), date-times -> ``YYYY-MM-DD HH:MM``, whole numbers without
+    ``.0``, other numbers as Python writes them (``-3.7038``), booleans
+    ``TRUE``/``FALSE``, nothing -> ``""``, formulas -> their text.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        value = _round_to_second(value.replace(tzinfo=None))
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return f"{value.date().isoformat()} {_clock(value)}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return _clock(_round_to_second(dt.datetime.combine(dt.date(2000, 1, 1), value.replace(tzinfo=None))))
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        if 0 <= seconds < 86400:
+            return _clock(dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds))
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    text = getattr(value, "text", None)  # openpyxl's ArrayFormula
+    if isinstance(text, str):
+        return text
+    return str(value)
+
+
+# --- cell parsers: each returns a value or raises CellError(message) -------------
+
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
+_SLASHED_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+
+
+def parse_date(text: str) -> dt.date:
+    match = _ISO_DATE.match(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            raise CellError(f"{text} is not a date; write it as YYYY-MM-DD, e.g. 2013-09-03") from None
+    slashed = _SLASHED_DATE.match(text)
+    if slashed:
+        first, second, year_text = slashed.groups()
+        year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+        a, b = int(first), int(second)
+        if a <= 12 and b <= 12 and a != b:
+            raise CellError(
+                f"{text} could be day/month or month/day; write it as YYYY-MM-DD "
+                f"({year:04d}-{b:02d}-{a:02d} or {year:04d}-{a:02d}-{b:02d})"
+            )
+        candidates = []
+        for day, month in ((a, b), (b, a)):
+            try:
+                candidates.append(dt.date(year, month, day))
+            except ValueError:
+                pass
+        if len(candidates) >= 1:
+            raise CellError(f"{text} is not in YYYY-MM-DD form; write it as {candidates[0].isoformat()}")
+    raise CellError(f"{text!r} is not a date in YYYY-MM-DD form; write it like 2013-09-03")
+
+
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+
+
+def parse_time(text: str) -> dt.time:
+    match = _TIME.match(text)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60 and (match.group(3) in (None, "00")):
+            return dt.time(hour, minute)
+    raise CellError(f"{text!r} is not a time; write it as HH:MM in 24-hour local time, e.g. 18:30")
+
+
+def parse_url(text: str) -> str:
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise CellError("the link contains spaces or control characters; paste the full address, e.g. https://example.org/event")
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. "https://[abc": an unclosed IPv6 bracket
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise CellError(
+            f"{text!r} is not a web address; links must start with https:// or http://, e.g. https://example.org/event"
+        )
+    return text
+
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def parse_email(text: str) -> str:
+    if not _EMAIL.match(text):
+        raise CellError(f"{text!r} is not an email address; write it like name@example.org")
+    return text
+
+
+def parse_status(text: str) -> Status:
+    key = normalise_header(text).replace("-", "_")
+    aliases = {"confirmed": Status.CONFIRMED, "details_to_come": Status.DETAILS_TO_COME, "tbc": Status.DETAILS_TO_COME}
+    if key in aliases:
+        return aliases[key]
+    raise CellError(f"{text!r} is not a status; write confirmed or details_to_come")
+
+
+def parse_coordinate(text: str, column: str) -> float:
+    cleaned = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise CellError(f"{text!r} is not a number; write decimal degrees, e.g. 40.4168") from None
+    limit = 90.0 if column == "latitude" else 180.0
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise CellError(f"{text} is out of range; {column} must be between -{limit:g} and {limit:g}")
+    return value
+
+
+def parse_country(text: str) -> str:
+    try:
+        return resolve_country(text)
+    except UnknownCountryError as exc:
+        raise CellError(str(exc)) from None

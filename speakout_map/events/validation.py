@@ -1,0 +1,309 @@
+"""The rules of the events table: from records (a header row, then one row per event) to a ParseResult.
+
+Every way events come in ends here, so the rules live in one place:
+:func:`validate_records` for the records of a file (CSV, see
+:mod:`speakout_map.events.csv_table`; .xlsx, see
+:mod:`speakout_map.events.xlsx_table`) and :func:`parse_rows` for rows edited
+in the app. The result holds the good events and a list of ``Problem``s, each
+naming the spreadsheet row (the header is row 1, the first event row 2), the
+column, what is wrong and how to fix it.
+
+* The header names the columns (case, surrounding spaces and inner spaces do
+  not matter: ``Start Time`` is ``start_time``). The required columns must be
+  there, none twice; unknown columns are ignored with a warning.
+* Each cell is cleaned (:func:`~speakout_map.events.cells.clean_cell`, the
+  apostrophe rule) and parsed by its column's parser; every bad cell of a row
+  is reported, and the row's event is left out. Blank rows are skipped but
+  keep their numbers.
+* Limits (:mod:`speakout_map.events.limits`): events, rows counting the empty
+  ones, columns, characters in a cell.
+* Warnings do not block: unknown columns, extra cells, duplicate rows, an end
+  before the start, formulas in an .xlsx and, when ``today`` is given, dates in
+  the past.
+
+Nothing here reads files or geocodes (see :mod:`speakout_map.places.placing`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from speakout_map.events.cells import (
+    CellError,
+    cell_text,
+    clean_cell,
+    normalise_header,
+    parse_coordinate,
+    parse_country,
+    parse_date,
+    parse_email,
+    parse_status,
+    parse_time,
+    parse_url,
+)
+from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_PHYSICAL_ROWS
+from speakout_map.events.model import (
+    COLUMNS,
+    FIRST_EVENT_ROW,
+    HEADER_ROW,
+    REQUIRED_COLUMNS,
+    Event,
+    ParseResult,
+    Problem,
+    Status,
+)
+
+#: The end of the message for a file with nothing in it (after "the file" or "the sheet 'X'").
+EMPTY_MESSAGE = "is empty; it needs a header row (city,country,date,...) and one row per event"
+
+
+class Record(NamedTuple):
+    """One row of the table as read: its spreadsheet row number and its cells' text."""
+
+    row: int
+    cells: list[str]
+    #: (0-based column, length) of cells too long to read at all (CSV only).
+    too_long: tuple[tuple[int, int], ...] = ()
+    #: 0-based columns whose cell was a formula (.xlsx only).
+    formulas: tuple[int, ...] = ()
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+# --- one row -> one event -------------------------------------------------------
+
+
+@dataclass
+class _RowBuilder:
+    row: int
+    #: Cells already cleaned (see clean_cell), by column name.
+    cells: dict[str, str]
+    errors: list[Problem] = field(default_factory=list)
+
+    def take(self, column: str, parser=None, *args):
+        text = self.cells.get(column, "")
+        if not text:
+            if column in REQUIRED_COLUMNS:
+                self.errors.append(Problem(self.row, column, f"{column} is empty; every event needs a {column}"))
+            return None
+        if parser is None:
+            return text
+        try:
+            return parser(text, *args)
+        except CellError as exc:
+            self.errors.append(Problem(self.row, column, str(exc)))
+            return None
+
+
+def _build_event(
+    row: int, cells: dict[str, str], today: dt.date | None = None
+) -> tuple[Event | None, list[Problem], list[Problem]]:
+    b = _RowBuilder(row, cells)
+    warnings: list[Problem] = []
+    city = b.take("city")
+    country = b.take("country", parse_country)
+    date = b.take("date", parse_date)
+    start = b.take("start_time", parse_time)
+    end = b.take("end_time", parse_time)
+    url = b.take("url", parse_url) or ""
+    status = b.take("status", parse_status) or Status.CONFIRMED
+    email = b.take("contact_email", parse_email) or ""
+    lat = b.take("latitude", parse_coordinate, "latitude")
+    lon = b.take("longitude", parse_coordinate, "longitude")
+    lat_text, lon_text = cells.get("latitude", ""), cells.get("longitude", "")
+    if bool(lat_text) != bool(lon_text):
+        missing = "longitude" if lat_text else "latitude"
+        b.errors.append(Problem(row, missing, f"{missing} is empty; give both latitude and longitude, or neither"))
+    if start and end and end < start:
+        warnings.append(Problem(row, "end_time", f"ends ({end:%H:%M}) before it starts ({start:%H:%M}); check the times"))
+    if date is not None and today is not None and date < today:
+        warnings.append(Problem(row, "date", f"{date.isoformat()} is in the past; check the year"))
+    if b.errors:
+        return None, b.errors, warnings
+    event = Event(
+        city=city,
+        country_code=country,
+        date=date,
+        title=b.take("title") or "",
+        start_time=start,
+        end_time=end,
+        venue=b.take("venue") or "",
+        address=b.take("address") or "",
+        url=url,
+        status=status,
+        organiser=b.take("organiser") or "",
+        contact_email=email,
+        description=b.take("description") or "",
+        latitude=lat,
+        longitude=lon,
+        row=row,
+    )
+    return event, [], warnings
+
+
+# --- the whole table ---------------------------------------------------------------
+
+
+def _too_long(row: int, column: str, length: int) -> Problem:
+    return Problem(row, column, f"the cell has {length:,} characters; the limit is {MAX_CELL_CHARS:,} — shorten it")
+
+
+def _limit_result(message: str, rows: int) -> ParseResult:
+    return ParseResult((), (Problem(None, None, message),), rows=rows)
+
+
+def _has_content(record: Record) -> bool:
+    return bool(record.too_long) or any(c.strip() for c in record.cells)
+
+
+def _all_blank(records: Iterator[Record]) -> bool:
+    """Whether the rest of the table is blank (consumes the iterator; only called when about to give up)."""
+    return not any(_has_content(r) for r in records)
+
+
+def validate_records(
+    records: Iterable[Record],
+    *,
+    what: str = "the file",
+    today: dt.date | None = None,
+    notes: Iterable[Problem] = (),
+) -> ParseResult:
+    """Validate a table's records, the header first: the one place every format's rules live.
+
+    ``what`` names the table in messages (``the file``, ``the sheet 'Events'``);
+    ``notes`` are warnings found before (they come first). With ``today``,
+    events dated before it get a warning.
+    """
+    rows_iter = iter(records)
+    head = next(rows_iter, None)
+    if head is None or (not head.too_long and not any(c.strip() for c in head.cells) and _all_blank(rows_iter)):
+        return ParseResult((), (Problem(None, None, f"{what} {EMPTY_MESSAGE}"),))
+    warnings: list[Problem] = list(notes)
+    errors: list[Problem] = []
+
+    def column_name(index: int, header: list[str]) -> str:
+        if index < len(header) and header[index]:
+            return header[index]
+        return f"column {_column_letter(index)}"
+
+    long_header = list(head.too_long) + [(i, len(c)) for i, c in enumerate(head.cells) if len(c) > MAX_CELL_CHARS]
+    if long_header:
+        return ParseResult((), tuple(_too_long(HEADER_ROW, column_name(i, []), n) for i, n in long_header))
+    if len(head.cells) > MAX_COLUMNS:
+        return ParseResult((), (Problem(HEADER_ROW, None, f"the header has more than {MAX_COLUMNS} columns; "
+                                        f"the limit is {MAX_COLUMNS} — delete the columns you do not need"),))
+    header = [normalise_header(h) for h in head.cells]
+    if not any(header):
+        return ParseResult((), (Problem(HEADER_ROW, None, "the first row is empty; put the header "
+                                        f"({','.join(REQUIRED_COLUMNS)},...) in row 1, above the events"),))
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if not name:
+            continue
+        if name in seen:
+            errors.append(Problem(HEADER_ROW, name, f"column {name} appears twice (columns {seen[name] + 1} and {index + 1}); delete one"))
+        seen.setdefault(name, index)
+        if name not in COLUMNS:
+            warnings.append(Problem(HEADER_ROW, name, f"column {name!r} is not one we use and will be ignored; known columns: {', '.join(COLUMNS)}"))
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            errors.append(Problem(HEADER_ROW, name, f"the header has no {name} column; add one (required columns: {', '.join(REQUIRED_COLUMNS)})"))
+    if errors:
+        return ParseResult((), tuple(errors), tuple(warnings), rows=sum(1 for r in rows_iter if _has_content(r)))
+
+    events: list[Event] = []
+    keys: dict[tuple, int] = {}
+    rows = 0
+    for record in rows_iter:
+        row = record.row
+        if row - HEADER_ROW > MAX_PHYSICAL_ROWS:
+            return _limit_result(
+                f"{what} has more than {MAX_PHYSICAL_ROWS:,} rows, counting empty ones; the limit is "
+                f"{MAX_EVENTS:,} events — delete the empty rows, or split it into smaller files", rows)
+        if not _has_content(record):
+            continue
+        rows += 1
+        if rows > MAX_EVENTS:
+            return _limit_result(
+                f"{what} has more than {MAX_EVENTS:,} events; the limit is {MAX_EVENTS:,} — "
+                "split it into smaller files (e.g. by country or by month) and upload each", rows)
+        if record.too_long:
+            errors.extend(_too_long(row, column_name(i, header), n) for i, n in record.too_long)
+            continue
+        cells_in = record.cells
+        if len(cells_in) > MAX_COLUMNS:
+            errors.append(Problem(row, None, f"the row has more than {MAX_COLUMNS} cells; the limit is {MAX_COLUMNS} "
+                                  "columns — delete the extra cells (check for stray separators)"))
+            continue
+        long_cells = [(i, len(c)) for i, c in enumerate(cells_in) if len(c) > MAX_CELL_CHARS]
+        if long_cells:
+            errors.extend(_too_long(row, column_name(i, header), n) for i, n in long_cells)
+            continue
+        if len(cells_in) > len(header) and any(c.strip() for c in cells_in[len(header):]):
+            warnings.append(Problem(row, None, f"the row has {len(cells_in)} cells but the header only {len(header)}; the extra cells are ignored (check for an unquoted comma)"))
+        for index in record.formulas:
+            if index < len(cells_in) and column_name(index, header) in seen:
+                shown = cells_in[index] if len(cells_in[index]) <= 60 else cells_in[index][:57] + "..."
+                warnings.append(Problem(row, column_name(index, header),
+                                        f"the cell holds a formula ({shown}); it is read as that text, not calculated "
+                                        "— type the value itself if you meant its result"))
+        cells = {name: clean_cell(cells_in[i]) for name, i in seen.items() if i < len(cells_in)}
+        event, row_errors, row_warnings = _build_event(row, cells, today)
+        errors.extend(row_errors)
+        warnings.extend(row_warnings)
+        if event is not None:
+            key = (event.city.casefold(), event.country_code, event.date, event.title.casefold(), event.start_time)
+            if key in keys:
+                warnings.append(Problem(row, None, f"the same event as row {keys[key]}; delete one of them if it is a copy"))
+            else:
+                keys[key] = row
+            events.append(event)
+    if rows == 0:
+        errors.append(Problem(None, None, f"{what} has a header but no events; add one row per event under the header"))
+    return ParseResult(tuple(events), tuple(errors), tuple(warnings), rows=rows)
+
+
+# --- a table given as records (rows edited in the app) ---------------------------
+
+
+def parse_rows(rows: Sequence[Mapping[str, object]], *, today: dt.date | None = None) -> ParseResult:
+    """Validate rows given as records keyed by column name (e.g. the app's edited table), like a spreadsheet.
+
+    The records are read as a table whose header is every column of the
+    format (:data:`~speakout_map.events.model.COLUMNS`, in order) followed by
+    any other key of the records, in the order first seen; a record without a
+    key has an empty cell there. The first record is row 2, as in a
+    spreadsheet. Values become text as typed (:func:`~speakout_map.events.cells.cell_text`:
+    ``None`` -> empty, ``40.0`` -> ``40``, a date -> ``YYYY-MM-DD``), then
+    every rule of :func:`validate_records` applies unchanged: clean_cell and
+    the apostrophe rule, blank records skipped (still numbered), the limits,
+    duplicates and warnings, messages naming "the file".
+
+    Other keys are header cells like any other: one that is not a column of
+    the format is ignored with the CSV's warning (``column 'colour' is not one
+    we use and will be ignored``, row 1), and one that, normalised, names a
+    column already there (``City``, ``Start Time``) is the CSV's "appears
+    twice" error.
+    """
+    header = dict.fromkeys(COLUMNS)
+    for record in rows:
+        header.update(dict.fromkeys(record))
+    keys = list(header)
+
+    def records() -> Iterator[Record]:
+        yield Record(HEADER_ROW, [str(key) for key in keys])
+        for row, record in enumerate(rows, start=FIRST_EVENT_ROW):
+            yield Record(row, [cell_text(record.get(key)) for key in keys])
+
+    return validate_records(records(), today=today)

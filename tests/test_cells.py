@@ -1,0 +1,160 @@
+"""Cells of the events table: the text of typed values, the apostrophe rule, and each column's parser and message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from speakout_map.events.cells import cell_text
+from speakout_map.events.model import Status
+from speakout_map.events.reading import parse_events_text
+from tests.events_support import only_error, parse_one
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2013-09-03", dt.date(2013, 9, 3)),
+        ("2013-9-3", dt.date(2013, 9, 3)),
+        ("2013-09-03 00:00:00", dt.date(2013, 9, 3)),
+    ],
+)
+def test_good_dates(text, expected):
+    result = parse_one(base=f"Madrid,ES,{text}")
+    assert result.ok and result.events[0].date == expected
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("03/09/2013", "could be day/month or month/day"),
+        ("2013-02-30", "2013-02-30 is not a date; write it as YYYY-MM-DD"),
+        ("13/09/2013", "write it as 2013-09-13"),
+        ("next tuesday", "not a date in YYYY-MM-DD form"),
+        ("2013-13-01", "not a date"),
+    ],
+)
+def test_bad_dates(text, needle):
+    problem = only_error(parse_one(base=f"Madrid,ES,{text}"))
+    assert (problem.row, problem.column) == (2, "date")
+    assert needle in problem.message
+    assert "YYYY-MM-DD" in problem.message
+
+@pytest.mark.parametrize(
+    ("column", "value", "needle"),
+    [
+        ("start_time", "6pm", "write it as HH:MM"),
+        ("start_time", "25:00", "write it as HH:MM"),
+        ("end_time", "18:61", "write it as HH:MM"),
+        ("url", "javascript:alert(1)", "must start with https:// or http://"),
+        ("url", "data:text/html,<script>alert(1)</script>", "must start with https:// or http://"),
+        ("url", "www.example.org", "must start with https://"),
+        ("url", "https://exa mple.org", "spaces or control characters"),
+        ("url", "https://", "must start with https://"),
+        ("status", "maybe", "write confirmed or details_to_come"),
+        ("contact_email", "not-an-email", "write it like name@example.org"),
+        ("latitude", "ninety", "write decimal degrees"),
+        ("latitude", "91", "between -90 and 90"),
+        ("longitude", "-180.5", "between -180 and 180"),
+        ("longitude", "nan", "out of range"),
+    ],
+)
+def test_bad_optional_cells(column, value, needle):
+    header = f"{column},latitude,longitude" if column not in ("latitude", "longitude") else "latitude,longitude"
+    cells = {"latitude": "40", "longitude": "-3"}
+    cells[column] = value
+    line = ",".join(f'"{cells.get(c, value)}"' for c in header.split(","))
+    problem = only_error(parse_one(header, line))
+    assert (problem.row, problem.column) == (2, column)
+    assert needle in problem.message
+
+@pytest.mark.parametrize(
+    ("column", "value", "attribute", "expected"),
+    [
+        ("status", "Details to come", "status", Status.DETAILS_TO_COME),
+        ("status", "CONFIRMED", "status", Status.CONFIRMED),
+        ("status", "", "status", Status.CONFIRMED),
+        ("url", "HTTPS://example.org/x?a=1&b=2", "url", "HTTPS://example.org/x?a=1&b=2"),
+        ("start_time", "9:05", "start_time", dt.time(9, 5)),
+        ("start_time", "18:30:00", "start_time", dt.time(18, 30)),
+    ],
+)
+def test_good_optional_cells(column, value, attribute, expected):
+    result = parse_one(column, f'"{value}"')
+    assert result.ok, result.errors
+    assert getattr(result.events[0], attribute) == expected
+
+def test_decimal_comma_coordinates():
+    result = parse_events_text('city;country;date;latitude;longitude\nMadrid;ES;2013-09-03;40,4168;-3,7038\n')
+    assert result.ok
+    assert (result.events[0].latitude, result.events[0].longitude) == (40.4168, -3.7038)
+
+def test_unknown_country_message():
+    problem = only_error(parse_one(base="Madrid,Narnia,2013-09-03"))
+    assert (problem.row, problem.column) == (2, "country")
+    assert "'Narnia' is not a country we recognise" in problem.message
+    assert "two-letter ISO code" in problem.message
+
+
+# --- the apostrophe rule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("'=1+1", "=1+1"),
+        ("'+44 20 7946 0000", "+44 20 7946 0000"),
+        ("'-2+3", "-2+3"),
+        ("'@SUM(A1)", "@SUM(A1)"),
+        ("''=x", "'=x"),
+        ("'''-x", "''-x"),
+        ("  '=1+1  ", "=1+1"),
+        ("'hello", "'hello"),
+        ("'", "'"),
+        ("''", "''"),
+        ("it's =fine", "it's =fine"),
+        ("=1+1", "=1+1"),
+        ("-2+3", "-2+3"),
+    ],
+)
+def test_apostrophe_rule(cell, expected):
+    quoted = '"' + cell.replace('"', '""') + '"'
+    result = parse_one("title", quoted)
+    assert result.ok, result.errors
+    assert result.events[0].title == expected
+
+def test_apostrophe_rule_applies_to_coordinates_too():
+    result = parse_one("latitude,longitude", "'-40.5,'-3.25")
+    assert result.ok and (result.events[0].latitude, result.events[0].longitude) == (-40.5, -3.25)
+
+
+# --- typed values (.xlsx cells, edited rows) as text --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ""),
+        ("", ""),
+        ("Madrid", "Madrid"),
+        (dt.date(2013, 9, 3), "2013-09-03"),
+        (dt.datetime(2013, 9, 3), "2013-09-03"),
+        (dt.datetime(2013, 9, 3, 23, 59, 59, 999_800), "2013-09-04"),
+        (dt.datetime(2013, 9, 3, 18, 30), "2013-09-03 18:30"),
+        (dt.time(18, 30), "18:30"),
+        (dt.time(9, 5, 7), "09:05:07"),
+        (dt.time(18, 29, 59, 999_000), "18:30"),
+        (dt.timedelta(hours=19), "19:00"),
+        (dt.timedelta(days=2), "2 days, 0:00:00"),
+        (2013, "2013"),
+        (2013.0, "2013"),
+        (-3.0, "-3"),
+        (-3.7038, "-3.7038"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1e20, "1e+20"),
+        (True, "TRUE"),
+        (False, "FALSE"),
+    ],
+)
+def test_cell_text(value, expected):
+    assert cell_text(value) == expected
