@@ -18,12 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from speakout_map.places.gazetteer import (
-    GazetteerGeocoder,
-    build_index,
-    index_path,
-    source_path  # noqa: E402,
-)
+from speakout_map.places.gazetteer import GazetteerGeocoder  # noqa: E402
+from speakout_map.places.gazetteer_index import build_index, index_path, source_path  # noqa: E402
 
 QUERIES = ("Valencia, ES", "Göteborg, SE", "Nueva York, US", "Mexico DF, MX", "London, CA", "Naples, IT")
 

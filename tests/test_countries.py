@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from speakout_map.places.countries import country_name, normalise_name, resolve_country
+from speakout_map.places.countries import country_name, fold_name, resolve_country
 from speakout_map.errors import UnknownCountryError
 
 
@@ -53,6 +53,20 @@ def test_known_names(text, code):
 
 @pytest.mark.parametrize(
     "text",
+    ["Kosovo", "kosovo", " KOSOVO ", "Kósovo", "XK", "xk", " Xk ", "XKX", "xkx", "Kosova", "Косово"],
+)
+def test_kosovo_is_a_country(text):
+    assert resolve_country(text) == "XK"
+
+
+@pytest.mark.parametrize("text", ["XKK", "KX", "Kosov", "Kosovo Polje"])
+def test_near_misses_of_kosovo_are_not_countries(text):
+    with pytest.raises(UnknownCountryError):
+        resolve_country(text)
+
+
+@pytest.mark.parametrize(
+    "text",
     ["", "   ", "Narnia", "XX", "Spai", "Engl", "Korea", "Europe", "Zz", "123", "<script>"],
 )
 def test_unknown_or_ambiguous_names_are_errors(text):
@@ -63,7 +77,7 @@ def test_unknown_or_ambiguous_names_are_errors(text):
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [("GB", "United Kingdom"), ("US", "United States"), ("MX", "Mexico"), ("ES", "Spain"), ("ZZ", "ZZ")],
+    [("GB", "United Kingdom"), ("US", "United States"), ("MX", "Mexico"), ("ES", "Spain"), ("ZZ", "ZZ"), ("XK", "Kosovo")],
 )
 def test_country_name(code, name):
     assert country_name(code) == name
@@ -73,5 +87,5 @@ def test_country_name(code, name):
     ("a", "b"),
     [("Ésp-aña", "esp ana"), ("  U.K. ", "uk"), ("Côte d’Ivoire", "cote divoire")],
 )
-def test_normalise_name(a, b):
-    assert normalise_name(a) == b
+def test_fold_name(a, b):
+    assert fold_name(a) == b

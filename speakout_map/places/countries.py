@@ -6,6 +6,9 @@ of those into an ISO 3166-1 alpha-2 code using pycountry's ISO data, Babel's
 localized territory names (CLDR) and a short alias table. It never guesses:
 a name that matches nothing, or that two sources give to different
 countries, is an error.
+
+Kosovo has no ISO 3166-1 code yet; it is accepted under ``XK`` / ``XKX``, the
+user-assigned codes that GeoNames, CLDR and the EU use for it.
 """
 
 from __future__ import annotations
@@ -55,7 +58,11 @@ ALIASES: dict[str, str] = {
 }
 
 
-def normalise_name(text: str) -> str:
+#: Countries with user-assigned codes (not in ISO 3166-1, so not in pycountry): alpha-2 → alpha-3.
+USER_ASSIGNED_CODES: dict[str, str] = {"XK": "XKX"}
+
+
+def fold_name(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive form of a name."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -66,7 +73,7 @@ def normalise_name(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _valid_codes() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(USER_ASSIGNED_CODES)
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,7 +85,7 @@ def _name_index() -> dict[str, str]:
     def add(name: str | None, code: str, *, authoritative: bool) -> None:
         if not name or code not in codes:
             return
-        key = normalise_name(name)
+        key = fold_name(name)
         if not key:
             return
         if key in index and index[key] != code:
@@ -121,7 +128,10 @@ def resolve_country(text: str) -> str:
         found = pycountry.countries.get(alpha_3=upper)
         if found is not None:
             return found.alpha_2
-    code = _name_index().get(normalise_name(cleaned))
+        for alpha_2, alpha_3 in USER_ASSIGNED_CODES.items():
+            if upper == alpha_3:
+                return alpha_2
+    code = _name_index().get(fold_name(cleaned))
     if code is None:
         raise UnknownCountryError(text)
     return code

@@ -1,0 +1,236 @@
+"""Putting events on the map: one road from a row to a marker.
+
+An event's country is an ISO code from the moment its row is read, so a
+place is asked for as the structured query ``{"city": ..., "country": code}``
+(:class:`speakout_map.places.query.PlaceQuery`), which every geocoder of
+this package takes as it is; nothing turns the code into a name to parse back.
+
+* :func:`locate` turns a city and a country into a :class:`Place`.
+* :func:`place_events` places a batch of events and reports, row by row,
+  what could not be placed (a :class:`Placing`); no event is ever dropped
+  silently.
+* :func:`geocode_query` answers a "City, Country" typed on the command line:
+  the text is read once into the structured place, then takes the same road.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from speakout_map.errors import GeocoderUnavailableError, GeocodingError, PlaceNotFoundError, UnknownCountryError
+from speakout_map.events.model import Event, Problem
+from speakout_map.places.chain import GeocoderChain, call_geocode, gazetteer_of, source_of
+from speakout_map.places.countries import country_name, fold_name, resolve_country
+from speakout_map.places.gazetteer import GazetteerGeocoder
+from speakout_map.places.place import Place, PlacedEvent
+from speakout_map.places.query import PlaceQuery, parse_place_text
+
+#: The Place.source of events placed at the coordinates given in their row.
+CSV_SOURCE = "csv"
+
+
+@dataclass(frozen=True)
+class Placing:
+    """What placing a batch of events gave: the placed events, and a Problem per event that was not."""
+
+    placed: tuple[PlacedEvent, ...]
+    problems: tuple[Problem, ...]
+    #: Why the online geocoder failed, if it did (the batch then went on with the gazetteer only).
+    online_failure: str | None = None
+
+
+def _timezone_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitude: float, country_code: str) -> str:
+    """Time zone of the nearest gazetteer place in the country (else anywhere), "" if none."""
+    if gazetteer is None:
+        return ""
+    nearest = gazetteer.reverse((latitude, longitude), country_codes=country_code) if country_code else None
+    if nearest is None:
+        nearest = gazetteer.reverse((latitude, longitude))
+    return "" if nearest is None else str(nearest.raw.get("timezone") or "")
+
+
+def _country_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitude: float) -> str:
+    if gazetteer is None:
+        return ""
+    nearest = gazetteer.reverse((latitude, longitude))
+    return "" if nearest is None else str(nearest.raw.get("country_code") or "")
+
+
+def _online_name(location: Location, fallback: str) -> str:
+    raw = location.raw if isinstance(location.raw, Mapping) else {}
+    name = raw.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    first = (location.address or "").split(",")[0].strip()
+    return first or fallback
+
+
+def place_from_location(
+    location: Location, source: str, country_code: str | None, gazetteer: GazetteerGeocoder | None, city: str
+) -> Place:
+    """A Place from a geocoder's answer; online answers get their time zone from the gazetteer."""
+    raw = location.raw if isinstance(location.raw, Mapping) else {}
+    if source == GazetteerGeocoder.source_name and "geonameid" in raw:
+        return Place(
+            name=str(raw["name"]),
+            country_code=str(raw["country_code"]),
+            latitude=location.latitude,
+            longitude=location.longitude,
+            timezone=str(raw.get("timezone") or ""),
+            source=source,
+        )
+    code = country_code or _country_near(gazetteer, location.latitude, location.longitude)
+    return Place(
+        name=_online_name(location, city),
+        country_code=code,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        timezone=_timezone_near(gazetteer, location.latitude, location.longitude, code),
+        source=source,
+    )
+
+
+def _geocode_tagged(geocoder: Geocoder, place: PlaceQuery) -> tuple[Location, str] | None:
+    query = place.as_query()
+    if isinstance(geocoder, GeocoderChain):
+        return geocoder.geocode_tagged(query)
+    found = call_geocode(geocoder, query)
+    if isinstance(found, list):
+        found = found[0] if found else None
+    return None if found is None else (found, source_of(geocoder))
+
+
+def not_found_message(city: str, country_code: str | None) -> str:
+    """What to tell someone whose place no geocoder found."""
+    if country_code:
+        return (
+            f"{city!r} could not be found in {country_name(country_code)}; "
+            "check the spelling of the city and country, or add latitude and longitude"
+        )
+    return f"{city!r} could not be found; check the spelling, or add the country after a comma (e.g. Valencia, Spain)"
+
+
+def _locate(city: str, country_code: str | None, geocoder: Geocoder) -> Place:
+    name = city.strip()
+    if not name:
+        raise PlaceNotFoundError("no city given; write the city's name")
+    found = _geocode_tagged(geocoder, PlaceQuery(name, country_code))
+    if found is None:
+        raise PlaceNotFoundError(not_found_message(name, country_code))
+    location, source = found
+    return place_from_location(location, source, country_code, gazetteer_of(geocoder), name)
+
+
+def locate(city: str, country: str, geocoder: Geocoder) -> Place:
+    """Where ``city`` in ``country`` (an ISO code, or a country's name) is.
+
+    The geocoder is asked for {"city": city, "country": ISO code}. Raises
+    PlaceNotFoundError if no geocoder knows it, UnknownCountryError for an
+    unknown country, GeocoderUnavailableError if an online service failed.
+    """
+    return _locate(city, resolve_country(country), geocoder)
+
+
+def _placed_at_coordinates(event: Event, gazetteer: GazetteerGeocoder | None) -> Place:
+    assert event.latitude is not None and event.longitude is not None
+    return Place(
+        name=event.city,
+        country_code=event.country_code,
+        latitude=event.latitude,
+        longitude=event.longitude,
+        timezone=_timezone_near(gazetteer, event.latitude, event.longitude, event.country_code),
+        source=CSV_SOURCE,
+    )
+
+
+def _online_failure_message(event: Event, error: GeocoderUnavailableError) -> str:
+    where = country_name(event.country_code) if event.country_code else "its country"
+    return f"{event.city!r} ({where}) is not in the offline gazetteer, and {error}, or add latitude and longitude"
+
+
+
+def place_events(
+    events: Iterable[Event],
+    geocoder: Geocoder,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    progress_every: int = 50,
+) -> Placing:
+    """Place every event; each one that cannot be placed gives a Problem for its row.
+
+    Events with latitude and longitude are placed there (source "csv").
+    Identical city/country queries are looked up once. After the first
+    online failure the rest of the batch uses the gazetteer only, so a dead
+    service costs one timeout rather than one per row; the failure's message
+    is the result's ``online_failure``. ``progress`` is called with
+    (done, total) at the start, every ``progress_every`` events and at the end.
+    """
+    events = tuple(events)
+    gazetteer = gazetteer_of(geocoder)
+    active = geocoder
+    online_failure: GeocoderUnavailableError | None = None
+    memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = {}
+    placed: list[PlacedEvent] = []
+    problems: list[Problem] = []
+    if progress:
+        progress(0, len(events))
+    for done, event in enumerate(events, start=1):
+        if progress and done > 1 and (done - 1) % max(1, progress_every) == 0:
+            progress(done - 1, len(events))
+        if event.has_coordinates:
+            placed.append(PlacedEvent(event, _placed_at_coordinates(event, gazetteer)))
+            continue
+        key = (fold_name(event.city), event.country_code)
+        if key not in memo:
+            try:
+                memo[key] = locate(event.city, event.country_code, active)
+            except GeocoderUnavailableError as error:
+                memo[key] = error
+                if isinstance(active, GeocoderChain):
+                    online_failure, active = error, active.without_online()
+            except PlaceNotFoundError as error:
+                memo[key] = online_failure if online_failure is not None else error
+            except UnknownCountryError as error:
+                memo[key] = error
+        result = memo[key]
+        if isinstance(result, Place):
+            placed.append(PlacedEvent(event, result))
+        elif isinstance(result, GeocoderUnavailableError):
+            problems.append(Problem(event.row, "city", _online_failure_message(event, result)))
+        elif isinstance(result, UnknownCountryError):
+            problems.append(Problem(event.row, "country", str(result)))
+        else:
+            problems.append(Problem(event.row, "city", str(result)))
+    if progress and events:
+        progress(len(events), len(events))
+    return Placing(tuple(placed), tuple(problems), None if online_failure is None else str(online_failure))
+
+
+def geocode_query(text: str, geocoder: Geocoder) -> dict[str, object]:
+    """Answer "City, Country" (country after the last comma) or "City", for the CLI.
+
+    The text is read once into the structured place, which is then located
+    like an event's. Returns query, name, country_code, latitude, longitude,
+    timezone and source; or query and error.
+    """
+    query = text.strip()
+    try:
+        if not query:
+            raise PlaceNotFoundError("nothing to look up; write a city, or City, Country")
+        city, code = parse_place_text(query)
+        place = _locate(city, code, geocoder)
+    except (GeocodingError, UnknownCountryError) as error:
+        return {"query": text, "error": str(error)}
+    return {
+        "query": text,
+        "name": place.name,
+        "country_code": place.country_code,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "timezone": place.timezone,
+        "source": place.source,
+    }
