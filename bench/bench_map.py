@@ -33,7 +33,7 @@ from folium.plugins import MarkerCluster  # noqa: E402
 from speakout_map.places.countries import country_name  # noqa: E402
 from speakout_map.events.model import Event
 from speakout_map.places.place import Place, PlacedEvent
-from speakout_map.events.reading import Status  # noqa: E402
+from speakout_map.events.model import Status  # noqa: E402
 from speakout_map.maps.build import build_map, map_html  # noqa: E402
 from speakout_map.events.formatting import format_date, format_time_range
 

@@ -1,0 +1,129 @@
+"""What the browser gets of each event: one data row of public fields, and the checks that keep it safe.
+
+The map page carries the events as ONE array of rows (:data:`DATA_FIELDS`
+names the columns); the browser makes the markers, popups and tooltips
+from it (``static/event_layer.js``). Only events with a finite point are
+drawn. Links are kept only when they are plain http(s) addresses (the
+browser checks again). ``contact_email`` is private and is never in a row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.events.model import Status
+from speakout_map.places.countries import country_name
+from speakout_map.places.place import PlacedEvent
+
+#: Longest description shown in a popup, in characters.
+DESCRIPTION_LIMIT = 280
+#: Decimal places kept of a coordinate (5 is about a metre).
+COORDINATE_DECIMALS = 5
+
+#: The columns of each data row, in order. The browser looks fields up by name.
+DATA_FIELDS: tuple[str, ...] = (
+    "lat",
+    "lon",
+    "confirmed",
+    "title",
+    "city",
+    "country",
+    "date",
+    "time",
+    "venue",
+    "address",
+    "organiser",
+    "description",
+    "url",
+)
+
+
+def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
+    """The text, or its first ``limit`` characters or so cut at a space, with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-\u2013\u2014") + "\u2026"
+
+
+def _has_control_or_space(text: str) -> bool:
+    return any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+
+
+def safe_link(url: str) -> str:
+    """The URL if it is a plain http(s) web address, else ``""``."""
+    url = url.strip()
+    if not url or _has_control_or_space(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    if not url.lower().startswith(("http://", "https://")):
+        return ""
+    return url
+
+
+def safe_guide_link(url: str) -> str:
+    """The guide's address if it is a same-site path (``/guide``) or an http(s) URL, else ``""``."""
+    url = url.strip()
+    if url.startswith("/") and not url.startswith(("//", "/\\")):
+        return "" if _has_control_or_space(url) else url
+    return safe_link(url)
+
+
+def has_valid_point(placed: PlacedEvent) -> bool:
+    """Whether the event's place is a finite point on the globe."""
+    lat, lon = placed.place.latitude, placed.place.longitude
+    return (
+        isinstance(lat, (int, float))
+        and isinstance(lon, (int, float))
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lon <= 180.0
+    )
+
+
+def event_row(placed: PlacedEvent) -> list[Any]:
+    """One event as a data row in :data:`DATA_FIELDS` order (public fields only)."""
+    event = placed.event
+    return [
+        round(float(placed.place.latitude), COORDINATE_DECIMALS),
+        round(float(placed.place.longitude), COORDINATE_DECIMALS),
+        1 if event.status is Status.CONFIRMED else 0,
+        event.display_title,
+        event.city,
+        country_name(event.country_code),
+        format_date(event.date),
+        format_time_range(event.start_time, event.end_time),
+        event.venue,
+        event.address,
+        event.organiser,
+        shorten(event.description),
+        safe_link(event.url),
+    ]
+
+
+def event_rows(placed: Sequence[PlacedEvent]) -> list[list[Any]]:
+    """Data rows of the events that have a valid point (others cannot be drawn)."""
+    return [event_row(p) for p in placed if has_valid_point(p)]
+
+
+def events_bounds(rows: Sequence[Sequence[Any]]) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` around the rows' points, or ``None`` if there are none."""
+    if not rows:
+        return None
+    lats = [row[0] for row in rows]
+    lons = [row[1] for row in rows]
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]

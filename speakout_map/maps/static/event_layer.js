@@ -1,0 +1,160 @@
+/*
+ * SpeakOut Map: the events layer (speakout_map/maps/layer.py puts it on the page).
+ *
+ * speakoutEventLayer(map, options) makes one marker per data row, clustered
+ * by Leaflet.markercluster, with a legend and, when there are no events, a
+ * "no events yet" note. Returns the cluster layer.
+ *
+ * options (JSON, made by the Python side):
+ *   fields         names of the row columns, in order (DATA_FIELDS)
+ *   rows           the events, one array of public fields each
+ *   guideUrl       where the "no events yet" note links to ("" for no link)
+ *   legend         {confirmed, detailsToCome}: the legend's two labels
+ *   cluster        Leaflet.markercluster options
+ *
+ * Event text is hostile: every node is made with document.createElement and
+ * filled through textContent, never parsed as markup; a link gets an href
+ * only when it is http(s) (already checked on the server, checked again here).
+ */
+function speakoutEventLayer(map, options) {
+  var FIELDS = options.fields;
+  var rows = options.rows;
+  var guideUrl = options.guideUrl;
+  var SAFE_LINK = /^https?:\/\//i;
+  var SAFE_GUIDE = /^(https?:\/\/|\/(?![\/\\]))/i;
+  var F = {};
+  FIELDS.forEach(function (name, index) { F[name] = index; });
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function addLine(parent, className, text) {
+    if (typeof text === "string" && text.length > 0) {
+      parent.appendChild(el("p", className, text));
+    }
+  }
+
+  function placeLabel(row) {
+    return row[F.city] + ", " + row[F.country];
+  }
+
+  function buildPopup(row) {
+    var box = el("div", "speakout-popup");
+    box.appendChild(el("p", "speakout-popup-title", row[F.title]));
+    addLine(box, "speakout-popup-place", placeLabel(row));
+    addLine(box, "speakout-popup-when", row[F.date]);
+    addLine(box, "speakout-popup-time", row[F.time]);
+    addLine(box, "speakout-popup-venue", row[F.venue]);
+    addLine(box, "speakout-popup-address", row[F.address]);
+    if (row[F.organiser]) {
+      addLine(box, "speakout-popup-organiser", "Organised by " + row[F.organiser]);
+    }
+    addLine(box, "speakout-popup-description", row[F.description]);
+    var url = row[F.url];
+    var hasLink = typeof url === "string" && SAFE_LINK.test(url);
+    if (row[F.confirmed] !== 1) {
+      addLine(box, "speakout-popup-tbc", "Details to come");
+    } else if (!hasLink) {
+      addLine(box, "speakout-popup-tbc", "Event page: link to come");
+    }
+    if (hasLink) {
+      var line = el("p", "speakout-popup-link");
+      var link = el("a", null, "Event page (opens in a new tab)");
+      link.href = url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      line.appendChild(link);
+      box.appendChild(line);
+    }
+    return box;
+  }
+
+  function buildTooltip(row) {
+    var box = el("div", "speakout-tooltip");
+    box.appendChild(el("strong", "speakout-tooltip-title", row[F.title]));
+    box.appendChild(el("div", "speakout-tooltip-place", placeLabel(row)));
+    return box;
+  }
+
+  function popupFor(marker) {
+    if (!marker.speakoutPopup) { marker.speakoutPopup = buildPopup(marker.speakoutRow); }
+    return marker.speakoutPopup;
+  }
+
+  function tooltipFor(marker) {
+    if (!marker.speakoutTooltip) { marker.speakoutTooltip = buildTooltip(marker.speakoutRow); }
+    return marker.speakoutTooltip;
+  }
+
+  function labelIcon() {
+    var node = this.getElement();
+    if (node) {
+      var row = this.speakoutRow;
+      var status = row[F.confirmed] === 1 ? "confirmed" : "details to come";
+      node.setAttribute("aria-label", row[F.title] + ", " + placeLabel(row) + " (" + status + ")");
+    }
+  }
+
+  var icons = [
+    L.divIcon({className: "speakout-pin speakout-pin--tbc", iconSize: [18, 18], popupAnchor: [0, -8]}),
+    L.divIcon({className: "speakout-pin speakout-pin--confirmed", iconSize: [18, 18], popupAnchor: [0, -8]})
+  ];
+  var cluster = L.markerClusterGroup(options.cluster);
+  var markers = [];
+  for (var i = 0; i < rows.length; i++) {
+    var row = rows[i];
+    var marker = L.marker([row[F.lat], row[F.lon]], {
+      icon: icons[row[F.confirmed] === 1 ? 1 : 0],
+      keyboard: true,
+      riseOnHover: true
+    });
+    marker.speakoutRow = row;
+    marker.bindPopup(popupFor, {maxWidth: 280, autoPanPadding: [20, 20]});
+    marker.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
+    marker.on("add", labelIcon);
+    markers.push(marker);
+  }
+  cluster.addLayers(markers);
+  cluster.addTo(map);
+
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    var box = el("div", "speakout-legend");
+    var rowsSpec = [
+      ["speakout-pin speakout-pin--confirmed", options.legend.confirmed],
+      ["speakout-pin speakout-pin--tbc", options.legend.detailsToCome]
+    ];
+    rowsSpec.forEach(function (spec) {
+      var line = el("div", "speakout-legend-row");
+      line.appendChild(el("span", spec[0]));
+      line.appendChild(el("span", null, spec[1]));
+      box.appendChild(line);
+    });
+    L.DomEvent.disableClickPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+
+  if (rows.length === 0) {
+    var empty = L.control({position: "topright"});
+    empty.onAdd = function () {
+      var box = el("div", "speakout-empty");
+      box.appendChild(el("span", null, "No events on the map yet. "));
+      if (typeof guideUrl === "string" && SAFE_GUIDE.test(guideUrl)) {
+        var link = el("a", null, "Host one");
+        link.href = guideUrl;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        box.appendChild(link);
+      }
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    empty.addTo(map);
+  }
+  return cluster;
+}

@@ -1,0 +1,239 @@
+"""Tests of the events layer: its options and style in the page and, above all, that hostile text stays inert.
+
+What its script does in a browser is tested in test_map_scripts.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+
+from speakout_map.escaping import script_json
+from speakout_map.maps.build import build_map, map_html
+from speakout_map.maps.inline import static_text
+from speakout_map.maps.layer import (
+    CLUSTER_OPTIONS,
+    CONFIRMED_COLOUR,
+    DETAILS_TO_COME_COLOUR,
+    LEGEND_CONFIRMED,
+    LEGEND_DETAILS_TO_COME,
+    EventClusterLayer,
+)
+from speakout_map.maps.rows import DATA_FIELDS, event_row
+from tests.map_support import (
+    FIELD,
+    PAYLOADS,
+    PRIVATE_EMAIL,
+    TEXT_FIELDS,
+    UNSAFE_CHARS,
+    WORLD,
+    calls_in,
+    extract_rows,
+    hostile_event,
+    layer_of,
+    leaflet_script,
+    make_event,
+    options_of,
+    place,
+    render,
+    rows_text,
+    scripts_of,
+    start_tags_of,
+)
+
+
+# --- styling, legend, view -------------------------------------------------------
+
+
+def test_confirmed_and_details_to_come_look_different():
+    html = render(WORLD)
+    rows = extract_rows(html)
+    assert {r[FIELD["confirmed"]] for r in rows} == {0, 1}
+    # two icons with different classes, picked by the confirmed flag
+    assert 'className: "speakout-pin speakout-pin--confirmed"' in html
+    assert 'className: "speakout-pin speakout-pin--tbc"' in html
+    assert re.search(r"icon: icons\[row\[F\.confirmed\] === 1 \? 1 : 0\]", html)
+    confirmed_css = re.search(r"\.speakout-pin--confirmed \{([^}]*)\}", html).group(1)
+    tbc_css = re.search(r"\.speakout-pin--tbc \{([^}]*)\}", html).group(1)
+    assert CONFIRMED_COLOUR in confirmed_css
+    assert DETAILS_TO_COME_COLOUR in tbc_css
+    assert CONFIRMED_COLOUR != DETAILS_TO_COME_COLOUR
+    assert confirmed_css != tbc_css
+
+
+@pytest.mark.parametrize("placed", [[], WORLD[:1], WORLD])
+def test_legend_explains_the_colours(placed):
+    html = render(placed)
+    assert 'L.control({position: "bottomleft"})' in html
+    assert '"speakout-legend"' in html
+    assert json.dumps(LEGEND_CONFIRMED) in html
+    assert json.dumps(LEGEND_DETAILS_TO_COME) in html
+    assert "legend.addTo(map);" in html
+
+
+def test_one_data_array_no_per_event_elements():
+    m = build_map(WORLD)
+    assert not any(isinstance(c, (folium.Marker, folium.Popup, folium.Tooltip)) for c in _walk(m))
+    html = map_html(m)
+    assert html.count("var rows = ") == 1
+    assert "L.markerClusterGroup(" in html and "cluster.addLayers(markers);" in html
+
+
+def _walk(element):
+    for child in element._children.values():
+        yield child
+        yield from _walk(child)
+
+
+# --- hostile text ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_hostile_text_arrives_intact_and_inert(field, payload):
+    html = render([hostile_event(field, payload)])
+    row = extract_rows(html)[0]
+    # the exact text comes back out of the page's JSON...
+    assert row[FIELD[field]] == payload
+    # ...and never appears raw
+    if any(ch in payload for ch in UNSAFE_CHARS) or any(ord(ch) < 32 for ch in payload):
+        assert payload not in html
+    for fragment in ("<img src=x", "</script><script>alert", "</SCRIPT", "${alert", "`+alert", "<svg",
+                     "{{7*7}}", "{{ cycler", "{%", "{#", "';alert", "<!--<script>", "\u2028", "\u2029"):
+        assert fragment not in html
+    assert PRIVATE_EMAIL not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_city_in_the_default_title(payload):
+    html = render([place(make_event(title="", city=payload))])
+    row = extract_rows(html)[0]
+    assert row[FIELD["title"]] == f"Speak out in {payload}"
+    assert row[FIELD["city"]] == payload
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://example.org/"><svg/onload=alert(1)>',
+        "https://example.org/?q='};alert(1);//",
+        "https://example.org/${alert(1)}",
+        "https://example.org/`+alert(1)+`",
+        "https://example.org/</script><script>alert(1)</script>",
+        "https://example.org/{{7*7}}",
+    ],
+)
+def test_hostile_link_arrives_intact_and_inert(url):
+    html = render([place(make_event(url=url))])
+    assert extract_rows(html)[0][FIELD["url"]] == url
+    assert url not in html
+    assert "<svg" not in html and "</script><script>" not in html and "${alert" not in html
+
+
+@pytest.mark.parametrize("email", [PRIVATE_EMAIL, "\"</script><script>alert(1)</script>\"@evil.example"])
+def test_contact_email_is_never_in_the_page_even_if_hostile(email):
+    html = render([place(make_event(contact_email=email))])
+    assert email not in html
+    assert script_json(email) not in html
+    assert "evil.example" not in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_payload_cannot_add_elements_to_the_page(payload):
+    benign = render([place(make_event())])
+    hostile = render([place(make_event(**{f: payload for f in TEXT_FIELDS}))])
+    benign_scripts, hostile_scripts = scripts_of(benign), scripts_of(hostile)
+    assert len(hostile_scripts) == len(benign_scripts)
+    assert hostile.lower().count("<script") == benign.lower().count("<script")
+    assert start_tags_of(hostile) == start_tags_of(benign)
+    # every inline script is free of sequences that change how a browser tokenizes it
+    for attrs, body in hostile_scripts:
+        lowered = body.lower()
+        assert "<!--" not in lowered and "<script" not in lowered and "</script" not in lowered
+        assert "\u2028" not in body and "\u2029" not in body
+    # and the data still decodes to what went in
+    row = extract_rows(hostile)[0]
+    assert [row[FIELD[f]] for f in TEXT_FIELDS[:1]] == [payload]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_streamlit_folium_sees_the_same_safe_script(payload):
+    """st_folium takes each element's script macro directly; it must be just as safe."""
+    m = build_map([hostile_event("title", payload)])
+    script = leaflet_script(layer_of(m))
+    line = rows_text(script)
+    assert json.loads(line)[0][FIELD["title"]] == payload
+    for ch in UNSAFE_CHARS:
+        assert ch not in line
+    assert line in map_html(m)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_streamlit_folium_pipeline_keeps_the_data(payload):
+    """Run st_folium's own string processing (no Streamlit runtime) and read the data back."""
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    m = build_map([hostile_event("title", payload), WORLD[1]])
+    m.get_root().render()
+    m.render()
+    script = streamlit_folium._get_map_string(m)
+    header = streamlit_folium._get_header(m)
+    line = rows_text(script)
+    rows = json.loads(line)
+    assert rows[0][FIELD["title"]] == payload
+    assert rows[1][FIELD["city"]] == "Buenos Aires"
+    assert [map_name for map_name, _ in calls_in(script, "speakoutEventLayer")] == ["map_div"]
+    assert ".speakout-pin--confirmed" in header
+    lowered = script.lower()
+    assert "<script" not in lowered and "</script" not in lowered and "<!--" not in lowered
+    assert header.lower().count("<script") == 1  # folium's own L_NO_TOUCH switch, nothing of ours
+
+
+def test_rendering_again_changes_nothing_of_ours():
+    """A second render (st_folium renders twice) must not re-template our text."""
+    m = build_map([hostile_event("title", "{{7*7}}")])
+    first, second = map_html(m), map_html(m)
+    script = leaflet_script(layer_of(m))
+    assert script in first and script in second
+    assert extract_rows(first) == extract_rows(second)
+    assert extract_rows(second)[0][FIELD["title"]] == "{{7*7}}"
+
+
+def test_layer_output_is_not_templated_a_second_time():
+    """Branca renders a plain Element's text as a Jinja template again; the layer's output must not be."""
+    m = build_map(WORLD[:1])
+    map_html(m)
+    figure = m.get_root()
+    layer = layer_of(m)
+    ours = figure.script._children[layer.get_name()]
+    assert ours.render() == leaflet_script(layer)
+    assert type(ours).__name__ == "_FinishedText"
+    assert type(ours)("{{ 7*7 }}{% if true %}x{% endif %}").render() == "{{ 7*7 }}{% if true %}x{% endif %}"
+
+
+@pytest.mark.parametrize(
+    "guide, shown",
+    [("/guide", "/guide"), ("https://example.org/guide", "https://example.org/guide"), (" /guide ", "/guide"),
+     ("javascript:alert(1)", ""), ("//evil.example", ""), ("", "")],
+)
+def test_layer_passes_its_options_to_the_script(guide, shown):
+    m = folium.Map()
+    EventClusterLayer([event_row(p) for p in WORLD[:2]], guide_url=guide).add_to(m)
+    options = options_of(map_html(m))
+    assert options == {
+        "fields": list(DATA_FIELDS),
+        "rows": [event_row(p) for p in WORLD[:2]],
+        "guideUrl": shown,
+        "legend": {"confirmed": LEGEND_CONFIRMED, "detailsToCome": LEGEND_DETAILS_TO_COME},
+        "cluster": CLUSTER_OPTIONS,
+    }
+
+
+def test_layer_style_is_the_stylesheet_once():
+    m = build_map(WORLD)
+    for html in (map_html(m), map_html(m)):  # rendering again adds nothing
+        styles = re.findall(r"<style>\n(.*?)</style>", html, re.S)
+        assert styles.count(static_text("map.css")) == 1
+        assert sum(".speakout-pin" in style for style in styles) == 1

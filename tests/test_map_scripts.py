@@ -1,0 +1,475 @@
+"""Tests of the map's own JavaScript and CSS (speakout_map/maps/static/): the files themselves, their text in
+the page, and what the scripts do when run in node against a fake Leaflet and DOM."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import folium
+import pytest
+
+from speakout_map.escaping import script_json
+from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.events.model import Status
+from speakout_map.maps import assets as asset_files
+from speakout_map.maps.basemap import (
+    BASEMAP_LAND_COLOUR,
+    BASEMAP_PANE,
+    BASEMAP_PANE_Z_INDEX,
+    BASEMAP_WATER_COLOUR,
+)
+from speakout_map.maps.build import build_map, map_html
+from speakout_map.maps.inline import STATIC_FILES, static_text
+from speakout_map.maps.layer import LEGEND_CONFIRMED, LEGEND_DETAILS_TO_COME, EventClusterLayer
+from speakout_map.maps.rows import event_row
+from speakout_map.places.countries import country_name
+from tests.map_support import (
+    FIELD,
+    FORBIDDEN_JS,
+    NODE,
+    PAYLOADS,
+    TEXT_FIELDS,
+    WORLD,
+    basemap_of,
+    calls_in,
+    layer_of,
+    leaflet_script,
+    make_event,
+    member_text,
+    needs_node,
+    place,
+)
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "speakout_map" / "maps" / "static"
+SCRIPT_FILES = [name for name in STATIC_FILES if name.endswith(".js")]
+#: Each script file and the one function it defines.
+FUNCTIONS = {"event_layer.js": "speakoutEventLayer", "basemap.js": "speakoutOfflineBasemap"}
+
+
+# --- the files ----------------------------------------------------------------------
+
+
+def test_every_script_file_is_known():
+    assert sorted(path.name for path in STATIC_DIR.glob("*.js")) == sorted(SCRIPT_FILES) == sorted(FUNCTIONS)
+
+
+@needs_node
+@pytest.mark.parametrize("name", SCRIPT_FILES)
+def test_script_file_parses(name):
+    result = subprocess.run([NODE, "--check", str(STATIC_DIR / name)], capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@needs_node
+@pytest.mark.parametrize("name", SCRIPT_FILES)
+def test_script_file_only_defines_its_function(name, tmp_path):
+    """Run alone, a file touches nothing (no map, no L, no document): it defines one function."""
+    runner = tmp_path / "define.js"
+    runner.write_text(
+        'const vm = require("vm"); const fs = require("fs");\n'
+        "const context = vm.createContext({});\n"
+        'vm.runInContext(fs.readFileSync(process.argv[2], "utf8"), context);\n'
+        "process.stdout.write(JSON.stringify(Object.keys(context).map((k) => [k, typeof context[k]])));\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([NODE, str(runner), str(STATIC_DIR / name)], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [[FUNCTIONS[name], "function"]]
+
+
+@pytest.mark.parametrize("name", STATIC_FILES)
+@pytest.mark.parametrize("marker", ["{{", "}}", "{%", "%}", "{#", "#}", "{0}", "%s", "%(", "$("])
+def test_static_file_has_no_template_or_format_markers(name, marker):
+    assert marker not in static_text(name)
+
+
+@pytest.mark.parametrize("name", SCRIPT_FILES)
+def test_script_file_uses_no_markup_or_code_from_strings(name):
+    assert not FORBIDDEN_JS.search(static_text(name))
+    assert "<!--" not in static_text(name) and "</script" not in static_text(name).lower()
+
+
+# --- the page's text ----------------------------------------------------------------
+
+
+def test_markers_use_no_images():
+    m = build_map(WORLD)
+    html = map_html(m)
+    assert "L.divIcon" in html
+    assert "marker-icon.png" not in html
+    assert "L.Icon.Default" not in html
+    style = next(s for s in re.findall(r"<style>(.*?)</style>", html, re.S) if ".speakout-pin" in s)
+    for own in (style, leaflet_script(layer_of(m))):
+        assert not re.search(r"\.(png|jpe?g|gif|svg|webp)\b|url\(", own)
+
+
+@pytest.mark.parametrize("placed", [[], WORLD])
+def test_script_builds_the_dom_with_text_only(placed):
+    m = build_map(placed)
+    script = leaflet_script(layer_of(m))
+    assert not FORBIDDEN_JS.search(script)
+    assert "textContent = text" in script
+    # event text reaches the page only through el(..., text) / setAttribute("aria-label", ...)
+    assert re.search(r"node\.textContent = text;", script)
+    assert "bindPopup(popupFor" in script and "bindTooltip(tooltipFor" in script
+    # links: re-checked, new tab, no opener, no referrer
+    assert "SAFE_LINK.test(url)" in script
+    assert 'link.rel = "noopener noreferrer";' in script
+    assert 'link.target = "_blank";' in script
+
+
+# --- the events layer's script, run in node with a fake Leaflet and DOM ------------------
+
+_HARNESS = r"""
+const fs = require("fs");
+const vm = require("vm");
+const code = fs.readFileSync(process.argv[2], "utf8");
+const mapName = process.argv[3];
+
+class FakeNode {
+  constructor(tag) { this.tag = tag; this.kids = []; this.className = ""; this.attrs = {}; this.text = ""; }
+  appendChild(child) { this.kids.push(child); return child; }
+  set textContent(value) { this.text = String(value); this.kids = []; }
+  get textContent() { return this.text + this.kids.map((k) => k.textContent).join(""); }
+  setAttribute(name, value) {
+    if (/^on/i.test(name)) throw new Error("event handler attribute " + name);
+    this.attrs[name] = String(value);
+  }
+  toJSON() {
+    const out = { tag: this.tag };
+    if (this.className) out.class = this.className;
+    if (this.text) out.text = this.text;
+    for (const key of ["href", "target", "rel"]) if (this[key] !== undefined) out[key] = this[key];
+    if (Object.keys(this.attrs).length) out.attrs = this.attrs;
+    if (this.kids.length) out.kids = this.kids;
+    return out;
+  }
+}
+for (const name of ["innerHTML", "outerHTML", "insertAdjacentHTML", "innerText"]) {
+  Object.defineProperty(FakeNode.prototype, name, {
+    get() { throw new Error(name + " read"); },
+    set() { throw new Error(name + " written"); },
+  });
+}
+const document = {
+  createElement: (tag) => new FakeNode(tag),
+  write() { throw new Error("document.write"); },
+};
+const made = { markers: [], controls: [], cluster: null };
+const L = {
+  divIcon: (options) => ({ className: options.className }),
+  marker(latlng, options) {
+    const marker = {
+      latlng, options, handlers: {}, element: new FakeNode("div"),
+      bindPopup(content) { this.popup = content; return this; },
+      bindTooltip(content) { this.tooltip = content; return this; },
+      on(name, fn) { this.handlers[name] = fn; return this; },
+      getElement() { return this.element; },
+    };
+    made.markers.push(marker);
+    return marker;
+  },
+  markerClusterGroup(options) {
+    made.cluster = { options, layers: [], addLayers(list) { this.layers.push(...list); return this; }, addTo() { return this; } };
+    return made.cluster;
+  },
+  control(options) {
+    return { options, addTo(map) { this.node = this.onAdd(map); made.controls.push(this); return this; } };
+  },
+  DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {} },
+};
+const context = { L, document, console };
+context[mapName] = {};
+vm.createContext(context);
+vm.runInContext(code, context);
+const resolve = (content, marker) => (typeof content === "function" ? content(marker) : content);
+const out = {
+  clustered: made.cluster.layers.length,
+  markers: made.markers.map((m) => {
+    m.handlers.add.call(m);
+    const popup = resolve(m.popup, m);
+    return {
+      latlng: m.latlng,
+      icon: m.options.icon.className,
+      popup,
+      popupCached: resolve(m.popup, m) === popup,
+      tooltip: resolve(m.tooltip, m),
+      label: m.element.attrs["aria-label"],
+    };
+  }),
+  controls: made.controls.map((c) => ({ position: c.options.position, node: c.node })),
+};
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_in_node(layer: EventClusterLayer, tmp_path: Path) -> dict:
+    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_HARNESS, encoding="utf-8")
+    result = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name()],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def texts(node: dict) -> list[tuple[str, str]]:
+    """(class, own text) of every node with text, in document order."""
+    found = [(node.get("class", node["tag"]), node["text"])] if node.get("text") else []
+    for kid in node.get("kids", []):
+        found.extend(texts(kid))
+    return found
+
+
+def links(node: dict) -> list[dict]:
+    found = [node] if node["tag"] == "a" else []
+    for kid in node.get("kids", []):
+        found.extend(links(kid))
+    return found
+
+
+@needs_node
+def test_browser_builds_popups_and_tooltips_from_text(tmp_path):
+    placed = WORLD + [place(make_event(**{f: p for f in TEXT_FIELDS})) for p in PAYLOADS[:8]]
+    m = build_map(placed)
+    out = run_in_node(layer_of(m), tmp_path)
+    assert out["clustered"] == len(placed)
+    for pe, marker in zip(placed, out["markers"]):
+        e = pe.event
+        confirmed = e.status is Status.CONFIRMED
+        assert marker["icon"].endswith("--confirmed" if confirmed else "--tbc")
+        assert marker["popupCached"] is True
+        shown = texts(marker["popup"])
+        expected = [("speakout-popup-title", e.display_title),
+                    ("speakout-popup-place", f"{e.city}, {country_name(e.country_code)}"),
+                    ("speakout-popup-when", format_date(e.date))]
+        if e.start_time or e.end_time:
+            expected.append(("speakout-popup-time", format_time_range(e.start_time, e.end_time)))
+        if e.venue:
+            expected.append(("speakout-popup-venue", e.venue))
+        if e.address:
+            expected.append(("speakout-popup-address", e.address))
+        if e.organiser:
+            expected.append(("speakout-popup-organiser", f"Organised by {e.organiser}"))
+        if e.description:
+            expected.append(("speakout-popup-description", e.description))
+        if not confirmed:
+            expected.append(("speakout-popup-tbc", "Details to come"))
+        elif not e.url:
+            expected.append(("speakout-popup-tbc", "Event page: link to come"))
+        if e.url:
+            expected.append(("a", "Event page (opens in a new tab)"))
+        assert shown == expected
+        found_links = links(marker["popup"])
+        if e.url:
+            assert found_links == [{"tag": "a", "text": "Event page (opens in a new tab)", "href": e.url,
+                                    "target": "_blank", "rel": "noopener noreferrer"}]
+        else:
+            assert found_links == []
+        assert texts(marker["tooltip"]) == [("speakout-tooltip-title", e.display_title),
+                                            ("speakout-tooltip-place", f"{e.city}, {country_name(e.country_code)}")]
+        assert marker["label"].startswith(e.display_title + ", ")
+    legend = next(c for c in out["controls"] if c["position"] == "bottomleft")
+    assert [t for _, t in texts(legend["node"])] == [LEGEND_CONFIRMED, LEGEND_DETAILS_TO_COME]
+    assert not any(c["position"] == "topright" for c in out["controls"])
+
+
+@needs_node
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " https://example.org", "data:text/html,x", "//evil.example",
+                                 "JAVASCRIPT:alert(1)//https://"])
+def test_browser_rechecks_links(url, tmp_path):
+    """Rows that somehow carry a bad link (bypassing the Python check) still get no href."""
+    m = folium.Map()
+    row = event_row(WORLD[0])
+    row[FIELD["url"]] = url
+    layer = EventClusterLayer([row])
+    layer.add_to(m)
+    out = run_in_node(layer, tmp_path)
+    popup = out["markers"][0]["popup"]
+    assert links(popup) == []
+    assert ("speakout-popup-tbc", "Event page: link to come") in texts(popup)
+
+
+@needs_node
+@pytest.mark.parametrize("guide, linked", [("/guide", True), ("https://example.org/guide", True),
+                                           ("javascript:alert(1)", False)])
+def test_browser_empty_state(guide, linked, tmp_path):
+    m = build_map([], guide_url=guide)
+    out = run_in_node(layer_of(m), tmp_path)
+    assert out["markers"] == []
+    empty = next(c for c in out["controls"] if c["position"] == "topright")
+    found = links(empty["node"])
+    if linked:
+        assert found == [{"tag": "a", "text": "Host one", "href": guide, "target": "_blank", "rel": "noopener noreferrer"}]
+    else:
+        assert found == []
+
+
+def test_basemap_is_drawn_under_the_tiles_and_the_markers():
+    m = build_map(WORLD)
+    script = leaflet_script(basemap_of(m))
+    ((_, options),) = calls_in(script, "speakoutOfflineBasemap")
+    # Leaflet's panes: tiles 200, overlays 400, markers 600. The basemap's own pane is below the tiles.
+    assert BASEMAP_PANE_Z_INDEX < 200
+    assert "pane.style.zIndex = options.zIndex;" in script and json.loads(options)["zIndex"] == BASEMAP_PANE_Z_INDEX
+    assert "var PANE = options.pane;" in script and member_text(options, "pane") == json.dumps(BASEMAP_PANE)
+    assert "pane: PANE" in script and "interactive: false" in script
+    assert 'pane.style.pointerEvents = "none";' in script
+    assert BASEMAP_WATER_COLOUR in script and BASEMAP_LAND_COLOUR in script
+    assert "map.getContainer().style.background = STYLE[0];" in script
+    # fetched by URL, not inlined: the page stays small
+    assert "var DATA_URL = options.dataUrl;" in script
+    assert member_text(options, "dataUrl") == script_json("/app/static/vendor/world-atlas/countries-110m.json")
+    assert "fetch(DATA_URL" in script
+    assert not FORBIDDEN_JS.search(script)
+
+
+# --- the basemap's script, run in node with a fake Leaflet ------------------------------
+
+_BASEMAP_HARNESS = r"""
+const fs = require("fs");
+const vm = require("vm");
+const [codePath, mapName, dataPath, topojsonPath, status] = process.argv.slice(2);
+const made = { panes: {}, layers: [], attributions: [], warnings: [], fetched: [] };
+const container = { style: {} };
+const map = {
+  getContainer: () => container,
+  createPane(name) { const pane = { style: {} }; made.panes[name] = pane; return pane; },
+  attributionControl: { addAttribution(text) { made.attributions.push(text); } },
+};
+const L = {
+  layerGroup() { return { layers: [], addTo() { made.group = this; return this; } }; },
+  latLng(lat, lng) { return { lat, lng }; },
+  geoJSON(data, options) {
+    const layer = { data, options, addTo(group) { group.layers.push(this); return this; } };
+    made.layers.push(layer);
+    return layer;
+  },
+};
+function fetch(url, init) {
+  made.fetched.push(url);
+  const code = Number(status);
+  return Promise.resolve({ ok: code === 200, status: code,
+    json: () => Promise.resolve(JSON.parse(fs.readFileSync(dataPath, "utf8"))) });
+}
+const quiet = { warn: (m) => made.warnings.push(String(m)), log() {}, error() {} };
+const context = { L, fetch, console: quiet, window: { console: quiet } };
+context[mapName] = map;
+vm.createContext(context);
+if (topojsonPath) {
+  vm.runInContext(fs.readFileSync(topojsonPath, "utf8"), context);
+} else {
+  context.topojson = { feature: (topology, object) => object.geojson };
+}
+vm.runInContext(fs.readFileSync(codePath, "utf8"), context);
+setTimeout(() => {
+  const layers = made.layers.map((layer) => {
+    let maxStep = 0, minLng = Infinity, maxLng = -Infinity, rings = 0;
+    const toLatLng = layer.options.coordsToLatLng;
+    for (const feature of layer.data.features) {
+      const g = feature.geometry;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+      for (const polygon of polygons) for (const ring of polygon) {
+        rings++;
+        const pts = ring.map(toLatLng);
+        for (let i = 0; i < pts.length; i++) {
+          minLng = Math.min(minLng, pts[i].lng); maxLng = Math.max(maxLng, pts[i].lng);
+          if (i && !(Math.abs(pts[i].lat) === 90 && Math.abs(pts[i - 1].lat) === 90)) {
+            maxStep = Math.max(maxStep, Math.abs(pts[i].lng - pts[i - 1].lng));
+          }
+        }
+      }
+    }
+    return { pane: layer.options.pane, interactive: layer.options.interactive, style: layer.options.style(),
+             features: layer.data.features.length, rings, maxStep, minLng, maxLng,
+             inGroup: made.group.layers.includes(layer) };
+  });
+  process.stdout.write(JSON.stringify({
+    panes: made.panes, background: container.style.background, attributions: made.attributions,
+    fetched: made.fetched, warnings: made.warnings, layers }));
+}, 200);
+"""
+
+
+def run_basemap_in_node(tmp_path: Path, data: dict | Path, *, topojson: Path | None = None, status: int = 200,
+                        **kwargs) -> dict:
+    m = build_map(WORLD, **kwargs)
+    (tmp_path / "basemap.js").write_text(leaflet_script(basemap_of(m)), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_BASEMAP_HARNESS, encoding="utf-8")
+    if isinstance(data, dict):
+        (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
+        data = tmp_path / "data.json"
+    result = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(data),
+         str(topojson or ""), str(status)],
+        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _polygon(*rings):
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": list(rings)}}
+
+
+#: A fake topology whose "countries" object is plain GeoJSON (the fake topojson.feature returns it):
+#: an ordinary country, one cut at the antimeridian (like Fiji), and one round the south pole (like Antarctica).
+FAKE_TOPOLOGY = {"type": "Topology", "objects": {"countries": {"geojson": {"type": "FeatureCollection", "features": [
+    _polygon([[10, 40], [12, 40], [12, 42], [10, 40]]),
+    _polygon([[179, -16], [180, -16], [-180, -16], [-179, -16], [-179, -18], [-180, -18], [180, -18], [179, -18],
+              [179, -16]]),
+    _polygon([[-180, -70], [-90, -72], [0, -70], [90, -72], [180, -70], [-180, -70]]),
+]}}}}
+
+
+@needs_node
+def test_basemap_draws_outlines_in_its_pane_without_lines_across_the_world(tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY)
+    assert out["fetched"] == ["/app/static/vendor/world-atlas/countries-110m.json"]
+    assert out["warnings"] == []
+    assert out["panes"] == {BASEMAP_PANE: {"style": {"zIndex": BASEMAP_PANE_Z_INDEX, "pointerEvents": "none"}}}
+    assert out["background"] == BASEMAP_WATER_COLOUR
+    assert any("Natural Earth" in a for a in out["attributions"])
+    layers = out["layers"]
+    assert len(layers) == 3  # the world, and a copy on each side
+    for layer in layers:
+        assert layer["pane"] == BASEMAP_PANE and layer["interactive"] is False and layer["inGroup"]
+        assert layer["style"]["fillColor"] == BASEMAP_LAND_COLOUR
+        assert layer["features"] == 3
+        assert layer["maxStep"] <= 180  # no edge jumps from one side of the world to the other
+    assert sorted(round((l["minLng"] + l["maxLng"]) / 2) for l in layers) == [-360, 0, 360]
+
+
+@needs_node
+@pytest.mark.parametrize("status", [404, 500])
+def test_basemap_that_cannot_be_fetched_only_warns(status, tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY, status=status)
+    assert out["layers"] == []
+    assert len(out["warnings"]) == 1 and f"HTTP {status}" in out["warnings"][0]
+
+
+INSTALLED_VENDOR = asset_files.STATIC_DIR / "vendor"
+needs_installed_assets = pytest.mark.skipif(
+    bool(asset_files.missing_files()), reason="the map's npm files are not installed; run `make install` (make test does)"
+)
+
+
+@needs_node
+@needs_installed_assets
+def test_basemap_with_the_real_natural_earth_data(tmp_path):
+    out = run_basemap_in_node(
+        tmp_path, INSTALLED_VENDOR / "world-atlas" / "countries-110m.json",
+        topojson=INSTALLED_VENDOR / "topojson-client" / "topojson-client.min.js",
+    )
+    assert out["warnings"] == []
+    assert len(out["layers"]) == 3
+    for layer in out["layers"]:
+        assert layer["features"] == 177
+        # Russia, Fiji and Antarctica cross the antimeridian; unwrapped, no edge spans the world
+        assert layer["maxStep"] <= 180, layer

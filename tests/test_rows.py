@@ -1,0 +1,143 @@
+"""Tests of the events' data rows: what the browser gets of each event, and the checks that keep it safe."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from speakout_map.maps.rows import (
+    DATA_FIELDS,
+    DESCRIPTION_LIMIT,
+    event_row,
+    event_rows,
+    events_bounds,
+    has_valid_point,
+    safe_guide_link,
+    safe_link,
+    shorten,
+)
+from tests.map_support import FIELD, PRIVATE_EMAIL, WORLD, make_event, place
+
+# --- the text the popups show ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, limit",
+    [("short", 280), ("word " * 100, 280), ("x" * 1000, 280), ("a b c d e f g h", 5), ("exact", 5)],
+)
+def test_shorten(text, limit):
+    short = shorten(text, limit)
+    assert len(short) <= limit + 1
+    if len(text.strip()) <= limit:
+        assert short == text.strip()
+    else:
+        assert short.endswith("\u2026")
+        assert text.startswith(short[:-1])
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [
+        ("https://example.org/event", True),
+        ("http://example.org/", True),
+        ("HTTPS://EXAMPLE.ORG/x", True),
+        ('https://example.org/"><svg/onload=alert(1)>', True),  # quotes are harmless in a DOM href
+        ("javascript:alert(1)", False),
+        ("JaVaScRiPt:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("vbscript:msgbox(1)", False),
+        ("//evil.example/x", False),
+        ("https:/no-host", False),
+        ("https://exa mple.org", False),
+        ("https://example.org/\nx", False),
+        ("\x01https://example.org", False),
+        ("", False),
+    ],
+)
+def test_safe_link(url, kept):
+    assert safe_link(url) == (url.strip() if kept else "")
+
+
+@pytest.mark.parametrize(
+    "url, kept",
+    [("/guide", True), ("/guide?x=1", True), ("https://example.org/guide", True), ("//evil.example", False),
+     ("/\\evil.example", False), ("javascript:alert(1)", False), ("guide", False), ("", False)],
+)
+def test_safe_guide_link(url, kept):
+    assert safe_guide_link(url) == (url if kept else "")
+
+
+def test_row_of_a_full_event():
+    row = event_row(WORLD[0])
+    assert dict(zip(DATA_FIELDS, row)) == {
+        "lat": 40.4168,
+        "lon": -3.7038,
+        "confirmed": 1,
+        "title": "Speak out in Madrid",
+        "city": "Madrid",
+        "country": "Spain",
+        "date": "Tue 3 Sep 2013",
+        "time": "18:30\u201320:00 local time",
+        "venue": "Puerta del Sol",
+        "address": "Plaza de la Puerta del Sol, 28013",
+        "organiser": "All Out Madrid",
+        "description": "Bring a friend.",
+        "url": "https://example.org/madrid",
+    }
+
+
+def test_untitled_event_gets_its_display_title():
+    row = event_row(place(make_event(title="", city="Tokyo", country_code="JP")))
+    assert row[FIELD["title"]] == "Speak out in Tokyo"
+
+
+def test_long_description_is_shortened():
+    long = "Word " * 400
+    row = event_row(place(make_event(description=long)))
+    assert len(row[FIELD["description"]]) <= DESCRIPTION_LIMIT + 1
+    assert row[FIELD["description"]].endswith("\u2026")
+
+
+def test_row_holds_no_private_field():
+    row = event_row(WORLD[0])
+    assert len(row) == len(DATA_FIELDS)
+    assert PRIVATE_EMAIL not in row and "contact_email" not in DATA_FIELDS
+
+
+@pytest.mark.parametrize(
+    "lat, lon, valid",
+    [
+        (40.4168, -3.7038, True),
+        (90.0, 180.0, True),
+        (-90.0, -180.0, True),
+        (0, 0, True),
+        (math.nan, 0.0, False),
+        (0.0, math.inf, False),
+        (-math.inf, 0.0, False),
+        (90.001, 0.0, False),
+        (0.0, -180.5, False),
+        ("40.4", "-3.7", False),
+        (None, 0.0, False),
+    ],
+)
+def test_has_valid_point(lat, lon, valid):
+    assert has_valid_point(place(make_event(), lat, lon)) is valid
+
+
+def test_event_rows_keep_the_order_and_leave_out_invalid_points():
+    placed = [WORLD[0], place(make_event(city="Nowhere"), math.nan, 0.0), WORLD[1]]
+    assert [row[FIELD["city"]] for row in event_rows(placed)] == ["Madrid", "Buenos Aires"]
+
+
+@pytest.mark.parametrize(
+    "rows, bounds",
+    [
+        ([], None),
+        ([[1.5, 2.5]], [[1.5, 2.5], [1.5, 2.5]]),
+        ([[10, -20], [-5, 30], [0, 0]], [[-5, -20], [10, 30]]),
+        ([[-33.9, 151.2], [64.1, -21.9], [35.7, 139.7]], [[-33.9, -21.9], [64.1, 151.2]]),
+    ],
+)
+def test_events_bounds(rows, bounds):
+    assert events_bounds(rows) == bounds
