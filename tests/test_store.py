@@ -1,4 +1,4 @@
-"""The event store: immutable versions, optimistic publishing, failures that change nothing.
+"""The event store: immutable versions, optimistic publishing, failures that change nothing (store.py).
 
 Most tests run twice through the ``store`` / ``store_url`` fixtures of
 conftest.py: on an SQLite file and on a fresh PostgreSQL database (skipped,
@@ -8,79 +8,40 @@ with the reason, when no PostgreSQL server binaries are installed).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import pwd
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from speakout_map.places import geocoding
-from speakout_map.store import store as storage
 from speakout_map.errors import StaleVersionError, StoreError, VersionNotFoundError
 from speakout_map.events.model import Event, Status
+from speakout_map.places.caches import CachedAnswer
 from speakout_map.places.place import Place, PlacedEvent
-from speakout_map.places.geocoding import CachedAnswer
 from speakout_map.settings import PROJECT_ROOT, Settings
+from speakout_map.store import store as storage
+from speakout_map.store.schema import login_failures_table, version_events_table
 from speakout_map.store.store import Store, Version, VersionInfo
-
-UTC = dt.timezone.utc
-
-
-def placed(city: str = "Madrid", row: int = 2, **changes) -> PlacedEvent:
-    event = Event(city=city, country_code=changes.pop("country_code", "ES"), date=dt.date(2013, 9, 3), row=row, **changes)
-    return PlacedEvent(event, Place(city, event.country_code, 40.4168, -3.7038, "Europe/Madrid", "gazetteer"))
-
-
-def batch(prefix: str, n: int) -> tuple[PlacedEvent, ...]:
-    return tuple(placed(f"{prefix} {i}", row=i + 2) for i in range(n))
-
-
-TRICKY = (
-    PlacedEvent(
-        Event(
-            city="Göteborg",
-            country_code="SE",
-            date=dt.date(2013, 9, 3),
-            title="Speak Out – «Göteborg» 🌍 <b>&amp;</b> 'quotes' \"double\"",
-            start_time=dt.time(18, 30),
-            end_time=dt.time(23, 59, 59, 999999),
-            venue="Gustaf Adolfs torg",
-            address="Line one\nLine two\ttab",
-            url="https://example.org/event?a=1&b=2",
-            status=Status.DETAILS_TO_COME,
-            organiser="Åsa Ö",
-            contact_email="private@example.org",
-            description="  spaces kept  ",
-            latitude=0.1 + 0.2,
-            longitude=-179.99999999999997,
-            row=9999,
-        ),
-        Place("Göteborg", "SE", 57.70716, 11.96679, "Europe/Stockholm", "csv"),
-    ),
-    PlacedEvent(
-        Event(city="Ottawa", country_code="CA", date=dt.date(1, 1, 1), row=0),
-        Place("Ottawa", "CA", 5e-324, -1.7976931348623157e308, "", "nominatim"),
-    ),
-    PlacedEvent(
-        Event(city="Nuuk", country_code="GL", date=dt.date(9999, 12, 31), start_time=dt.time(0, 0), latitude=-0.0, longitude=90.0, row=3),
-        Place("Nuuk", "GL", 64.18347, -51.72157, "America/Nuuk", "photon"),
-    ),
+from tests.store_support import (
+    TRICKY,
+    UTC,
+    batch,
+    publish_over_read_only,
+    published_state,
+    run_together,
+    table_rows,
 )
-
-
-def table_rows(store: Store, table) -> int:
-    with store._engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 # --- contents ------------------------------------------------------------------------
@@ -107,22 +68,6 @@ def test_round_trip_is_exact(store):
             repr(x) for x in (want.event.latitude, want.place.latitude, want.place.longitude) if x
         ]
         assert got.event.contact_email == want.event.contact_email
-
-
-STORED_EVENT_FIELDS = {
-    "city", "country_code", "date", "title", "start_time", "end_time", "venue", "address", "url", "status",
-    "organiser", "contact_email", "description", "latitude", "longitude", "row",
-}
-STORED_PLACE_FIELDS = {"name", "country_code", "latitude", "longitude", "timezone", "source"}
-
-
-def test_every_event_and_place_field_is_stored():
-    """A new field on Event or Place needs a column and both conversions in storage.py, then a line here."""
-    assert {f.name for f in fields(Event)} == STORED_EVENT_FIELDS
-    assert {f.name for f in fields(Place)} == STORED_PLACE_FIELDS
-    row = storage.placed_event_to_row(TRICKY[0], version=1, position=0)
-    assert storage.placed_event_from_row(row) == TRICKY[0]
-    assert set(row) == {c.name for c in storage.version_events_table.columns}
 
 
 def test_every_publish_is_a_new_version_with_its_history(store):
@@ -206,7 +151,7 @@ def test_publishing_from_an_old_version_is_refused_and_writes_nothing(store):
     with pytest.raises(StaleVersionError):
         store.publish(batch("C", 2), by="carol", source="c.csv", based_on=5)
     assert [v.number for v in store.history()] == [1, 2]
-    assert table_rows(store, storage.version_events_table) == 4
+    assert table_rows(store, version_events_table) == 4
 
 
 def test_an_empty_store_refuses_a_base(store):
@@ -214,27 +159,6 @@ def test_an_empty_store_refuses_a_base(store):
         store.publish(batch("A", 1), by="a", source="s", based_on=3)
     assert (caught.value.based_on, caught.value.latest) == (3, None)
     assert store.history() == []
-
-
-def run_together(*jobs: Callable[[], object]) -> list[object]:
-    """Run jobs in threads released at the same moment; their results or exceptions."""
-    start = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def run(i: int) -> None:
-        start.wait(timeout=10)
-        try:
-            results[i] = jobs[i]()
-        except Exception as exc:  # collected and checked by the test
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.parametrize("publishers", [2, 6])
@@ -253,7 +177,7 @@ def test_racing_publishers_from_one_base_exactly_one_wins(store_url, publishers)
         assert [v.number for v in stores[0].history()] == [1, 2]
         winner = int(winners[0].by[1:])
         assert stores[0].get(2).events == batch(f"P{winner}", 50)
-        assert table_rows(stores[0], storage.version_events_table) == 53
+        assert table_rows(stores[0], version_events_table) == 53
     finally:
         for s in stores:
             s.close()
@@ -275,13 +199,13 @@ def test_losing_the_insert_race_after_the_check_is_stale_too(store, monkeypatch)
     assert (caught.value.based_on, caught.value.latest) == (None, 1)
     monkeypatch.undo()
     assert store.latest() == Version(store.history()[0], batch("A", 1))
-    assert table_rows(store, storage.version_events_table) == 1
+    assert table_rows(store, version_events_table) == 1
 
 
+# PostgreSQL only: SQLite publishers take the write lock before the check (BEGIN IMMEDIATE), so they cannot interleave.
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
 def test_both_pass_the_check_then_one_insert_wins_on_postgresql(store_url, monkeypatch):
     """READ COMMITTED: both transactions see version 1 as the latest; the unique number decides."""
-    if not store_url.startswith("postgresql"):
-        pytest.skip("SQLite publishers take the write lock before the check (BEGIN IMMEDIATE), so they cannot interleave")
     first, second = Store.open(store_url), Store.open(store_url)
     try:
         first.publish(batch("seed", 1), by="seed", source="seed", based_on=None)
@@ -299,7 +223,7 @@ def test_both_pass_the_check_then_one_insert_wins_on_postgresql(store_url, monke
         )
         assert sorted(type(r).__name__ for r in results) == ["StaleVersionError", "VersionInfo"], results
         assert [v.number for v in first.history()] == [1, 2]
-        assert table_rows(first, storage.version_events_table) == 6
+        assert table_rows(first, version_events_table) == 6
     finally:
         first.close()
         second.close()
@@ -357,74 +281,10 @@ def test_seeding_race_publishes_one_seed(store_url):
         results = run_together(*[(lambda s=s: s.ensure_seeded(lambda: batch("S", 10), source="seed.csv")) for s in stores])
         assert sorted(type(r).__name__ for r in results) == ["NoneType"] * 3 + ["VersionInfo"], results
         assert [(v.number, v.by) for v in stores[0].history()] == [(1, "seed")]
-        assert table_rows(stores[0], storage.version_events_table) == 10
+        assert table_rows(stores[0], version_events_table) == 10
     finally:
         for s in stores:
             s.close()
-
-
-def test_opening_a_new_store_from_several_servers_at_once(store_url):
-    results = run_together(*[(lambda: Store.open(store_url)) for _ in range(4)])
-    assert all(isinstance(r, Store) for r in results), results
-    for opened in results:
-        opened.close()
-
-
-# --- geocoder cache --------------------------------------------------------------------------
-
-
-def test_geocode_cache_put_is_an_upsert(store):
-    cache = store.geocode_cache()
-    assert cache.get("nominatim|madrid|ES") is None
-    found = CachedAnswer({"address": "Madrid, España", "latitude": 40.4, "longitude": -3.7, "raw": {"place_id": 1}}, 100.5)
-    cache.put("nominatim|madrid|ES", found)
-    assert cache.get("nominatim|madrid|ES") == found
-    cache.put("nominatim|madrid|ES", CachedAnswer(None, 200.25))
-    assert cache.get("nominatim|madrid|ES") == CachedAnswer(None, 200.25)
-    assert table_rows(store, storage.geocode_answers_table) == 1
-
-
-def test_geocode_cache_is_shared_and_racing_puts_do_not_fail(store_url):
-    stores = [Store.open(store_url) for _ in range(4)]
-    try:
-        answer = CachedAnswer({"address": "Oslo", "latitude": 59.9, "longitude": 10.7, "raw": {}}, 1.0)
-        results = run_together(*[(lambda s=s: s.geocode_cache().put("photon|oslo|NO", answer)) for s in stores])
-        assert results == [None] * 4
-        assert all(s.geocode_cache().get("photon|oslo|NO") == answer for s in stores)
-    finally:
-        for s in stores:
-            s.close()
-
-
-def test_geocode_cache_failure_costs_a_lookup_not_an_error(store, monkeypatch, caplog):
-    def broken(*args):
-        raise StoreError("could not read the geocoder cache: boom")
-
-    monkeypatch.setattr(store, "_get_answer", broken)
-    monkeypatch.setattr(store, "_put_answer", broken)
-    cache = store.geocode_cache()
-    assert cache.get("k") is None
-    cache.put("k", CachedAnswer(None, 1.0))
-    assert "geocoder cache" in caplog.text
-
-
-class StandInGazetteer:
-    source_name = "gazetteer"
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-
-def test_build_geocoder_keeps_online_answers_in_the_given_cache(monkeypatch, tmp_path):
-    monkeypatch.setattr(geocoding, "ensure_index", lambda cache_dir: tmp_path / "index")
-    monkeypatch.setattr(geocoding, "GazetteerGeocoder", StandInGazetteer)  # no index build
-    settings = Settings(geocoder_online=True, cache_dir=tmp_path)
-    with Store.open("sqlite://") as store:
-        cache = store.geocode_cache()
-        chain = geocoding.build_geocoder(settings, cache=cache)
-        assert chain.online[0].cache is cache
-    default = geocoding.build_geocoder(settings)
-    assert isinstance(default.online[0].cache, geocoding.SQLiteGeocodeCache)
 
 
 # --- login failures --------------------------------------------------------------------------
@@ -461,14 +321,10 @@ def test_old_login_failures_are_forgotten(store):
     now = dt.datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
     store.record_login_failure("k", now - dt.timedelta(days=3))
     store.record_login_failure("other", now)
-    assert table_rows(store, storage.login_failures_table) == 1
+    assert table_rows(store, login_failures_table) == 1
 
 
 # --- failures leave the published data as it was ------------------------------------------
-
-
-def published_state(store: Store) -> tuple[object, ...]:
-    return store.latest_number(), store.latest(), table_rows(store, storage.version_events_table)
 
 
 def test_a_failure_in_the_middle_of_a_publish_changes_nothing(store, monkeypatch):
@@ -501,7 +357,7 @@ def test_a_failure_in_the_middle_of_a_publish_changes_nothing(store, monkeypatch
 CRASHING_PUBLISHER = """
 import os, sys
 from speakout_map.store import store as storage
-from tests.test_storage import batch
+from tests.store_support import batch
 real = storage._insert_event_rows
 def crash(conn, rows):
     real(conn, rows)
@@ -539,19 +395,62 @@ def test_a_read_only_sqlite_file_refuses_to_publish_and_changes_nothing(tmp_path
         assert published_state(read_only) == before
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write read-only files")
+PUBLISHER_AS_NOBODY = """
+import json, os, pwd, sys
+from speakout_map.store.store import Store
+from tests.store_support import batch, publish_over_read_only
+# Python and its libraries may live where only root can read (e.g. under /root): load everything
+# publishing needs while still root, then become nobody for good before touching the store file.
+with Store.open("sqlite://") as warm_up:
+    warm_up.publish(batch("W", 1), by="w", source="w", based_on=None)
+    warm_up.latest()
+nobody = pwd.getpwnam("nobody")
+os.setgroups([])
+os.setgid(nobody.pw_gid)
+os.setuid(nobody.pw_uid)
+print(json.dumps([os.geteuid(), *publish_over_read_only(sys.argv[1])]))
+"""
+
+
+def publish_as_nobody(path: Path) -> tuple[str, bool]:
+    """:func:`publish_over_read_only` in a child process that has dropped root for the user nobody."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(
+        [sys.executable, "-c", PUBLISHER_AS_NOBODY, str(path)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    euid, error, unchanged = json.loads(result.stdout.splitlines()[-1])
+    assert euid == pwd.getpwnam("nobody").pw_uid
+    return error, unchanged
+
+
 def test_a_read_only_sqlite_file_by_permissions(tmp_path):
-    path = tmp_path / "store.sqlite3"
-    with Store.open(f"sqlite:///{path}") as writable:
-        writable.publish(batch("A", 3), by="alice", source="a.csv", based_on=None)
-    path.chmod(0o444)
+    """A store file its user may only read. Root may write any file, so as root the attempt runs as nobody."""
+    as_root = os.geteuid() == 0
+    # nobody must reach the folder (pytest's tmp_path is private to root) and own it, as a user owns theirs.
+    folder = Path(tempfile.mkdtemp(prefix="speakout-read-only-")) if as_root else tmp_path
+    path = folder / "store.sqlite3"
     try:
-        with Store.open(f"sqlite:///{path}") as read_only:
-            with pytest.raises(StoreError, match="Nothing was published"):
-                read_only.publish(batch("B", 2), by="bob", source="b.csv", based_on=1)
-            assert read_only.latest().events == batch("A", 3)
-    finally:
+        with Store.open(f"sqlite:///{path}") as writable:
+            writable.publish(batch("A", 3), by="alice", source="a.csv", based_on=None)
+            before = published_state(writable)
+        if as_root:
+            nobody = pwd.getpwnam("nobody")
+            for owned in (folder, *folder.iterdir()):
+                os.chown(owned, nobody.pw_uid, nobody.pw_gid)
+            folder.chmod(0o755)
+        path.chmod(0o444)
+        error, unchanged = publish_as_nobody(path) if as_root else publish_over_read_only(path)
+        assert "Nothing was published" in error
+        assert unchanged
         path.chmod(0o644)
+        with Store.open(f"sqlite:///{path}") as store:
+            assert published_state(store) == before
+    finally:
+        if as_root:
+            shutil.rmtree(folder, ignore_errors=True)
+        elif path.exists():
+            path.chmod(0o644)
 
 
 def test_a_locked_database_fails_fast_and_changes_nothing(store_url):
@@ -612,15 +511,6 @@ def test_versions_and_their_rows_are_never_updated_or_deleted(store, monkeypatch
 # --- opening ------------------------------------------------------------------------------------
 
 
-def test_sqlite_file_store_creates_its_folder_and_uses_wal(tmp_path):
-    path = tmp_path / "deep" / "er" / "store.sqlite3"
-    with Store.open(f"sqlite:///{path}") as store:
-        store.publish(batch("A", 1), by="a", source="a", based_on=None)
-    assert path.exists()
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-
-
 def test_in_memory_store_works_from_threads():
     with Store.open("sqlite://") as store:
         store.publish(batch("A", 1), by="a", source="a", based_on=None)
@@ -634,29 +524,3 @@ def test_open_store_uses_the_settings(tmp_path):
     with storage.open_store(settings) as store:
         assert store.latest_number() is None
         assert "speakout.sqlite3" in store.url
-
-
-def test_bad_urls_are_store_errors():
-    with pytest.raises(StoreError, match="is not a database address"):
-        Store.open("not a url")
-    with pytest.raises(StoreError, match="the database server could not be reached"):
-        Store.open("postgresql://nobody:secret@127.0.0.1:1/none?connect_timeout=2")
-
-
-def test_unreachable_database_error_hides_the_password():
-    with pytest.raises(StoreError) as caught:
-        Store.open("postgresql://nobody:s3cr3t@127.0.0.1:1/none?connect_timeout=2")
-    assert "s3cr3t" not in str(caught.value)
-
-
-# --- files (still read by the pages) -------------------------------------------------------
-
-
-def test_file_helpers_still_work(tmp_path):
-    settings = Settings()
-    assert storage.load_published_events(settings).ok
-    assert "#" in storage.load_guide(settings)
-    path = tmp_path / "x.txt"
-    assert storage.file_version(path).endswith(":missing")
-    path.write_text("hello")
-    assert storage.file_version(path) != storage.file_version(tmp_path / "y")

@@ -1,0 +1,237 @@
+"""Connecting to the store's database: SQLite or PostgreSQL, and their failures in words.
+
+:func:`open_engine` turns a ``database_url`` into a ready SQLAlchemy engine
+with the schema in place:
+
+* ``sqlite:///path/file.sqlite3``: its folder is created; WAL journal, foreign
+  keys, a busy timeout, and writers that take the write lock up front
+  (``BEGIN IMMEDIATE``) on connections with the ``speakout_write`` option;
+* ``sqlite://``: in memory, one shared connection (for tests);
+* ``postgresql://user:password@host/dbname``: psycopg 3, with a lock timeout.
+
+Every database failure becomes a :class:`StoreError` that says what went
+wrong and what to do (:func:`describe_database_error`, :func:`access_failed`),
+never showing the password.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from speakout_map.errors import StoreError
+from speakout_map.store.schema import metadata
+
+log = logging.getLogger(__name__)
+
+#: Seconds a write waits for another writer's lock before giving up.
+DEFAULT_BUSY_TIMEOUT = 15.0
+#: The execution option of connections that write (SQLite: BEGIN IMMEDIATE).
+WRITE_OPTION = "speakout_write"
+
+
+# --- failures in words ----------------------------------------------------------------
+
+_CAUSES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("readonly", "read-only", "read only"),
+        "the database is read-only",
+        "check that the app may write the database file (or that database_url does not point at a read-only copy)",
+    ),
+    (
+        ("database is locked", "database is busy", "locked", "lock timeout", "deadlock"),
+        "the database is busy: another process is writing to it",
+        "try again in a moment",
+    ),
+    (
+        ("disk is full", "disk full", "no space left", "could not extend file"),
+        "the disk is full",
+        "free some disk space on the database's machine and try again",
+    ),
+    (
+        ("unable to open", "no such file", "not a database", "file is not a database"),
+        "the database file could not be opened",
+        "check the database_url setting and that its folder exists and is writable",
+    ),
+    (
+        ("connection refused", "could not connect", "connection failed", "server closed", "terminating connection",
+         "could not translate host", "name or service not known", "timeout expired"),
+        "the database server could not be reached",
+        "check that it is running and the database_url setting, then try again",
+    ),
+    (
+        ("password authentication failed", "authentication failed", 'role "', "permission denied"),
+        "the database refused our credentials or permissions",
+        "check the user and password in the database_url setting",
+    ),
+)
+
+
+def _short(error: BaseException, limit: int = 200) -> str:
+    original = getattr(error, "orig", None) or error
+    text = (str(original) or type(original).__name__).strip().splitlines()[0]
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_database_error(error: BaseException) -> tuple[str, str]:
+    """(what went wrong, what to do) for a database failure, in words."""
+    short = _short(error)
+    lowered = short.lower()
+    for needles, what, advice in _CAUSES:
+        if any(needle in lowered for needle in needles):
+            return f"{what} ({short})", advice
+    return f"a database error occurred ({short})", "try again; if it keeps failing, check the database and its logs"
+
+
+def access_failed(action: str, error: BaseException) -> StoreError:
+    """The StoreError for a failure while trying to ``action`` (e.g. "read the version history")."""
+    what, advice = describe_database_error(error)
+    return StoreError(f"could not {action}: {what}; {advice}")
+
+
+# --- the address ------------------------------------------------------------------------
+
+
+def _normalise_url(url: str | URL) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"the database_url setting {str(url)!r} is not a database address; "
+            "use e.g. sqlite:///var/speakout.sqlite3 or postgresql://user:password@host/dbname"
+        ) from exc
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or "mode=memory" in database
+
+
+def _sqlite_uri_mode(url: URL) -> bool:
+    return str(url.query.get("uri", "")).lower() in ("true", "1")
+
+
+def _make_sqlite_parent(url: URL) -> None:
+    if _is_sqlite_memory(url) or _sqlite_uri_mode(url) or not url.database:
+        return
+    parent = Path(url.database).expanduser().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"could not create the folder {parent} for the event store ({exc.strerror}); "
+            "create it, or point the database_url setting elsewhere"
+        ) from exc
+
+
+# --- the engine ---------------------------------------------------------------------------
+
+
+def _configure_sqlite(engine: Engine, busy_timeout: float, *, memory: bool) -> None:
+    """Busy timeout, WAL, foreign keys; SQLAlchemy (not sqlite3) emits BEGIN.
+
+    Transactions started on an engine with the :data:`WRITE_OPTION`
+    execution option begin IMMEDIATE, taking the write lock before anything
+    is read.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # sqlite3 must not emit BEGIN itself
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                try:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                except Exception as exc:  # read-only files cannot switch; reading still works
+                    log.debug("could not switch the event store to WAL: %s", exc)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _configure_postgresql(engine: Engine, busy_timeout: float) -> None:
+    """Waiting for another transaction's lock gives up after ``busy_timeout`` (like SQLite's)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"SET lock_timeout = {int(busy_timeout * 1000)}")
+        finally:
+            cursor.close()
+        dbapi_connection.commit()
+
+
+def _create_engine(url: URL, busy_timeout: float) -> Engine:
+    if url.get_backend_name() == "postgresql":
+        engine = create_engine(url, pool_pre_ping=True)
+        _configure_postgresql(engine, busy_timeout)
+        return engine
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    memory = _is_sqlite_memory(url)
+    if memory:
+        engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        engine = create_engine(url)
+    _configure_sqlite(engine, busy_timeout, memory=memory)
+    return engine
+
+
+def _schema_complete(engine: Engine) -> bool:
+    return set(metadata.tables) <= set(inspect(engine).get_table_names())
+
+
+def _create_schema(engine: Engine) -> None:
+    """Create missing tables; a second process creating them at the same moment is fine.
+
+    Only reads when every table exists, so a read-only database opens.
+    """
+    if _schema_complete(engine):
+        return
+    writer = engine.execution_options(**{WRITE_OPTION: True})  # SQLite: take the write lock first
+    try:
+        metadata.create_all(writer)
+    except SQLAlchemyError:
+        metadata.create_all(writer)  # the other process won the race; now every table exists
+
+
+def open_engine(url: str | URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
+    """A configured engine for ``url`` whose database has every table of the schema.
+
+    ``busy_timeout`` is how many seconds to wait for another writer's lock
+    (SQLite's busy timeout, PostgreSQL's lock_timeout) before failing.
+    Raises :class:`StoreError` for a bad address or a database that cannot
+    be reached or prepared.
+    """
+    parsed = _normalise_url(url)
+    _make_sqlite_parent(parsed)
+    action = f"open the event store at {parsed.render_as_string(hide_password=True)}"
+    try:
+        engine = _create_engine(parsed, busy_timeout)
+    except (SQLAlchemyError, ImportError) as exc:
+        raise access_failed(action, exc) from exc
+    try:
+        _create_schema(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise access_failed(action, exc) from exc
+    return engine

@@ -1,0 +1,201 @@
+"""The event store's tables, and how a placed event becomes a row and back.
+
+Four tables, defined once with SQLAlchemy Core so SQLite and PostgreSQL get
+the same schema:
+
+* ``event_versions``: one row per published version (never updated);
+* ``event_version_rows``: the events of each version, every Event field
+  (contact_email included) and its Place (never updated);
+* ``geocode_answers``: the online geocoder's answers, shared by app servers;
+* ``login_failures``: failed sign-ins, counted by the sign-in throttle.
+
+Times are kept in UTC (:class:`UTCDateTime`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    Time,
+    TypeDecorator,
+)
+
+from speakout_map.events.model import Event, Status
+from speakout_map.places.place import Place, PlacedEvent
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC (SQLite keeps no zone; PostgreSQL timestamptz)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"datetime {value!r} has no time zone; the store keeps UTC times only")
+        utc = value.astimezone(timezone.utc)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+versions_table = Table(
+    "event_versions",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    CheckConstraint("number >= 1", name="event_versions_number_positive"),
+)
+
+version_events_table = Table(
+    "event_version_rows",
+    metadata,
+    Column("version_number", Integer, ForeignKey("event_versions.number"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    # the Event
+    Column("city", Text, nullable=False),
+    Column("country_code", Text, nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("start_time", Time, nullable=True),
+    Column("end_time", Time, nullable=True),
+    Column("venue", Text, nullable=False),
+    Column("address", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("organiser", Text, nullable=False),
+    Column("contact_email", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("latitude", Double, nullable=True),
+    Column("longitude", Double, nullable=True),
+    Column("sheet_row", Integer, nullable=False),
+    # its Place
+    Column("place_name", Text, nullable=False),
+    Column("place_country_code", Text, nullable=False),
+    Column("place_latitude", Double, nullable=False),
+    Column("place_longitude", Double, nullable=False),
+    Column("place_timezone", Text, nullable=False),
+    Column("place_source", Text, nullable=False),
+)
+
+geocode_answers_table = Table(
+    "geocode_answers",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("location", Text, nullable=True),  # JSON; NULL means "not found"
+    Column("stored_at", Double, nullable=False),
+)
+
+login_failures_table = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),
+    Column("failed_at", UTCDateTime(), nullable=False),
+    Index("login_failures_key_time", "key", "failed_at"),
+)
+
+
+# --- PlacedEvent <-> row -----------------------------------------------------------
+
+
+def placed_event_to_row(placed: PlacedEvent, *, version: int, position: int) -> dict[str, object]:
+    """The stored row of one event (every Event field, contact_email included, and its Place)."""
+    e, p = placed.event, placed.place
+    return {
+        "version_number": version,
+        "position": position,
+        "city": e.city,
+        "country_code": e.country_code,
+        "event_date": e.date,
+        "title": e.title,
+        "start_time": e.start_time,
+        "end_time": e.end_time,
+        "venue": e.venue,
+        "address": e.address,
+        "url": e.url,
+        "status": Status(e.status).value,
+        "organiser": e.organiser,
+        "contact_email": e.contact_email,
+        "description": e.description,
+        "latitude": e.latitude,
+        "longitude": e.longitude,
+        "sheet_row": e.row,
+        "place_name": p.name,
+        "place_country_code": p.country_code,
+        "place_latitude": p.latitude,
+        "place_longitude": p.longitude,
+        "place_timezone": p.timezone,
+        "place_source": p.source,
+    }
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _as_time(value: object) -> time | None:
+    if value is None or isinstance(value, time):
+        return value
+    return time.fromisoformat(str(value))
+
+
+def _as_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def placed_event_from_row(row: Mapping[str, Any]) -> PlacedEvent:
+    """The PlacedEvent a stored row holds (the inverse of :func:`placed_event_to_row`)."""
+    event_ = Event(
+        city=row["city"],
+        country_code=row["country_code"],
+        date=_as_date(row["event_date"]),
+        title=row["title"],
+        start_time=_as_time(row["start_time"]),
+        end_time=_as_time(row["end_time"]),
+        venue=row["venue"],
+        address=row["address"],
+        url=row["url"],
+        status=Status(row["status"]),
+        organiser=row["organiser"],
+        contact_email=row["contact_email"],
+        description=row["description"],
+        latitude=_as_float(row["latitude"]),
+        longitude=_as_float(row["longitude"]),
+        row=int(row["sheet_row"]),
+    )
+    place = Place(
+        name=row["place_name"],
+        country_code=row["place_country_code"],
+        latitude=float(row["place_latitude"]),
+        longitude=float(row["place_longitude"]),
+        timezone=row["place_timezone"],
+        source=row["place_source"],
+    )
+    return PlacedEvent(event_, place)
