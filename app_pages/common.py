@@ -11,15 +11,17 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from speakout_map.organisers import auth
-from speakout_map.events import export
-from speakout_map.places import geocoding
-from speakout_map.store import publishing
-from speakout_map.store import store as storage
 from speakout_map.errors import SignInError, StoreError, TooManyAttemptsError
 from speakout_map.escaping import escape_markdown
+from speakout_map.organisers.roster import email_allowed, load_organisers
+from speakout_map.organisers.sign_in import sign_in
+from speakout_map.organisers.throttle import LoginThrottle
+from speakout_map.places.chain import build_geocoder
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import Settings, load_settings
+from speakout_map.store.guide import load_guide
+from speakout_map.store.publishing import open_published_store
+from speakout_map.store.store import Store
 
 MAP_PAGE_PATH = "app_pages/map.py"
 GUIDE_PAGE_PATH = "app_pages/guide.py"
@@ -33,16 +35,14 @@ def settings() -> Settings:
 
 
 @st.cache_resource(show_spinner="Opening the event store…")
-def store(settings: Settings) -> storage.Store:
-    """The event store, seeded from the seed file the first time."""
-    opened = storage.open_store(settings)
-    publishing.seed_if_empty(opened, settings.events_file, geocoding.build_geocoder(settings, cache=opened.geocode_cache()))
-    return opened
+def store(settings: Settings) -> Store:
+    """The event store, seeded from the seed file the first time (as the CLI opens it)."""
+    return open_published_store(settings)
 
 
 @st.cache_resource(show_spinner=False)
 def geocoder(settings: Settings):
-    return geocoding.build_geocoder(settings, cache=store(settings).geocode_cache())
+    return build_geocoder(settings, cache=store(settings).geocode_cache())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -55,7 +55,7 @@ def published_events(settings: Settings, version: int | None) -> tuple[PlacedEve
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def guide_markdown(settings: Settings, version: str) -> str:
-    return storage.load_guide(settings)
+    return load_guide(settings)
 
 
 def _secrets_have(table: str) -> bool:
@@ -72,14 +72,14 @@ def signed_in_organiser(settings: Settings) -> str | None:
     if _secrets_have("auth"):
         if st.user.is_logged_in:
             email = st.user.get("email")
-            if auth.email_allowed(email, settings.organiser_email_list):
+            if email_allowed(email, settings.organiser_email_list):
                 st.session_state[SIGNED_IN] = str(email)
                 return str(email)
             st.error("This account is not on the organisers' list. Ask the campaign team to add your email.")
             st.button("Log out", on_click=st.logout)
             return None
         st.button("Sign in with your campaign account", on_click=st.login, type="primary")
-    organisers = auth.load_organisers(st.secrets, os.environ)
+    organisers = load_organisers(st.secrets, os.environ)
     if not organisers:
         if not _secrets_have("auth"):
             st.info("No organiser accounts are set up yet. See the README, section *Organisers*, to add one.")
@@ -90,7 +90,7 @@ def signed_in_organiser(settings: Settings) -> str | None:
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            organiser = auth.sign_in(organisers, name, password, auth.LoginThrottle(store(settings)))
+            organiser = sign_in(organisers, name, password, LoginThrottle(store(settings)))
         except TooManyAttemptsError as exc:
             st.error(f"Too many failed sign-ins. Try again in {max(1, round(exc.retry_after_seconds))} seconds.")
         except SignInError:

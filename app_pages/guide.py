@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app_pages import common
-from speakout_map.store import store as storage
+from speakout_map.store.guide import file_version
 
 settings = common.settings()
-st.markdown(common.guide_markdown(settings, storage.file_version(settings.guide_file)))
+st.markdown(common.guide_markdown(settings, file_version(settings.guide_file)))
 st.page_link(common.MAP_PAGE_PATH, label="Back to the map of events", icon="🗺️")

@@ -8,12 +8,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
-from speakout_map.events import export
-from speakout_map.maps import filters
-from speakout_map.maps import build as mapping
-from speakout_map.places.countries import country_name
 from speakout_map.errors import SpeakOutError
 from speakout_map.escaping import escape_markdown
+from speakout_map.events import export
+from speakout_map.maps import filters
+from speakout_map.maps.build import build_map, map_options, missing_assets_message
+from speakout_map.places.countries import country_name
 
 settings = common.settings()
 try:
@@ -66,11 +66,11 @@ shown = filters.apply_filter(placed, current)
 
 st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
 if shown:
-    missing_assets = mapping.missing_assets_message(settings)
+    missing_assets = missing_assets_message(settings)
     if missing_assets:
         st.error(missing_assets, icon="🧩")
     else:
-        st_folium(mapping.build_map(shown, **mapping.map_options(settings)), returned_objects=[],
+        st_folium(build_map(shown, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=520, key="map")
     st.subheader("Events shown")
     st.dataframe(

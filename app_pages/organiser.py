@@ -9,14 +9,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
-from speakout_map.events import export
-from speakout_map.maps import build as mapping
-from speakout_map.store import publishing
-from speakout_map.events.diff import diff_rows_for_display
 from speakout_map.errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.escaping import escape_markdown
+from speakout_map.events import export
+from speakout_map.events.diff import diff_rows_for_display
 from speakout_map.events.model import COLUMNS
-from speakout_map.events.reading import events_to_rows
+from speakout_map.maps.build import build_map, map_options
+from speakout_map.store import publishing
 
 settings = common.settings()
 st.title("Organisers")
@@ -36,8 +35,10 @@ top_left.markdown(f"Signed in as **{escape_markdown(organiser)}**")
 top_right.button("Sign out", on_click=common.sign_out)
 
 
-def problem_rows(problems) -> list[dict[str, object]]:
-    return [{"row": p.row, "column": p.column or "", "problem": p.message} for p in problems]
+def show_problems(problems, key: str) -> None:
+    """Each problem's spreadsheet row, column and message, as the CLI's --json gives them."""
+    st.dataframe([p.as_dict() for p in problems], hide_index=True, key=key,
+                 column_config={"message": st.column_config.TextColumn("problem")})
 
 
 def show_preview(preview: publishing.Preview, context: str) -> None:
@@ -47,7 +48,7 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
             f"{len(preview.errors)} problem(s) to fix in {escape_markdown(preview.source)}. "
             "Nothing is published until the file is clean; the published map is unchanged."
         )
-        st.dataframe(problem_rows(preview.errors), hide_index=True, key=f"{context}-errors")
+        show_problems(preview.errors, f"{context}-errors")
     if getattr(preview, "geocoder_unavailable", None):
         st.warning(
             "The online geocoder is unavailable right now, so the places only it knows could not be placed "
@@ -56,14 +57,14 @@ def show_preview(preview: publishing.Preview, context: str) -> None:
         )
     if preview.warnings:
         st.warning(f"{len(preview.warnings)} warning(s): worth a look, but they do not block publishing.")
-        st.dataframe(problem_rows(preview.warnings), hide_index=True, key=f"{context}-warnings")
+        show_problems(preview.warnings, f"{context}-warnings")
     if not preview.errors:
         st.subheader("Changes against the published version")
         st.markdown(escape_markdown(preview.diff.summary()))
         if not preview.diff.is_empty:
             st.dataframe(diff_rows_for_display(preview.diff), hide_index=True, key=f"{context}-diff")
         st.subheader("The new map")
-        st_folium(mapping.build_map(preview.placed, **mapping.map_options(settings)), returned_objects=[],
+        st_folium(build_map(preview.placed, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=420, key=f"{context}-map")
     if st.button("Publish", type="primary", disabled=not preview.ok, key=f"{context}-publish"):
         try:
@@ -101,7 +102,7 @@ with upload_tab:
             if cached is None or cached[0] != fingerprint:
                 preview = publishing.prepare_upload(
                     data, uploaded.name, store=store, geocoder=common.geocoder(settings),
-                    max_bytes=int(settings.max_upload_mb * 1024 * 1024), today=dt.date.today(),
+                    max_bytes=settings.max_upload_bytes, today=dt.date.today(),
                     progress=placing_progress(),
                 )
                 st.session_state["upload-preview"] = (fingerprint, preview)
@@ -114,7 +115,7 @@ with edit_tab:
             st.info("Nothing is published yet: upload a spreadsheet first.")
         else:
             st.caption(f"Version {latest.info.number}. Change cells, add or delete rows, then check and publish.")
-            table = pd.DataFrame(events_to_rows([p.event for p in latest.events], include_private=True), columns=list(COLUMNS))
+            table = pd.DataFrame(export.events_to_rows([p.event for p in latest.events], include_private=True), columns=list(COLUMNS))
             edited = st.data_editor(
                 table.astype("string"), num_rows="dynamic", hide_index=True, key=f"editor-{latest.info.number}"
             )

@@ -2,7 +2,8 @@
 
 A thin shell over the library: it parses arguments, calls the same
 functions the pages call, and turns errors into messages and exit codes
-(0 fine, 1 problems found, 2 usage error or unreadable input).
+(0 fine, 1 problems found, 2 usage error or unreadable input, 130
+interrupted, 141 output closed early, e.g. by ``| head``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,6 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from speakout_map.organisers import auth
-from speakout_map.events import export
-from speakout_map.places import geocoding
-from speakout_map.store import publishing
-from speakout_map.store import store as storage
 from speakout_map.errors import (
     NotPublishableError,
     SpeakOutError,
@@ -28,25 +24,31 @@ from speakout_map.errors import (
     StoreError,
     VersionNotFoundError,
 )
+from speakout_map.events import export
 from speakout_map.events.model import ParseResult, Problem
-from speakout_map.events.reading import read_events_file
+from speakout_map.events.reading import read_upload_file
+from speakout_map.organisers.passwords import hash_password
+from speakout_map.places.chain import build_geocoder
+from speakout_map.places.gazetteer_index import ensure_index
+from speakout_map.places.placing import geocode_query
 from speakout_map.settings import Settings, load_settings
+from speakout_map.store import publishing
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # as shells report Ctrl-C
+EXIT_OUTPUT_CLOSED = 141  # as shells report a reader that closed the pipe (SIGPIPE)
 
 
-def validate_file(path: str, settings: Settings) -> ParseResult:
-    """Validate an events file, including placing every event on the map."""
-    result = read_events_file(path)
-    if not result.events:
-        return result
-    geocoder = geocoding.build_geocoder(settings)
-    _placed, problems = geocoding.place_events(result.events, geocoder)
-    errors = sorted(result.errors + tuple(problems), key=lambda p: (p.row or 0, p.column or ""))
-    return ParseResult(result.events, tuple(errors), result.warnings, result.rows)
+def read_file(path: str, settings: Settings) -> ParseResult:
+    """An events file (CSV or xlsx) read as the organisers' page reads an upload: same readers, limits, messages."""
+    return read_upload_file(path, max_bytes=settings.max_upload_bytes, today=dt.date.today())
+
+
+def validate_file(path: str, settings: Settings) -> publishing.Checked:
+    """Everything ``publish`` does to a file short of comparing and writing it: read, validate, place."""
+    return publishing.check(read_file(path, settings), os.path.basename(path), geocoder=build_geocoder(settings))
 
 
 def _print_problems(label: str, problems: Sequence[Problem], out: TextIO) -> None:
@@ -78,8 +80,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 
 
 def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    geocoder = geocoding.build_geocoder(settings)
-    answers = [geocoding.geocode_query(query, geocoder) for query in args.queries]
+    geocoder = build_geocoder(settings)
+    answers = [geocode_query(query, geocoder) for query in args.queries]
     if args.json:
         json.dump(answers, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -97,15 +99,9 @@ def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    path = geocoding.ensure_index(settings.cache_dir)
+    path = ensure_index(settings.cache_dir)
     print(f"gazetteer index ready: {path}", file=out)
     return EXIT_OK
-
-
-def _store(settings: Settings):
-    store = storage.open_store(settings)
-    publishing.seed_if_empty(store, settings.events_file, geocoding.build_geocoder(settings, cache=store.geocode_cache()))
-    return store
 
 
 def _default_by() -> str:
@@ -113,18 +109,9 @@ def _default_by() -> str:
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    try:
-        with open(args.file, "rb") as handle:
-            data = handle.read(int(settings.max_upload_mb * 1024 * 1024) + 1)
-    except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    store = _store(settings)
-    geocoder = geocoding.build_geocoder(settings, cache=store.geocode_cache())
-    preview = publishing.prepare_upload(
-        data, os.path.basename(args.file), store=store, geocoder=geocoder,
-        max_bytes=int(settings.max_upload_mb * 1024 * 1024), today=dt.date.today(),
-    )
+    store = publishing.open_published_store(settings)
+    geocoder = build_geocoder(settings, cache=store.geocode_cache())
+    preview = publishing.prepare(read_file(args.file, settings), os.path.basename(args.file), store=store, geocoder=geocoder)
     _print_problems("error", preview.errors, out)
     _print_problems("warning", preview.warnings, out)
     if not preview.ok:
@@ -146,7 +133,7 @@ def _info_dict(info) -> dict[str, object]:
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    versions = [_info_dict(info) for info in _store(settings).history()]
+    versions = [_info_dict(info) for info in publishing.open_published_store(settings).history()]
     if args.json:
         json.dump(versions, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -157,14 +144,14 @@ def cmd_history(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    store = _store(settings)
+    store = publishing.open_published_store(settings)
     info = store.rollback(args.version, by=args.by or _default_by(), based_on=store.latest_number())
     print(f"published version {info.number}: the {info.rows} events of version {args.version}", file=out)
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    store = _store(settings)
+    store = publishing.open_published_store(settings)
     number = args.version if args.version is not None else store.latest_number()
     version = store.get(number)
     if args.format == "geojson":
@@ -189,7 +176,7 @@ def cmd_hash_password(args: argparse.Namespace, settings: Settings, out: TextIO)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        print(auth.hash_password(password), file=out)
+        print(hash_password(password), file=out)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -200,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m speakout_map", description="SpeakOut Map tools for organisers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check an events CSV: every row, column and place")
-    validate.add_argument("file", help="the events CSV")
+    validate = sub.add_parser(
+        "validate", help="check an events file as publish would, without publishing: every row, column and place"
+    )
+    validate.add_argument("file", help="the events CSV or xlsx")
     validate.add_argument("--json", action="store_true", help="print a JSON report")
     validate.set_defaults(handler=cmd_validate)
 
@@ -246,7 +235,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        return args.handler(args, settings, out)
+        code = args.handler(args, settings, out)
+        out.flush()  # a reader that went away is noticed here, not at exit
+        return code
     except (StaleVersionError, NotPublishableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -259,7 +250,26 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SpeakOutError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            return _output_closed()
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         # A publish in progress is one transaction, rolled back as the interrupt unwinds it.
         print("interrupted; nothing more was done (a publish in progress was undone)", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (``... --json | head``): stop quietly, as Unix tools do."""
+    # Python flushes stdout again at exit; point it at /dev/null so that flush cannot fail too.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (e.g. captured in tests)
+        pass
+    finally:
+        os.close(devnull)
+    return EXIT_OUTPUT_CLOSED

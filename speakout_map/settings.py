@@ -89,6 +89,11 @@ class Settings:
         return None if self.tiles_url.strip().lower() in TILES_OFF else self.tiles_url
 
     @property
+    def max_upload_bytes(self) -> int:
+        """``max_upload_mb`` in bytes, as the readers take it."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
     def organiser_email_list(self) -> frozenset[str]:
         return frozenset(e.strip().lower() for e in self.organiser_emails.split(",") if e.strip())
 
@@ -167,7 +172,7 @@ _TILE_URL_FORBIDDEN = set(" \t\r\n\"'<>`\\")
 
 
 def _check_map_settings(settings: Settings) -> Settings:
-    """Normalise and check the map's settings (the map refuses them again, in mapping.build_map)."""
+    """Normalise and check the map's settings (the map refuses them again, in maps.build.build_map)."""
     mode = _assets.check_mode(settings.assets)
     base_url = _assets.check_base_url(settings.asset_base_url)
     tiles = settings.map_tiles

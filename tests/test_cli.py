@@ -35,7 +35,12 @@ def write(tmp_path: Path, text: str) -> str:
 def test_validate_seed_is_clean():
     code, out = run("validate", SEED, "--json")
     assert code == 0
-    assert json.loads(out) == {"ok": True, "rows": 19, "errors": [], "warnings": []}
+    report = json.loads(out)
+    assert {key: report[key] for key in ("ok", "rows", "errors")} == {"ok": True, "rows": 19, "errors": []}
+    # As publish does, validate warns of dates before today: the seed's day of action was in 2013.
+    assert [(w["row"], w["column"], w["message"]) for w in report["warnings"]] == [
+        (row, "date", "2013-09-03 is in the past; check the year") for row in range(2, 21)
+    ]
 
 
 def test_validate_reports_rows_columns_and_unplaceable_events(tmp_path):
@@ -55,7 +60,9 @@ def test_validate_reports_rows_columns_and_unplaceable_events(tmp_path):
     assert "Qwertyville" in report["errors"][0]["message"]
     assert "latitude and longitude" in report["errors"][0]["message"]
     assert report["warnings"] == [
-        {"row": 1, "column": "colour", "message": report["warnings"][0]["message"]}
+        {"row": 1, "column": "colour", "message": report["warnings"][0]["message"]},
+        {"row": 2, "column": "date", "message": "2013-09-03 is in the past; check the year"},
+        {"row": 3, "column": "date", "message": "2013-09-03 is in the past; check the year"},
     ]
 
 
@@ -191,6 +198,88 @@ def test_hash_password_reads_stdin():
         capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    from speakout_map.organisers.auth import verify_password
+    from speakout_map.organisers.passwords import verify_password
 
     assert verify_password(done.stdout.strip(), "s3cret pass")
+
+
+# --- validate runs what publish runs, short of writing ----------------------------------
+
+BAD_ROWS = [
+    ["city", "country", "date", "url"],
+    ["Madrid", "ES", "2013-02-30", ""],
+    ["Qwertyville", "ES", "2113-09-03", ""],
+    ["Dublin", "IE", "2113-09-03", "javascript:alert(1)"],
+]
+
+
+def write_table(tmp_path: Path, rows: list[list[str]], suffix: str) -> str:
+    path = tmp_path / f"events{suffix}"
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+    else:
+        path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_validate_and_publish_report_the_same_problems(tmp_path, suffix):
+    path = write_table(tmp_path, BAD_ROWS, suffix)
+    code, out = run("validate", path, "--json")
+    assert code == 1
+    report = json.loads(out)
+    found = [(e["row"], e["column"]) for e in report["errors"]]
+    assert found == [(2, "date"), (3, "city"), (4, "url")]
+    code, published = run("publish", path)
+    assert code == 1
+    assert [line for line in published.splitlines() if line.startswith("error: ")] == [
+        f"error: row {e['row']}, {e['column']}: {e['message']}" for e in report["errors"]
+    ]
+    assert run("history", "--json")[1].count('"version"') == 1  # only the seed: nothing was published
+
+
+def test_validate_xlsx_works_like_the_csv(tmp_path):
+    rows = [["city", "country", "date", "title"], ["Madrid", "España", "2113-09-03", "Rally"], ["Pristina", "Kosovo", "2113-09-03", ""]]
+    csv_report = run("validate", write_table(tmp_path, rows, ".csv"), "--json")
+    xlsx_report = run("validate", write_table(tmp_path, rows, ".xlsx"), "--json")
+    assert csv_report == xlsx_report
+    assert csv_report[0] == 0 and json.loads(csv_report[1]) == {"ok": True, "rows": 2, "errors": [], "warnings": []}
+
+
+@pytest.mark.parametrize("command", ["validate", "publish"])
+def test_too_large_a_file_is_refused_with_its_real_size(tmp_path, monkeypatch, command):
+    monkeypatch.setenv("SPEAKOUT_MAX_UPLOAD_MB", "1")
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"city,country,date,description\n" + b"Madrid,ES,2113-09-03," + b"x" * 3 * 1024 * 1024 + b"\n")
+    code, out = run(command, str(path))
+    assert code == 1
+    assert "the file is too large (3.1 MB; the limit is 1 MB)" in out
+
+
+def test_an_event_in_kosovo_validates_publishes_and_is_placed_in_kosovo(tmp_path):
+    path = write_table(tmp_path, [["city", "country", "date"], ["Pristina", "Kosovo", "2113-09-03"]], ".csv")
+    assert run("validate", path)[0] == 0
+    code, out = run("publish", path, "--by", "test")
+    assert code == 0, out
+    (feature,) = json.loads(run("export", "--format", "geojson")[1])["features"]
+    longitude, latitude = feature["geometry"]["coordinates"]
+    assert feature["properties"]["country"] == "XK"
+    assert abs(latitude - 42.67) < 0.1 and abs(longitude - 21.17) < 0.1
+
+
+def test_output_closed_early_is_quiet(tmp_path):
+    """``validate --json | head -c 1``: no BrokenPipe traceback, the shell's SIGPIPE exit code."""
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    reader_closes = subprocess.Popen(
+        [sys.executable, "-m", "speakout_map", "validate", SEED, "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    reader_closes.stdout.close()  # the reader is gone before anything was written
+    err = reader_closes.stderr.read().decode()
+    assert reader_closes.wait(timeout=120) == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err

@@ -5,7 +5,7 @@ do, and must leave the published events exactly as they were; the supporters'
 map keeps serving the last published version throughout.
 
 * Geocoder faults (timeout, HTTP 429, HTTP 5xx, connection refused) come from
-  the fake Nominatim of ``tests/test_geocoding.py`` on 127.0.0.1.
+  the fake Nominatim of ``tests/test_online.py`` on 127.0.0.1.
 * Store faults: a read-only SQLite file (``mode=ro`` URL), a database locked
   by another connection, a failure injected in the middle of a publish, and a
   database that cannot be opened at all.
@@ -31,12 +31,12 @@ from streamlit.testing.v1 import AppTest
 
 from speakout_map.store import publishing
 from speakout_map.store import store as storage
-from speakout_map.organisers.auth import hash_password
+from speakout_map.organisers.passwords import hash_password
 from speakout_map.cli import main as cli_main
 from speakout_map.events.reading import parse_events_text
-from speakout_map.places.geocoding import GeocoderChain
+from speakout_map.places.chain import GeocoderChain
 from speakout_map.store.store import Store
-from tests.test_geocoding import closed_port, make_online, nominatim  # noqa: F401 - nominatim is a fixture
+from tests.test_online import closed_port, make_online, nominatim  # noqa: F401 - nominatim is a fixture
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ORGANISER = "app_pages/organiser.py"
@@ -102,9 +102,9 @@ def problems(at: AppTest) -> list[tuple[object, str, str]]:
         return []
     for frame in at.dataframe:
         value = frame.value
-        if list(value.columns) == ["row", "column", "problem"]:
+        if list(value.columns) == ["row", "column", "message"]:
             rows = [None if r is None or r != r else int(r) for r in value["row"]]  # None or NaN: the whole file
-            return list(zip(rows, value["column"], value["problem"]))
+            return list(zip(rows, value["column"], value["message"]))
     raise AssertionError("errors announced but no table of them")
 
 
@@ -258,7 +258,7 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
 
 def short_busy_timeout(monkeypatch, seconds: float = 0.2) -> None:
     """Stores opened by the app and the CLI wait this long for a lock (15 s by default)."""
-    monkeypatch.setattr(storage, "open_store", lambda settings: Store.open(settings.database_url, busy_timeout=seconds))
+    monkeypatch.setattr(publishing, "open_store", lambda settings: Store.open(settings.database_url, busy_timeout=seconds))
 
 
 def fail_mid_publish(monkeypatch) -> list[int]:
@@ -546,7 +546,7 @@ def test_hostile_uploads_are_clear_errors_and_cannot_be_published(alice_hash, mo
         if name == "ten-mb-cell.csv":
             assert (row, column) == (2, "description")
         else:
-            assert (row, column) == (None, ""), (name, found)
+            assert (row, column) == (None, None), (name, found)
         assert any(f"1 problem(s) to fix in {name}".replace(".", "\\.").replace("-", "\\-") in e for e in texts(at.error)), (
             name, texts(at.error))
         assert publish_button(at).disabled, name

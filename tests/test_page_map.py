@@ -1,4 +1,4 @@
-"""The pages, run headless with Streamlit's AppTest."""
+"""The map page, run headless with Streamlit's AppTest: counts, filters, the URL, errors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-GUIDE = "app_pages/guide.py"
 
 MULTI_DATE_CSV = """city,country,date,title,status,url
 Madrid,Spain,2013-09-03,Madrid rally,confirmed,https://example.org/madrid
@@ -140,26 +139,3 @@ def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path):
     (error,) = at.error
     assert "cannot be shown right now" in error.value
     assert "row 3" in error.value and "Qwertyville" in error.value
-
-
-def test_guide_page_renders_the_markdown():
-    at = make_app()
-    at.run()  # st.navigation registers the pages' url paths on the first run
-    at.switch_page(GUIDE)
-    at.run()
-    assert not at.exception
-    text = "\n".join(m.value for m in at.markdown)
-    for fact in ("permit", "after office hours", "Love Always Wins", "Peter Tatchell Foundation", "GLAAD"):
-        assert fact in text
-
-
-def test_guide_page_follows_the_setting(tmp_path):
-    guide = tmp_path / "guide.md"
-    guide.write_text("# Our own guide\n\nMeet at noon.", encoding="utf-8")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["speakout"] = {"guide_file": str(guide)}
-    at.run()  # st.navigation registers the pages' url paths on the first run
-    at.switch_page(GUIDE)
-    at.run()
-    assert not at.exception
-    assert any("Meet at noon." in m.value for m in at.markdown)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from speakout_map.organisers.auth import hash_password
+from speakout_map.organisers.passwords import hash_password
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ORGANISER = "app_pages/organiser.py"

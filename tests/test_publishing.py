@@ -9,7 +9,7 @@ import pytest
 
 from speakout_map.store import publishing
 from speakout_map.errors import NotPublishableError, StaleVersionError
-from speakout_map.events.reading import events_to_rows
+from speakout_map.events.export import events_to_rows
 from speakout_map.settings import PROJECT_ROOT
 from speakout_map.store.store import Store
 

@@ -82,3 +82,8 @@ def test_assets_follow_the_apps_base_url_path(base_url_path, environ, expected):
 def test_asset_base_url_from_secrets_wins_over_the_base_url_path():
     secrets = {"speakout": {"asset_base_url": "/elsewhere/vendor"}}
     assert load_settings(environ={}, secrets=secrets, base_url_path="map").asset_base_url == "/elsewhere/vendor"
+
+
+@pytest.mark.parametrize(("mb", "expected"), [(5.0, 5 * 1024 * 1024), (0.5, 512 * 1024), (1, 1024 * 1024)])
+def test_max_upload_bytes(mb, expected):
+    assert Settings(max_upload_mb=mb).max_upload_bytes == expected

@@ -2,30 +2,37 @@
 
 The same steps serve the organiser page and the command line:
 
-1. :func:`prepare_upload` / :func:`prepare_rows` read and validate the rows,
-   place every event (the slow part, reported through ``progress``), and
-   compare them with the published version: a :class:`Preview`.
-2. :func:`publish` turns a preview without errors into a new version, but
+1. :func:`check` places every event of a read file (the slow part, reported
+   through ``progress``) and gathers every problem: a :class:`Checked`. The
+   CLI's ``validate`` stops here, so it runs exactly what ``publish`` runs
+   short of writing, with the same readers, limits and messages.
+2. :func:`prepare` (and :func:`prepare_upload`, :func:`prepare_rows`) also compares the change with the published
+   version: a :class:`Preview`, which remembers the version it was made
+   against.
+3. :func:`publish` turns a preview without errors into a new version, but
    only if nobody published since the preview was made.
 
-Nothing is written before step 2, and step 2 is one transaction.
+Nothing is written before step 3, and step 3 is one transaction.
+:func:`open_published_store` opens the store that the pages and the CLI
+share, publishing the seed events into it the first time.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from speakout_map.places import geocoding
+from speakout_map.places.placing import Placing, place_events
 from speakout_map.events.diff import EventDiff, diff_events
 from speakout_map.errors import NotPublishableError
-from speakout_map.events.model import COLUMNS, ParseResult, Problem
+from speakout_map.events.model import ParseResult, Problem
 from speakout_map.places.place import PlacedEvent
-from speakout_map.events.reading import parse_events_text, read_upload
-from speakout_map.store.store import Store, VersionInfo
+from speakout_map.events.reading import read_events_file, read_upload
+from speakout_map.events.validation import parse_rows
+from speakout_map.places.chain import build_geocoder
+from speakout_map.settings import Settings
+from speakout_map.store.store import Store, VersionInfo, open_store
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
@@ -34,17 +41,14 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class Preview:
-    """A validated, placed change, not yet published."""
+class Checked:
+    """A change read, validated and placed: everything short of comparing and writing it."""
 
     source: str
     rows: int
     placed: tuple[PlacedEvent, ...]
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-    #: The version the change was compared with (None: the store was empty).
-    based_on: int | None
-    diff: EventDiff
     #: Why the online geocoder failed while placing, if it did (its rows are among the errors).
     geocoder_unavailable: str | None = None
 
@@ -53,18 +57,30 @@ class Preview:
         return not self.errors and bool(self.placed)
 
 
-def place_with_progress(events, geocoder, progress: Progress | None = None, online_failures: list | None = None):
-    """Place events as one batch, reporting (done, total) every PROGRESS_CHUNK events.
+@dataclass(frozen=True, kw_only=True)
+class Preview(Checked):
+    """A checked change compared with the published version, not yet published."""
 
-    One batch, so that a dead online geocoder is waited for once, not once per chunk.
-    """
-    return geocoding.place_events(
-        events, geocoder, progress=progress, progress_every=PROGRESS_CHUNK, online_failures=online_failures
-    )
+    #: The version the change was compared with (None: the store was empty).
+    based_on: int | None
+    diff: EventDiff
 
 
 def _sorted(problems: Sequence[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+
+
+def check(result: ParseResult, source: str, *, geocoder, progress: Progress | None = None) -> Checked:
+    """Place a read file's events; every problem of reading and placing, sorted by row."""
+    # One batch, so that a dead online geocoder is waited for once, not once per chunk.
+    placing = (
+        place_events(result.events, geocoder, progress=progress, progress_every=PROGRESS_CHUNK)
+        if result.events else Placing((), ())
+    )
+    errors = _sorted(tuple(result.errors) + placing.problems)
+    if not result.events and not errors:
+        errors = (Problem(None, None, "the file has no events; add one row per event under the header"),)
+    return Checked(source, result.rows, placing.placed, errors, tuple(result.warnings), placing.online_failure)
 
 
 def prepare(
@@ -75,17 +91,12 @@ def prepare(
     geocoder,
     progress: Progress | None = None,
 ) -> Preview:
-    """Place a parsed file's events and compare them with the published version."""
+    """Check a read file and compare its events with the published version."""
     based_on = store.latest_number()
     published = store.get(based_on).events if based_on is not None else ()
-    failures: list[Exception] = []
-    placed, problems = place_with_progress(result.events, geocoder, progress, failures) if result.events else ((), ())
-    errors = _sorted(tuple(result.errors) + tuple(problems))
-    if not result.events and not errors:
-        errors = (Problem(None, None, "the file has no events; add one row per event under the header"),)
-    diff = diff_events([p.event for p in published], [p.event for p in placed])
-    unavailable = str(failures[0]) if failures else None
-    return Preview(source, result.rows, placed, errors, tuple(result.warnings), based_on, diff, unavailable)
+    checked = check(result, source, geocoder=geocoder, progress=progress)
+    diff = diff_events([p.event for p in published], [p.event for p in checked.placed])
+    return Preview(**{f.name: getattr(checked, f.name) for f in fields(Checked)}, based_on=based_on, diff=diff)
 
 
 def prepare_upload(
@@ -103,16 +114,6 @@ def prepare_upload(
     return prepare(result, filename, store=store, geocoder=geocoder, progress=progress)
 
 
-def rows_to_csv_text(rows: Sequence[Mapping[str, object]]) -> str:
-    """Rows of the CSV format (e.g. from an edited table) as CSV text."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else str(row.get(c)) for c in COLUMNS})
-    return buffer.getvalue()
-
-
 def prepare_rows(
     rows: Sequence[Mapping[str, object]],
     *,
@@ -123,7 +124,7 @@ def prepare_rows(
     progress: Progress | None = None,
 ) -> Preview:
     """Validate and place rows edited in the app's table (row 2 = first event, as in a spreadsheet)."""
-    result = parse_events_text(rows_to_csv_text(rows), today=today)
+    result = parse_rows(rows, today=today)
     return prepare(result, source, store=store, geocoder=geocoder, progress=progress)
 
 
@@ -140,16 +141,26 @@ def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
 
 def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:
     """Publish the seed events as version 1 into an empty store."""
-    from speakout_map.events.reading import read_events_file
 
     def seed() -> Sequence[PlacedEvent]:
         result = read_events_file(seed_file)
-        placed, problems = geocoding.place_events(result.events, geocoder)
-        errors = tuple(result.errors) + tuple(problems)
+        placing = place_events(result.events, geocoder)
+        errors = tuple(result.errors) + placing.problems
         if errors:
             raise NotPublishableError(
                 f"the seed file {seed_file} has problems ({'; '.join(map(str, errors[:3]))}); fix it first"
             )
-        return placed
+        return placing.placed
 
     return store.ensure_seeded(seed, source=str(getattr(seed_file, "name", seed_file)))
+
+
+def open_published_store(settings: Settings) -> Store:
+    """The event store of ``settings``, with the seed events published into it if it is empty."""
+    store = open_store(settings)
+    try:
+        seed_if_empty(store, settings.events_file, build_geocoder(settings, cache=store.geocode_cache()))
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -128,7 +128,7 @@ def open_page(browser, artifacts, request) -> Iterator[Callable[..., Visit]]:
 
 @pytest.fixture(scope="session")
 def organiser_hash() -> str:
-    from speakout_map.organisers.auth import hash_password
+    from speakout_map.organisers.passwords import hash_password
 
     return hash_password(PASSWORD)
 
