@@ -360,9 +360,3 @@ def _insert_event_rows(conn: Connection, rows: list[dict[str, object]]) -> None:
 def open_store(settings: Settings) -> Store:
     """The store the settings name (``database_url``)."""
     return Store.open(settings.database_url)
-
-
-def published_events(store: Store) -> tuple[PlacedEvent, ...]:
-    """The published events (none while the store is empty)."""
-    latest = store.latest()
-    return () if latest is None else latest.events
