@@ -429,6 +429,18 @@ def _field_text(event: Event, column: str) -> str:
     return events_to_rows([event], include_private=True)[0][column]
 
 
+def holds_utf8_sequence(data: bytes) -> bool:
+    """Whether the bytes hold a valid UTF-8 sequence of two to four bytes anywhere."""
+    for i, byte in enumerate(data):
+        if byte >= 0xC2:
+            try:
+                data[i : i + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4)].decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            return True
+    return False
+
+
 @FEW
 @given(
     events=events_strategy(),
@@ -455,12 +467,10 @@ def test_valid_events_written_in_any_supported_dialect_read_back_equal(
         data = text.encode(encoding)
     except UnicodeEncodeError:
         assume(False)
-    if encoding in ("cp1252", "latin-1") and not text.isascii():
-        try:
-            data.decode("utf-8")
-            assume(False)  # bytes valid in two encodings: the reader rightly prefers UTF-8
-        except UnicodeDecodeError:
-            pass
+    if encoding in ("cp1252", "latin-1") and holds_utf8_sequence(data):
+        # Bytes that also read as UTF-8 ("Ã©" is "é"): the reader rightly prefers UTF-8 for them, for the whole
+        # file when all of it decodes, else for those sequences (a file of mixed encodings, see decoding).
+        assume(False)
     result = check_result(read_upload(data, filename), {normalised_header(h) for h in header})
     assert result.ok, result.errors
     assert without_rows(result.events) == events

@@ -203,6 +203,15 @@ CSV_CASES = [
          lambda: "city,country,date,title\nMünchen,DE,2013-09-03,“Rally” €5\n".encode("cp1252"),
          cities=("München",)),
     Case("latin-1", lambda: "city;country;date\nAsunción;Paraguay;2013-09-03\n".encode("latin-1"), cities=("Asunción",)),
+    Case("UTF-8 with Windows-1252 rows pasted in",
+         lambda: "city,country,date\nMünchen,DE,2013-09-03\n".encode() + "Zürich,CH,2013-09-03\n".encode("cp1252")
+         + "Göteborg,SE,2013-09-03\n".encode(), cities=("München", "Zürich", "Göteborg")),
+    Case("Windows-1252 with a UTF-8 row pasted in",
+         lambda: "city,country,date\nMünchen,DE,2013-09-03\nZürich,CH,2013-09-03\n".encode("cp1252")
+         + "Göteborg,SE,2013-09-03\n".encode(), cities=("München", "Zürich", "Göteborg")),
+    Case("a quote left open swallows the rows after it",
+         lambda: (GOOD + 'Dublin,IE,2013-09-03,"Vigil,x\n' + "Paris,FR,2013-09-03,Walk,y\n" * 4).encode(),
+         needle='a quote (") opens here and is never closed, so the 4 lines after it', where=(3, "title")),
     Case("old Mac line ends (CR)", lambda: b"city,country,date\rDublin,IE,2013-09-03\rGalway,IE,2013-09-03\r",
          cities=("Dublin", "Galway")),
     Case("TSV file", lambda: b"city\tcountry\tdate\nDublin\tIE\t2013-09-03\n", filename="events.tsv",

@@ -17,7 +17,10 @@ points here pick the reader for the file and return a ``ParseResult``:
 * :func:`parse_events_bytes` / :func:`parse_events_text` / :func:`read_events_file`:
   CSV only, without the upload size limit (our own files: the seed, exports);
   bytes are decoded by :mod:`speakout_map.events.decoding`, text split by
-  :mod:`speakout_map.events.csv_table`.
+  :mod:`speakout_map.events.csv_table`. In a file of mixed encodings (two
+  spreadsheets pasted together), each row is read in its own encoding and
+  each row in the less used one gets a warning (the rows of its first
+  :data:`MAX_ENCODING_WARNINGS` lines, then one warning for the rest).
 
 With ``today``, events dated before it get a warning. Nothing here geocodes;
 see :mod:`speakout_map.places.placing` for that.
@@ -32,14 +35,17 @@ import os
 import re
 
 from speakout_map.errors import EventFileError
-from speakout_map.events.csv_table import csv_records
-from speakout_map.events.decoding import OLE2_MAGIC, ZIP_MAGIC, decode_bytes
+from speakout_map.events.csv_table import csv_records, rows_of_lines
+from speakout_map.events.decoding import OLE2_MAGIC, ZIP_MAGIC, DecodedText, decode_table
 from speakout_map.events.limits import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, MB
 from speakout_map.events.model import ParseResult, Problem
 from speakout_map.events.validation import EMPTY_MESSAGE, validate_records
 from speakout_map.events.xlsx_table import read_xlsx
 
 _log = logging.getLogger(__name__)
+
+#: Lines of a file of mixed encodings whose rows are named one by one; the rest get one warning together.
+MAX_ENCODING_WARNINGS = 20
 
 _NON_SPACE = re.compile(r"\S")
 _LEGACY_XLS_MESSAGE = (
@@ -55,27 +61,47 @@ def _failed(message: str) -> ParseResult:
 # --- CSV ----------------------------------------------------------------------------
 
 
+def _parse_text(text: str, today: dt.date | None, decoded: DecodedText | None = None) -> ParseResult:
+    if _NON_SPACE.search(text) is None:
+        return _failed(f"the file {EMPTY_MESSAGE}")
+    try:
+        notes = _encoding_warnings(text, decoded) if decoded is not None and decoded.odd_lines else ()
+        return validate_records(csv_records(text), today=today, notes=notes)
+    except EventFileError as exc:
+        return _failed(str(exc))
+
+
+def _encoding_warnings(text: str, decoded: DecodedText) -> tuple[Problem, ...]:
+    """A warning for each row of a file of mixed encodings that is in the less used one."""
+    odd, rest = decoded.odd_encoding, decoded.encoding
+    named, more = decoded.odd_lines[:MAX_ENCODING_WARNINGS], decoded.odd_lines[MAX_ENCODING_WARNINGS:]
+    warnings = [
+        Problem(row, None, f"this row was saved as {odd} while the rest of the file is {rest}, and was read as "
+                f"{odd}; check its accents, and save the whole file as CSV UTF-8 to be sure")
+        for row in rows_of_lines(text, named)
+    ]
+    if more:
+        warnings.append(Problem(None, None, f"{len(more):,} more lines (from line {more[0] + 1:,}) were saved as "
+                                f"{odd} while the rest of the file is {rest}; check their accents, and save the whole "
+                                "file as CSV UTF-8 to be sure"))
+    return tuple(warnings)
+
+
 def parse_events_text(text: str, *, today: dt.date | None = None) -> ParseResult:
     """Parse the text of an events CSV into events and problems.
 
     With ``today``, events dated before it get a warning.
     """
-    text = text.lstrip("\ufeff")
-    if _NON_SPACE.search(text) is None:
-        return _failed(f"the file {EMPTY_MESSAGE}")
-    try:
-        return validate_records(csv_records(text), today=today)
-    except EventFileError as exc:
-        return _failed(str(exc))
+    return _parse_text(text.lstrip("\ufeff"), today)
 
 
 def parse_events_bytes(data: bytes, *, today: dt.date | None = None) -> ParseResult:
     """Parse a CSV file's bytes (any supported encoding); no size limit (see read_upload for uploads)."""
     try:
-        text = decode_bytes(data)
+        decoded = decode_table(data)
     except EventFileError as exc:
         return _failed(str(exc))
-    return parse_events_text(text, today=today)
+    return _parse_text(decoded.text.lstrip("\ufeff"), today, decoded)
 
 
 def read_events_file(path: str | os.PathLike[str], *, today: dt.date | None = None) -> ParseResult:
