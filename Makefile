@@ -13,17 +13,31 @@ PY := $(VENV)/bin/python
 NPM_STAMP := node_modules/.speakout-npm-ci
 VENDOR_STAMP := node_modules/.speakout-vendor-copied
 
-.PHONY: run test install assets bench clean
+# Python packages: requirements.txt and requirements-dev.txt are the top-level
+# pins we edit; requirements.lock and requirements-dev.lock (made from them by
+# `make lock`) pin every package of the tree with its hashes, and are what is
+# installed: pip refuses any other version or file.
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE_FLAGS := --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
 
-$(VENV)/.installed: requirements.txt
+.PHONY: run test install assets bench clean lock
+
+$(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+# Re-pins the locks after an edit of requirements*.txt, keeping every other pin
+# (add --upgrade to PIP_COMPILE_FLAGS to take the newest versions allowed).
+lock:
+	tmp=$$(mktemp -d) && $(PYTHON) -m venv $$tmp && $$tmp/bin/python -m pip install --quiet $(PIP_TOOLS) && \
+	CUSTOM_COMPILE_COMMAND="make lock" $$tmp/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements.lock requirements.txt && \
+	CUSTOM_COMPILE_COMMAND="make lock" $$tmp/bin/pip-compile $(PIP_COMPILE_FLAGS) --output-file requirements-dev.lock requirements-dev.txt; \
+	status=$$?; rm -rf $$tmp; exit $$status
 
 $(NPM_STAMP): package.json package-lock.json
 	@command -v $(NPM) >/dev/null 2>&1 || { echo "npm not found: install Node.js 18 or later with npm (the map's scripts come from the npm registry)" >&2; exit 1; }

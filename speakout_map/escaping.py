@@ -16,9 +16,12 @@ _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
 
 # Characters that must not appear literally inside an inline <script>:
 # < > & (end of script, HTML comments, entities), quotes and backticks
-# (other string syntaxes), $ { } (template literals and Jinja tags) and the
-# line/paragraph separators (line ends in older JavaScript).
-_SCRIPT_UNSAFE = "<>&'`${}\u2028\u2029"
+# (other string syntaxes), $ { } (template literals and Jinja tags), the
+# line/paragraph separators (line ends in older JavaScript), and ( ) _ :
+# streamlit-folium edits the whole map script as text (it deletes
+# "alert(coords);" and renames "drawnItems_draw_control_div_N", "map_<id>" and
+# "_<element id>"), and every one of its edits needs "(", "_", "<" or "{".
+_SCRIPT_UNSAFE = "<>&'`${}()_\u2028\u2029"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

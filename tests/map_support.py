@@ -89,9 +89,14 @@ PAYLOADS = [
     "nul\x00 and \x1f controls\r\n\ttab",
     "lone \ud800 surrogate",
     "🏳️\u200d🌈 Ελλάδα 日本 العربية",
+    # what streamlit-folium's own string processing of the script would change
+    "alert(coords);",
+    "a alert(coords); b alert(coords);c",
+    "drawnItems_draw_control_div_42",
+    "map_div _div_0 feature_group_0 {{'map_div'}}",
 ]
 TEXT_FIELDS = ["title", "city", "venue", "address", "organiser", "description"]
-UNSAFE_CHARS = "<>&'`${}\u2028\u2029"
+UNSAFE_CHARS = "<>&'`${}()_\u2028\u2029"
 
 
 def hostile_event(field: str, payload: str) -> PlacedEvent:

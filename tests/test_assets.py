@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
+import hashlib
 import json
 import re
 import shutil
@@ -461,3 +463,43 @@ def test_streamlit_serves_them_with_the_right_content_type(target, types):
     assert headers["content-type"].split(";")[0] in types
     assert headers.get("x-content-type-options") == "nosniff"  # so the type must be right
     assert body == (STATIC_DIR / "vendor" / target).read_bytes()
+
+
+# --- Subresource Integrity of cdn mode ----------------------------------------------------
+
+
+def _installed_file(asset) -> Path:
+    path = assets.NODE_MODULES / asset.package / asset.source
+    if not path.is_file():
+        pytest.skip(f"{path} is not installed; run `make install` (make test does it first)")
+    return path
+
+
+@pytest.mark.parametrize("asset", assets.ASSETS, ids=lambda a: a.name)
+def test_pinned_integrity_is_the_sha384_of_the_installed_file(asset):
+    """The npm tarball's files are the bytes the CDN serves for that version."""
+    assert asset.integrity.startswith("sha384-")
+    assert asset.integrity == assets.file_integrity(_installed_file(asset))
+
+
+def test_file_integrity_is_sha384_in_base64(tmp_path):
+    path = tmp_path / "f.js"
+    path.write_bytes(b"alert(1)")
+    assert assets.file_integrity(path) == (
+        "sha384-" + base64.b64encode(hashlib.sha384(b"alert(1)").digest()).decode())
+
+
+@pytest.mark.parametrize("asset", assets.ASSETS, ids=lambda a: a.name)
+def test_integrity_is_given_for_cdn_addresses_only(asset):
+    assert assets.integrity_of(asset.url("cdn")) == asset.integrity
+    assert assets.integrity_of(asset.url("self")) is None
+    assert assets.integrity_of(asset.url("self", "https://static.example.org/vendor")) is None
+    other_version = asset.url("cdn").replace(f"@{asset.version}/", "@0.0.1/")
+    assert assets.integrity_of(other_version) is None
+
+
+def test_integrity_command_prints_the_hashes_to_pin(capsys):
+    for asset in assets.ASSETS:
+        _installed_file(asset)
+    assert assets.main(["integrity"]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"{a.name} {a.integrity}" for a in assets.ASSETS]

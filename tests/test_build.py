@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -37,7 +38,9 @@ from tests.map_support import (
     WORLD,
     extract_rows,
     make_event,
+    member_text,
     options_of,
+    options_text,
     place,
     render,
     st_folium_links,
@@ -285,7 +288,9 @@ def test_streamlit_folium_loads_only_our_files_in_self_mode(kwargs, monkeypatch)
 def test_cdn_mode_uses_the_pinned_versions_on_jsdelivr(monkeypatch):
     m = build_map(WORLD, assets="cdn")
     found = page_assets(map_html(m))
-    assert found.scripts == [
+    # first the integrity guard (a data: URL, tests below), then the pinned files
+    assert found.scripts[0].startswith("data:text/javascript;base64,")
+    assert found.scripts[1:] == [
         cdn_url("leaflet", "dist/leaflet.js"),
         cdn_url("topojson-client", "dist/topojson-client.min.js"),
         cdn_url("leaflet.markercluster", "dist/leaflet.markercluster.js"),
@@ -302,6 +307,87 @@ def test_cdn_mode_uses_the_pinned_versions_on_jsdelivr(monkeypatch):
     assert "1.9.3" not in html and "1.1.0" not in html and "cdnjs" not in html
     sent = st_folium_links(build_map(WORLD, assets="cdn"), monkeypatch)
     assert sent["js_links"] == found.scripts and sent["css_links"] == found.stylesheets
+
+
+class LinkTags(HTMLParser):
+    """Every ``<script src>`` and ``<link>`` tag's attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if (tag == "script" and "src" in attrs) or tag == "link":
+            self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def link_tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = LinkTags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
+
+
+def installed_integrity(url: str) -> str:
+    """The sha384 SRI of the node_modules file a cdn URL names (the CDN serves the npm tarball's bytes)."""
+    package, _, path = url.removeprefix(asset_files.CDN_BASE_URL + "/").partition("/")
+    name, _, version = package.rpartition("@")
+    file = asset_files.NODE_MODULES / name / path
+    if not file.is_file():
+        pytest.skip(f"{file} is not installed; run `make install` (make test does it first)")
+    assert asset_files.VERSIONS[name] == version
+    return asset_files.file_integrity(file)
+
+
+@pytest.mark.parametrize("kwargs", ALL_MAP_KINDS)
+def test_every_cdn_mode_link_carries_the_integrity_of_its_file(kwargs):
+    tags = link_tags(map_html(build_map(WORLD, assets="cdn", **kwargs)))
+    urls = [attrs.get("src") or attrs.get("href") for _, attrs in tags]
+    assert len([u for u in urls if u.startswith(asset_files.CDN_BASE_URL)]) == (6 if kwargs.get("basemap", True) else 5)
+    for tag, attrs in tags:
+        url = attrs.get("src") or attrs.get("href")
+        if url.startswith("data:"):
+            assert tag == "script" and url == build_map([], assets="cdn").default_js[0][1]
+            continue
+        assert url.startswith(asset_files.CDN_BASE_URL + "/"), url
+        assert attrs.get("integrity") == installed_integrity(url), url
+        assert attrs.get("crossorigin") == "anonymous", url
+    html = map_html(build_map(WORLD, assets="cdn", **kwargs))
+    if kwargs.get("basemap", True):  # the outlines are fetched with their hash too
+        data = asset_files.asset_url(asset_files.BASEMAP_DATA, "cdn")
+        assert member_text(options_text(html, "speakoutOfflineBasemap"), "integrity") == script_json(
+            installed_integrity(data))
+
+
+@pytest.mark.parametrize("kwargs", ALL_MAP_KINDS)
+def test_self_mode_links_are_unchanged_by_integrity(kwargs):
+    html = map_html(build_map(WORLD, **kwargs))
+    tags = link_tags(html)
+    assert [tag for tag, _ in tags] == ["script", "link"] + (["script"] if kwargs.get("basemap", True) else []) + [
+        "script", "link", "link"]
+    for tag, attrs in tags:
+        assert set(attrs) == ({"src"} if tag == "script" else {"rel", "href"})
+        assert (attrs.get("src") or attrs["href"]).startswith("/app/static/vendor/")
+    assert " integrity=" not in html and "crossorigin" not in html and "data:text/javascript" not in html
+    assert "\"integrity\":" not in html  # nor in the basemap's options
+
+
+def test_streamlit_folium_loads_the_integrity_guard_before_every_cdn_file(monkeypatch):
+    """st_folium drops the head's tags and adds js_links/css_links itself, without integrity: the guard,
+    loaded first, holds the pinned hash of every other link it loads."""
+    sent = st_folium_links(build_map(WORLD, assets="cdn"), monkeypatch)
+    guard, *files = sent["js_links"]
+    assert guard.startswith("data:text/javascript;base64,")
+    code = base64.b64decode(guard.split(",", 1)[1]).decode("utf-8")
+    call = re.search(r"^speakoutRequireIntegrity\((\{.*\})\);$", code, re.M)
+    hashes = json.loads(call.group(1))
+    assert files and sent["css_links"]
+    for url in files + sent["css_links"]:
+        assert hashes[url] == installed_integrity(url)
+    assert "<link" not in sent["header"].lower() and "<script src" not in sent["header"].lower()
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,11 @@ What its script does in a browser is tested in test_map_scripts.py.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
+import branca.element
 import folium
 import pytest
 
@@ -41,6 +43,7 @@ from tests.map_support import (
     render,
     rows_text,
     scripts_of,
+    st_folium_links,
     start_tags_of,
 )
 
@@ -189,6 +192,41 @@ def test_streamlit_folium_pipeline_keeps_the_data(payload):
     lowered = script.lower()
     assert "<script" not in lowered and "</script" not in lowered and "<!--" not in lowered
     assert header.lower().count("<script") == 1  # folium's own L_NO_TOUCH switch, nothing of ours
+
+
+def _counting_ids(monkeypatch) -> list[str]:
+    """Make branca's element ids predictable (0...01, 0...02, ...) and return the first few, as text."""
+    counter = itertools.count(1)
+    monkeypatch.setattr(branca.element.Element, "_generate_id", classmethod(lambda cls: f"{next(counter):032x}"))
+    return [f"{n:032x}" for n in range(1, 13)]
+
+
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+@pytest.mark.parametrize(
+    "payload",
+    ["alert(coords);", "Bring signs; alert(coords); and water", "alert(coords);alert(coords);",
+     "drawnItems_draw_control_div_7 drawnItems_draw_control_div_123", "{{'map_div'}} {{ 'x' }}",
+     "map_div map_div2 feature_group_0 layer_control", "lines\n\tindented\n    by tabs\n\tand spaces",
+     "Plain words (with brackets) and snake_case_names"],
+)
+def test_st_folium_delivers_event_text_byte_for_byte(field, payload, monkeypatch):
+    """streamlit-folium rewrites the whole script (drops ``alert(coords);``, renames ``_<id>`` and
+    ``drawnItems_...``, resolves ``{{'name'}}``, dedents); none of it may touch event text."""
+    m = build_map([hostile_event(field, payload), WORLD[1]])
+    sent = st_folium_links(m, monkeypatch)
+    rows = json.loads(rows_text(sent["script"]))
+    assert rows[0][FIELD[field]] == payload
+    assert rows[1][FIELD["city"]] == "Buenos Aires"
+
+
+def test_st_folium_renaming_of_element_ids_cannot_reach_event_text(monkeypatch):
+    """st_folium replaces ``_<element id>`` and ``map_<id>`` anywhere in the script and header."""
+    ids = _counting_ids(monkeypatch)
+    payload = " ".join([f"_{i}" for i in ids] + [f"map_{i}" for i in ids] + [f"x_{i}_" for i in ids])
+    m = build_map([hostile_event("address", payload), WORLD[1]])
+    assert any(element._id in ids for element in [m, *m._children.values()])  # the ids really are these
+    sent = st_folium_links(m, monkeypatch)
+    assert json.loads(rows_text(sent["script"]))[0][FIELD["address"]] == payload
 
 
 def test_rendering_again_changes_nothing_of_ours():

@@ -46,7 +46,8 @@ from tests.map_support import (
 STATIC_DIR = Path(__file__).resolve().parents[1] / "speakout_map" / "maps" / "static"
 SCRIPT_FILES = [name for name in STATIC_FILES if name.endswith(".js")]
 #: Each script file and the one function it defines.
-FUNCTIONS = {"event_layer.js": "speakoutEventLayer", "basemap.js": "speakoutOfflineBasemap"}
+FUNCTIONS = {"event_layer.js": "speakoutEventLayer", "basemap.js": "speakoutOfflineBasemap",
+             "integrity.js": "speakoutRequireIntegrity"}
 
 
 # --- the files ----------------------------------------------------------------------
@@ -354,6 +355,7 @@ const L = {
 };
 function fetch(url, init) {
   made.fetched.push(url);
+  made.integrity = (init && init.integrity) || null;
   const code = Number(status);
   return Promise.resolve({ ok: code === 200, status: code,
     json: () => Promise.resolve(JSON.parse(fs.readFileSync(dataPath, "utf8"))) });
@@ -392,7 +394,7 @@ setTimeout(() => {
   });
   process.stdout.write(JSON.stringify({
     panes: made.panes, background: container.style.background, attributions: made.attributions,
-    fetched: made.fetched, warnings: made.warnings, layers }));
+    fetched: made.fetched, integrity: made.integrity, warnings: made.warnings, layers }));
 }, 200);
 """
 
@@ -473,3 +475,57 @@ def test_basemap_with_the_real_natural_earth_data(tmp_path):
         assert layer["features"] == 177
         # Russia, Fiji and Antarctica cross the antimeridian; unwrapped, no edge spans the world
         assert layer["maxStep"] <= 180, layer
+
+
+@needs_node
+@pytest.mark.parametrize("assets", ["self", "cdn"])
+def test_basemap_fetch_checks_the_pinned_integrity_in_cdn_mode_only(assets, tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY, assets=assets)
+    data = asset_files.ASSETS_BY_NAME[asset_files.BASEMAP_DATA]
+    assert out["fetched"] == [data.url(assets)]
+    assert out["integrity"] == (data.integrity if assets == "cdn" else None)
+
+
+_GUARD_HARNESS = r"""
+const vm = require("vm"); const fs = require("fs");
+// A fake DOM whose src/href are accessors on the prototypes, as in browsers.
+function element(attribute) {
+  function Element() { this.values = {}; this.integrity = ""; this.crossOrigin = null; }
+  Object.defineProperty(Element.prototype, attribute, {
+    configurable: true, enumerable: true,
+    get: function () { return this.values[attribute] || ""; },
+    set: function (value) { this.values[attribute] = String(value); }
+  });
+  return Element;
+}
+const context = { HTMLScriptElement: element("src"), HTMLLinkElement: element("href") };
+vm.createContext(context);
+// the guard exactly as the page loads it: the code inside its data: URL
+vm.runInContext(Buffer.from(process.argv[2].split(",")[1], "base64").toString("utf8"), context);
+const out = [];
+for (const [kind, url] of JSON.parse(process.argv[3])) {
+  const made = new context[kind === "js" ? "HTMLScriptElement" : "HTMLLinkElement"]();
+  made[kind === "js" ? "src" : "href"] = url;
+  out.push([made[kind === "js" ? "src" : "href"], made.integrity, made.crossOrigin]);
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@needs_node
+def test_integrity_guard_gives_each_cdn_file_its_pinned_hash(tmp_path):
+    """streamlit-folium sets src/href on elements it made; the guard adds the file's hash first."""
+    m = build_map(WORLD, assets="cdn")
+    guard = m.default_js[0][1]
+    assert guard.startswith("data:text/javascript;base64,")
+    pinned = [a for a in asset_files.ASSETS if a.kind in ("js", "css")]
+    urls = [[a.kind, a.url("cdn")] for a in pinned]
+    others = [["js", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"],
+              ["css", "/app/static/vendor/leaflet/leaflet.css"]]
+    (tmp_path / "harness.js").write_text(_GUARD_HARNESS, encoding="utf-8")
+    result = subprocess.run([NODE, str(tmp_path / "harness.js"), guard, json.dumps(urls + others)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out[:len(pinned)] == [[a.url("cdn"), a.integrity, "anonymous"] for a in pinned]
+    assert out[len(pinned):] == [[url, "", None] for _, url in others]  # unknown addresses are left alone

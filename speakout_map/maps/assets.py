@@ -10,15 +10,23 @@ into ``static/vendor/``. Streamlit serves that folder at
 committed: it is rebuilt from the lock file.
 
 With ``assets = "cdn"`` the same pinned versions are loaded from jsDelivr
-instead and nothing needs to be installed.
+instead and nothing needs to be installed. Each file then carries its
+Subresource Integrity hash (``integrity="sha384-..."``), pinned here with
+its version: the browser refuses a file whose bytes are not the ones we
+pinned. The files in ``node_modules`` are the bytes the CDN serves, so
+``python -m speakout_map.maps.assets integrity`` prints the hashes to pin
+after a version change (tests/test_assets.py checks them).
 
 ``python -m speakout_map.maps.assets copy`` copies (the Makefile runs it);
-``python -m speakout_map.maps.assets check`` lists missing files (exit code 1).
+``python -m speakout_map.maps.assets check`` lists missing files (exit code 1);
+``python -m speakout_map.maps.assets integrity`` prints each file's SRI hash, from ``node_modules``.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import json
 import shutil
 import sys
@@ -64,6 +72,8 @@ class Asset:
     source: str
     #: "js", "css" or "data".
     kind: str
+    #: Subresource Integrity of the file at this version: ``sha384-`` and the base64 digest.
+    integrity: str
 
     @property
     def target(self) -> str:
@@ -85,16 +95,23 @@ VERSIONS = {
 }
 
 ASSETS: tuple[Asset, ...] = (
-    Asset("leaflet", "leaflet", VERSIONS["leaflet"], "dist/leaflet.js", "js"),
-    Asset("leaflet_css", "leaflet", VERSIONS["leaflet"], "dist/leaflet.css", "css"),
+    Asset("leaflet", "leaflet", VERSIONS["leaflet"], "dist/leaflet.js", "js",
+          "sha384-cxOPjt7s7Iz04uaHJceBmS+qpjv2JkIHNVcuOrM+YHwZOmJGBXI00mdUXEq65HTH"),
+    Asset("leaflet_css", "leaflet", VERSIONS["leaflet"], "dist/leaflet.css", "css",
+          "sha384-sHL9NAb7lN7rfvG5lfHpm643Xkcjzp4jFvuavGOndn6pjVqS6ny56CAt3nsEVT4H"),
     Asset("markerclusterjs", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
-          "dist/leaflet.markercluster.js", "js"),
+          "dist/leaflet.markercluster.js", "js",
+          "sha384-eXVCORTRlv4FUUgS/xmOyr66XBVraen8ATNLMESp92FKXLAMiKkerixTiBvXriZr"),
     Asset("markerclustercss", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
-          "dist/MarkerCluster.css", "css"),
+          "dist/MarkerCluster.css", "css",
+          "sha384-pmjIAcz2bAn0xukfxADbZIb3t8oRT9Sv0rvO+BR5Csr6Dhqq+nZs59P0pPKQJkEV"),
     Asset("markerclusterdefaultcss", "leaflet.markercluster", VERSIONS["leaflet.markercluster"],
-          "dist/MarkerCluster.Default.css", "css"),
-    Asset("topojson_client", "topojson-client", VERSIONS["topojson-client"], "dist/topojson-client.min.js", "js"),
-    Asset("world_countries", "world-atlas", VERSIONS["world-atlas"], "countries-110m.json", "data"),
+          "dist/MarkerCluster.Default.css", "css",
+          "sha384-wgw+aLYNQ7dlhK47ZPK7FRACiq7ROZwgFNg0m04avm4CaXS+Z9Y7nMu8yNjBKYC+"),
+    Asset("topojson_client", "topojson-client", VERSIONS["topojson-client"], "dist/topojson-client.min.js", "js",
+          "sha384-Ukv1p/xTma6P4/2bY5KzWBw+ydSpXmhCMtyciIQVDJ1RmOxtCYNMF1uXT9T63H67"),
+    Asset("world_countries", "world-atlas", VERSIONS["world-atlas"], "countries-110m.json", "data",
+          "sha384-yOCJ+8ShBm8UDqtAVtAvxTDDf4gXo5edxl/YG0FmVC5OTmqVLl7utuVGBDEeZWHf"),
 )
 ASSETS_BY_NAME = {asset.name: asset for asset in ASSETS}
 
@@ -153,6 +170,23 @@ def asset_links(names: Sequence[str], kind: str, mode: str = SELF,
 
 def asset_url(name: str, mode: str = SELF, base_url: str = DEFAULT_BASE_URL) -> str:
     return ASSETS_BY_NAME[name].url(mode, base_url)
+
+
+def integrity_of(url: str) -> str | None:
+    """The pinned Subresource Integrity of a cdn-mode URL of one of :data:`ASSETS`, else None.
+
+    Only the CDN's files get one: in "self" mode the app serves its own copies.
+    """
+    return _CDN_INTEGRITY.get(url)
+
+
+def file_integrity(path: Path | str) -> str:
+    """A file's Subresource Integrity value: ``sha384-`` and the base64 of its SHA-384 digest."""
+    digest = hashlib.sha384(Path(path).read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode("ascii")
+
+
+_CDN_INTEGRITY = {asset.url(CDN): asset.integrity for asset in ASSETS}
 
 
 def vendor_files() -> list[str]:
@@ -232,7 +266,7 @@ def copy_assets(node_modules: Path | str = NODE_MODULES, static_dir: Path | str 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m speakout_map.maps.assets", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["copy", "check"])
+    parser.add_argument("command", choices=["copy", "check", "integrity"])
     parser.add_argument("--node-modules", type=Path, default=NODE_MODULES)
     parser.add_argument("--static-dir", type=Path, default=STATIC_DIR)
     args = parser.parse_args(argv)
@@ -244,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         total = sum(path.stat().st_size for path in copied)
         print(f"copied {len(copied)} files ({total / 1024:.0f} KB) into {args.static_dir / VENDOR_FOLDER}")
+        return 0
+    if args.command == "integrity":
+        for asset in ASSETS:
+            print(f"{asset.name} {file_integrity(args.node_modules / asset.package / asset.source)}")
         return 0
     missing = missing_files(args.static_dir)
     if missing:

@@ -39,5 +39,8 @@ class OfflineBasemap(InlineScriptElement):
             "attribution": BASEMAP_ATTRIBUTION,
             "object": asset_files.COUNTRIES_OBJECT,
         }
+        integrity = asset_files.integrity_of(self.data_url)
+        if integrity is not None:  # cdn mode: the fetched outlines must be the pinned file
+            options["integrity"] = integrity
         super().__init__(options, asset_names=asset_files.BASEMAP_ASSETS, assets=assets,
                          asset_base_url=asset_base_url)

@@ -9,8 +9,9 @@ into the page.
 
 Every script and stylesheet the map loads comes from :mod:`speakout_map.maps.assets`:
 served by the app itself by default (``assets="self"``), from jsDelivr with
-``assets="cdn"``. Folium's own CDN defaults (the map's and the marker-cluster
-plugin's) are replaced, never left in the page.
+``assets="cdn"``, each with its pinned Subresource Integrity
+(:mod:`speakout_map.maps.links`). Folium's own CDN defaults (the map's and
+the marker-cluster plugin's) are replaced, never left in the page.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ import folium
 from speakout_map.errors import SettingsError
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import OfflineBasemap
+from speakout_map.maps.inline import integrity_guard
 from speakout_map.maps.layer import EventClusterLayer
+from speakout_map.maps.links import add_links
 from speakout_map.maps.rows import event_rows, events_bounds
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
@@ -49,6 +52,15 @@ def _check_setting(name: str, value: str | None) -> None:
     # Folium renders tile settings into the page through a second Jinja pass.
     if value and any(marker in value for marker in _JINJA_MARKERS):
         raise SettingsError(f"the map {name} must not contain {{{{, {{% or {{#; got {value!r}")
+
+
+class _Map(folium.Map):
+    """folium's Map, whose own script and stylesheet tags are ours (:func:`~speakout_map.maps.links.add_links`)."""
+
+    def render(self, **kwargs: Any) -> None:
+        super().render(**kwargs)
+        # folium wrote plain tags under the same names; replace them in place.
+        add_links(self.get_root(), self.default_js, self.default_css)
 
 
 def build_map(
@@ -79,7 +91,7 @@ def build_map(
     assets = asset_files.check_mode(assets)
     asset_base_url = asset_files.check_base_url(asset_base_url)
     rows = event_rows(placed)
-    m = folium.Map(
+    m = _Map(
         location=WORLD_CENTER,
         zoom_start=WORLD_ZOOM,
         width="100%",
@@ -95,7 +107,9 @@ def build_map(
     # Only Leaflet itself is needed, from our own address (or the CDN): folium's
     # other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are never
     # used here, and one blocked script stops streamlit-folium from drawing the map.
-    m.default_js = asset_files.asset_links(asset_files.MAP_ASSETS, "js", assets, asset_base_url)
+    # In cdn mode the first script pins every CDN file's integrity for streamlit-folium.
+    m.default_js = integrity_guard(assets) + asset_files.asset_links(
+        asset_files.MAP_ASSETS, "js", assets, asset_base_url)
     m.default_css = asset_files.asset_links(asset_files.MAP_ASSETS, "css", assets, asset_base_url)
     # Map(max_zoom=...) only reaches the tile layer; markercluster reads the map's own.
     m.options["max_zoom"] = MAP_MAX_ZOOM

@@ -16,27 +16,37 @@ run Python on the server. :class:`InlineScriptElement` therefore adds its
 style and script to the page as :class:`_FinishedText`, never re-rendered.
 Its ``_template`` only exists for streamlit-folium, which calls each
 element's ``script`` macro itself; the macro returns the same finished text.
+
+``integrity.js`` is the one file not called on a map: :func:`integrity_guard`
+makes it, with the CDN files' pinned hashes, into a ``data:`` URL script that
+loads before Leaflet in "cdn" mode (see :mod:`speakout_map.maps.links`).
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any, ClassVar
 
-from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from speakout_map.escaping import script_object
 from speakout_map.maps import assets as asset_files
+from speakout_map.maps.links import add_links
 
 #: The folder of this package that holds our own .js and .css files.
 STATIC_PACKAGE = "speakout_map.maps"
 STATIC_FOLDER = "static"
 #: Every file there, each used by one element.
-STATIC_FILES = ("event_layer.js", "basemap.js", "map.css")
+STATIC_FILES = ("event_layer.js", "basemap.js", "map.css", "integrity.js")
+#: The script that pins the CDN files' hashes (see :mod:`speakout_map.maps.links`), by its name in default_js.
+GUARD_NAME = "speakout_integrity"
+GUARD_FILE = "integrity.js"
+GUARD_FUNCTION = "speakoutRequireIntegrity"
 
 
 @functools.cache
@@ -98,11 +108,21 @@ class InlineScriptElement(JSCSSMixin, MacroElement):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError(f"{type(self).__name__} must be on a map inside a Figure to render")
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
+        add_links(figure, self.default_js, self.default_css)
         if self.style_file is not None:
             style = f"<style>\n{static_text(self.style_file)}</style>\n"
             figure.header.add_child(_FinishedText(style), name=f"speakout_{self.style_file}")
         figure.script.add_child(_FinishedText(self.script_text()), name=self.get_name())
+
+
+def integrity_guard(mode: str) -> list[tuple[str, str]]:
+    """``[(name, data: URL)]`` of the script that pins every CDN file's hash, in "cdn" mode; ``[]`` in "self" mode.
+
+    It goes first in the map's ``default_js``, so streamlit-folium loads it before any other file.
+    """
+    if asset_files.check_mode(mode) != asset_files.CDN:
+        return []
+    hashes = {asset.url(asset_files.CDN): asset.integrity
+              for asset in asset_files.ASSETS if asset.kind in ("js", "css")}
+    code = f"{static_text(GUARD_FILE)}\n{GUARD_FUNCTION}({script_object(hashes)});\n"
+    return [(GUARD_NAME, "data:text/javascript;base64," + base64.b64encode(code.encode("utf-8")).decode("ascii"))]

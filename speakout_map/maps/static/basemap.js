@@ -12,6 +12,7 @@
  *   style          [water colour, land colour, border colour, border weight]
  *   attribution    the credit added to the map's attribution control
  *   object         the name of the countries object in the topology
+ *   integrity      (cdn mode only) the file's Subresource Integrity hash
  */
 function speakoutOfflineBasemap(map, options) {
   var DATA_URL = options.dataUrl;
@@ -75,7 +76,9 @@ function speakoutOfflineBasemap(map, options) {
       }).addTo(layer);
     });
   }
-  fetch(DATA_URL, {credentials: "same-origin"})
+  var request = {credentials: "same-origin"};
+  if (options.integrity) { request.integrity = options.integrity; }
+  fetch(DATA_URL, request)
     .then(function (answer) {
       if (!answer.ok) { throw new Error("HTTP " + answer.status); }
       return answer.json();
