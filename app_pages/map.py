@@ -19,7 +19,7 @@ settings = common.settings()
 try:
     placed = common.published_events(settings, common.store(settings).latest_number())
 except SpeakOutError as exc:
-    st.error(f"The events cannot be shown right now: {escape_markdown(str(exc))}")
+    common.show_failure("The events cannot be shown right now. Please try again in a few minutes.", exc)
     st.stop()
 
 st.title("Speak Out For Russia — events worldwide")
@@ -68,13 +68,13 @@ st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
 if shown:
     missing_assets = missing_assets_message(settings)
     if missing_assets:
-        st.error(missing_assets, icon="🧩")
+        common.show_failure("The map cannot be drawn right now; the list of events is below.", missing_assets)
     else:
         st_folium(build_map(shown, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=520, key="map")
     st.subheader("Events shown")
     st.dataframe(
-        export.table_rows(shown),
+        export.neutralise_rows(export.table_rows(shown)),  # it can be downloaded as CSV
         hide_index=True,
         column_order=export.TABLE_COLUMNS,
         column_config={"Link": st.column_config.LinkColumn("Link", display_text="Event page")},

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events.cells import cell_text
+from speakout_map.events.cells import cell_text, clean_cell, typed_cell
 from speakout_map.events.model import Status
 from speakout_map.events.reading import parse_events_text
 from tests.events_support import only_error, parse_one
@@ -158,3 +158,24 @@ def test_apostrophe_rule_applies_to_coordinates_too():
 )
 def test_cell_text(value, expected):
     assert cell_text(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "clean", "typed"),
+    [
+        ("'=1", "=1", "'=1"),
+        ("''=x", "'=x", "''=x"),
+        ("'\tx", "\tx", "'\tx"),
+        ("\tx", "x", "\tx"),
+        (" spaced ", "spaced", " spaced "),
+        ("-3", "-3", "-3"),
+        ("@a", "@a", "@a"),
+        ("Ünïcødé 東京", "Ünïcødé 東京", "Ünïcødé 東京"),
+        ("   ", "", ""),
+        ("", "", ""),
+    ],
+)
+def test_a_files_cell_is_cleaned_but_a_typed_cell_is_kept(text, clean, typed):
+    """clean_cell undoes the export's neutralising (files); typed_cell keeps what was typed (the app's table)."""
+    assert clean_cell(text) == clean
+    assert typed_cell(text) == typed

@@ -23,6 +23,7 @@ from speakout_map.events.export import (
     events_to_rows,
     geojson_text,
     neutralise_cell,
+    neutralise_rows,
     table_rows,
     template_csv,
 )
@@ -111,6 +112,43 @@ def without_row(events):
 )
 def test_neutralise_cell(text, expected):
     assert neutralise_cell(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("'=1", "''=1"),
+        ("https://example.org/e?a=1", "https://example.org/e?a=1"),
+        ("Madrid", "Madrid"),
+        ("", ""),
+        ("-3.7038", "-3.7038"),
+        ("+34", "+34"),
+        ("-1e5", "-1e5"),
+        ("-", "'-"),
+        ("-3 rally", "'-3 rally"),
+        (-3, -3),
+        (2.5, 2.5),
+        (None, None),
+        (dt.date(2013, 9, 3), dt.date(2013, 9, 3)),
+    ],
+)
+def test_neutralise_rows(value, expected):
+    """Every text cell of a downloadable table as safe as the CSV export; numbers and other values as they are."""
+    assert neutralise_rows([{"a": value, "b": "plain"}]) == [{"a": expected, "b": "plain"}]
+
+
+def test_neutralised_public_table_keeps_its_columns_and_links():
+    hostile = placed(title="=1+1", venue='=HYPERLINK("http://evil","x")', url="https://example.org/e")
+    (row,) = neutralise_rows(table_rows([hostile]))
+    assert list(row) == list(TABLE_COLUMNS)
+    assert (row["Event"], row["Venue"], row["Link"]) == ("'=1+1", '\'=HYPERLINK("http://evil","x")',
+                                                         "https://example.org/e")
 
 
 @pytest.mark.parametrize("include_private", [False, True])

@@ -130,7 +130,7 @@ def test_empty_result_points_to_the_guide(events_file):
     assert not at.dataframe
 
 
-def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path):
+def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path, caplog):
     path = tmp_path / "events.csv"
     path.write_text("city,country,date\nMadrid,ES,2013-09-03\nQwertyville,ES,2013-09-03\n", encoding="utf-8")
     at = make_app(path)
@@ -138,4 +138,27 @@ def test_unplaceable_seed_event_is_a_clear_error_not_a_crash(tmp_path):
     assert not at.exception
     (error,) = at.error
     assert "cannot be shown right now" in error.value
-    assert "row 3" in error.value and "Qwertyville" in error.value
+    # The operator's details go to the server log, not to visitors (issue 8, point 5).
+    assert "row 3" in caplog.text and "Qwertyville" in caplog.text
+    assert "Qwertyville" not in error.value and str(path) not in error.value
+
+
+def test_the_events_table_is_safe_to_download_into_a_spreadsheet(tmp_path):
+    """Streamlit offers the table as CSV: its text cells are neutralised like the CSV export's, links still work."""
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "city,country,date,title,venue,address,url\n"
+        'Madrid,ES,2013-09-03,"=HYPERLINK(""http://evil"",""x"")",+cmd,@SUM(A1),https://example.org/madrid\n'
+        "Dublin,IE,2013-09-03,-2+3,Embassy,,\n",
+        encoding="utf-8",
+    )
+    at = make_app(path)
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["City"]) == ["Dublin", "Madrid"]
+    assert list(table["Event"]) == ["'-2+3", '\'=HYPERLINK("http://evil","x")']
+    assert list(table["Venue"]) == ["Embassy", "'+cmd, @SUM(A1)"]
+    assert list(table["Link"]) == ["", "https://example.org/madrid"]
+    for value in table.to_numpy().ravel():
+        assert not (isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")), value

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from speakout_map.organisers.passwords import hash_password
+from speakout_map.store.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ORGANISER = "app_pages/organiser.py"
@@ -27,10 +31,12 @@ def alice_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def organiser_app(alice_hash: str | None) -> AppTest:
+def organiser_app(alice_hash: str | None, events_file: Path | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     if alice_hash is not None:
-        at.secrets["organisers"] = {"alice": alice_hash}
+        at.secrets["organisers"] = {"alice": alice_hash, "bob": alice_hash}
+    if events_file is not None:
+        at.secrets["speakout"] = {"events_file": str(events_file)}
     at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     return at
@@ -156,7 +162,7 @@ def test_oidc_sign_in_needs_the_allow_list(email, allowed):
     at = AppTest.from_file(APP, default_timeout=90)
     at.secrets["auth"] = AUTH
     at.secrets["speakout"] = {"organiser_emails": "alice@example.org, bob@example.org"}
-    at.user = {"is_logged_in": True, **({"email": email} if email else {})}
+    at.user = {"is_logged_in": True, **({"email": email, "email_verified": True} if email else {})}
     at.run()  # st.navigation registers the pages' url paths on the first run
     at.switch_page(ORGANISER)
     at.run()
@@ -192,3 +198,210 @@ def test_edit_tab_checks_the_table_through_the_same_rules(alice_hash):
     assert not at.error
     publish = at.button(key="edit-publish")
     assert not publish.disabled
+
+
+# --- a publish carries the version its preview was made against --------------------------
+
+OTHER = (
+    "city,country,date,title,venue,url\n"
+    "Madrid,España,2013-09-03,Madrid rally,Russian Embassy,https://example.org/madrid\n"
+    "Paris,France,2013-09-03,Paris rally,Place de la République,\n"
+).encode("utf-8")
+
+
+def signed_in(alice_hash: str, name: str = "alice", events_file: Path | None = None) -> AppTest:
+    at = organiser_app(alice_hash, events_file)
+    at.run()
+    sign_in(at, name)
+    assert not at.exception
+    return at
+
+
+def plain(at: AppTest) -> str:
+    """The page's text without Markdown's backslashes."""
+    return all_text(at).replace("\\", "")
+
+
+def published_store() -> Store:
+    """The store the app uses (isolated_cache points it at the test's own database)."""
+    return Store.open(os.environ["SPEAKOUT_DATABASE_URL"])
+
+
+def latest_info() -> tuple[int, str, str]:
+    store = published_store()
+    try:
+        info = store.latest().info
+        return info.number, info.by, info.source
+    finally:
+        store.close()
+
+
+def bob_publishes(alice_hash: str, data: bytes = OTHER, name: str = "other.csv") -> int:
+    bob = signed_in(alice_hash, "bob")
+    bob.get("file_uploader")[0].upload(name, data, "text/csv").run()
+    bob.button(key="upload-publish").click().run()
+    assert not bob.exception
+    (success,) = bob.success
+    return int(re.search(r"Published version (\d+)", success.value).group(1))
+
+
+def assert_refused(at: AppTest, latest: int) -> None:
+    """The stale-version message (errors.StaleVersionError's), naming the newer version."""
+    assert not at.exception
+    assert not at.success, [s.value for s in at.success]
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("changed meanwhile" in e and f"version {latest} is now published" in e for e in errors), errors
+
+
+def test_an_upload_previewed_before_someone_else_published_is_refused(alice_hash):
+    alice = signed_in(alice_hash)
+    alice.get("file_uploader")[0].upload("update.csv", UPDATE, "text/csv").run()
+    assert "1 added, 18 removed, 1 changed" in plain(alice)
+    assert bob_publishes(alice_hash) == 2
+
+    alice.button(key="upload-publish").click().run()
+    assert_refused(alice, 2)
+    assert latest_info() == (2, "bob", "other.csv"), "bob's version is still the published one"
+    # alice now sees her file against bob's version, and may publish it knowingly
+    assert "1 added, 1 removed, 0 changed, 1 unchanged" in plain(alice)
+    alice.button(key="upload-publish").click().run()
+    assert any("Published version 3 with 2 events" in s.value for s in alice.success)
+    assert latest_info() == (3, "alice", "update.csv")
+
+
+def test_an_edit_checked_before_someone_else_published_is_refused(alice_hash):
+    alice = signed_in(alice_hash)
+    alice.session_state["editor-1"] = {"edited_rows": {0: {"venue": "Somewhere else"}}, "added_rows": [],
+                                       "deleted_rows": []}
+    alice.run()
+    alice.button(key="edit-check").click().run()
+    assert "0 added, 0 removed, 1 changed, 18 unchanged" in plain(alice)
+    assert bob_publishes(alice_hash) == 2
+
+    alice.button(key="edit-publish").click().run()
+    assert_refused(alice, 2)
+    assert latest_info() == (2, "bob", "other.csv")
+    # her table (the 19 events, one edited) against bob's two events
+    assert "18 added, 1 removed, 1 changed, 0 unchanged" in plain(alice)
+    # her table, still based on version 1, keeps her edit until she starts again from version 2
+    assert "Version 2 was published after you began editing version 1" in plain(alice)
+    assert [table.key for table in alice.data_editor] == ["editor-1"]
+    alice.button(key="edit-restart").click().run()
+    assert [table.key for table in alice.data_editor] == ["editor-2"]
+    assert "edit-rows" not in alice.session_state
+
+
+def test_a_rollback_chosen_before_someone_else_published_is_refused(alice_hash):
+    alice = signed_in(alice_hash)
+    alice.get("file_uploader")[0].upload("update.csv", UPDATE, "text/csv").run()
+    alice.button(key="upload-publish").click().run()
+    alice.selectbox(key="history-version").set_value(1).run()
+    assert alice.button(key="rollback").label == "Roll back to version 1"
+    assert bob_publishes(alice_hash) == 3
+
+    alice.button(key="rollback").click().run()
+    assert_refused(alice, 3)
+    assert latest_info() == (3, "bob", "other.csv")
+    # what rolling back to version 1 would now change: bob's two events against the 19 of version 1
+    assert "18 added, 1 removed, 1 changed, 0 unchanged" in plain(alice)
+
+
+# --- the edit table gives back exactly what is stored -------------------------------------
+
+#: Titles as stored once read (the CSV's apostrophes undo the export's neutralising).
+TRICKY_TITLES = ("'=1", "=1", "\tx", "''=x", "-3", "@a", "Ünïcødé — 東京 «x»")
+
+
+def tricky_seed(tmp_path: Path) -> Path:
+    import csv
+    import io
+
+    from speakout_map.events.export import neutralise_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["city", "country", "date", "title", "venue", "description"])
+    for title in TRICKY_TITLES:
+        writer.writerow(["Madrid", "ES", "2013-09-03", neutralise_cell(title), neutralise_cell(title),
+                         neutralise_cell(f"{title} ")])
+    path = tmp_path / "tricky.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def stored_events() -> list:
+    store = published_store()
+    try:
+        return [dataclasses.replace(p.event, row=0) for p in store.latest().events]
+    finally:
+        store.close()
+
+
+def test_the_edit_table_changes_only_what_was_typed(alice_hash, tmp_path):
+    alice = signed_in(alice_hash, events_file=tricky_seed(tmp_path))
+    seeded = stored_events()
+    assert [e.title for e in seeded] == list(TRICKY_TITLES)
+
+    alice.button(key="edit-check").click().run()
+    assert not alice.error, [e.value for e in alice.error]
+    assert f"0 added, 0 removed, 0 changed, {len(TRICKY_TITLES)} unchanged" in plain(alice)
+    alice.button(key="edit-publish").click().run()
+    assert any("Published version 2" in s.value for s in alice.success)
+    assert stored_events() == seeded, "an unchanged table publishes exactly the stored events"
+
+    typed = {0: {"title": " spaced "}, 1: {"venue": "'=2"}, 2: {"description": "\t@x"}}
+    alice.session_state["editor-2"] = {"edited_rows": typed, "added_rows": [], "deleted_rows": []}
+    alice.run()
+    alice.button(key="edit-check").click().run()
+    assert f"0 added, 0 removed, 3 changed, {len(TRICKY_TITLES) - 3} unchanged" in plain(alice)
+    alice.button(key="edit-publish").click().run()
+    assert any("Published version 3" in s.value for s in alice.success)
+    expected = list(seeded)
+    for index, cells in typed.items():
+        expected[index] = dataclasses.replace(expected[index], **cells)
+    assert stored_events() == expected, "edited cells are read as typed, the others are unchanged"
+
+
+# --- every table an organiser can download is safe to open in a spreadsheet ----------------
+
+FORMULA = re.compile(r"[=+\-@\t\r]")
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def formula_cells(at: AppTest) -> list[str]:
+    """Text cells of the page's read-only tables that a spreadsheet would run as a formula."""
+    cells = []
+    for table in at.dataframe:
+        if table.editing_mode != "read_only":
+            continue
+        for value in table.value.to_numpy().ravel():
+            if isinstance(value, str) and FORMULA.match(value) and not NUMBER.fullmatch(value):
+                cells.append(value)
+    return cells
+
+
+HOSTILE = (
+    'city,country,date,title,venue,latitude,longitude,@evil\n'
+    'Madrid,ES,2013-09-03,"=HYPERLINK(""http://x"",""y"")",+cmd,-3.7,-3.7,1\n'
+    'Madrid,ES,2013-09-04,-2+3,@SUM(A1),,,1\n'
+    'Madrid,ES,2013-02-30,x,y,,,\n'
+).encode("utf-8")
+
+
+def test_the_organisers_tables_are_neutralised(alice_hash):
+    alice = signed_in(alice_hash)
+    alice.get("file_uploader")[0].upload("=cmd.csv", HOSTILE, "text/csv").run()
+    assert not alice.exception
+    problems = [df.value for df in alice.dataframe if "message" in df.value.columns]
+    assert problems and "'@evil" in list(problems[-1]["column"]), "the warnings table"
+    assert formula_cells(alice) == []
+
+    fixed = HOSTILE.replace(b"2013-02-30", b"2013-09-05")
+    alice.get("file_uploader")[0].upload("=cmd.csv", fixed, "text/csv").run()
+    diff = next(df.value for df in alice.dataframe if "change" in df.value.columns)
+    assert {'\'=HYPERLINK("http://x","y")', "'+cmd", "-3.7"} <= set(diff["after"]), list(diff["after"])
+    assert formula_cells(alice) == []
+    alice.button(key="upload-publish").click().run()
+    history = next(df.value for df in alice.dataframe if "version" in df.value.columns)
+    assert history["file"][0] == "'=cmd.csv"
+    assert formula_cells(alice) == []

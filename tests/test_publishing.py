@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from speakout_map.store import publishing
 from speakout_map.errors import NotPublishableError, StaleVersionError
 from speakout_map.events.export import events_to_rows
+from speakout_map.events.model import Event
+from speakout_map.places.placing import place_events
 from speakout_map.settings import PROJECT_ROOT
 from speakout_map.store.store import Store
 
@@ -142,3 +145,78 @@ def test_empty_store_upload_publishes_version_1(store, gazetteer):
     preview = publishing.prepare_upload(NEW_FILE, "first.csv", store=store, geocoder=gazetteer, max_bytes=MAX)
     assert preview.based_on is None and len(preview.diff.added) == 2
     assert publishing.publish(preview, store=store, by="alice").number == 1
+
+
+# --- the edit table: cells nobody touched come back exactly; typed cells are read as typed ---
+
+#: Values that reading a CSV would change (trimmed, or an apostrophe taken off) but a stored event may hold.
+TYPED = ["'=1", "=1", "\tx", " spaced ", "''=x", "-3", "@a", "+1", "\r=x", "Ünïcødé — 東京 «x» 🙂", "'hello"]
+TEXT_FIELDS = ["title", "venue", "address", "organiser", "description"]
+
+
+def stored(store: Store) -> list:
+    """The published events, without the spreadsheet row they came from."""
+    return [dataclasses.replace(p.event, row=0) for p in store.latest().events]
+
+
+@pytest.fixture
+def tricky(store, gazetteer):
+    """A store whose one published event holds every awkward value, one per text field."""
+    placed = place_events([Event(city="Madrid", country_code="ES", date=dt.date(2013, 9, 3), title=TYPED[0],
+                                 venue=TYPED[1], address=TYPED[2], organiser=TYPED[3], description=TYPED[4],
+                                 url="https://example.org/e", contact_email="host@example.org",
+                                 start_time=dt.time(18, 30), latitude=40.4168, longitude=-3.7038)],
+                          gazetteer).placed
+    store.publish(placed, by="test", source="test", based_on=None)
+    return store
+
+
+@pytest.mark.parametrize("value", TYPED)
+@pytest.mark.parametrize("column", TEXT_FIELDS)
+def test_an_unchanged_edit_table_publishes_exactly_the_stored_events(store, gazetteer, column, value):
+    event = Event(city="Madrid", country_code="ES", date=dt.date(2013, 9, 3), latitude=-33.8, longitude=151.2,
+                  **{column: value})
+    store.publish(place_events([event], gazetteer).placed, by="test", source="test", based_on=None)
+    before = stored(store)
+    rows = events_to_rows([p.event for p in store.latest().events], include_private=True)
+    preview = publishing.prepare_rows(rows, store=store, geocoder=gazetteer)
+    assert preview.ok, preview.errors
+    assert preview.diff.is_empty, preview.diff.summary()
+    publishing.publish(preview, store=store, by="alice")
+    assert stored(store) == before
+    assert getattr(before[0], column) == value
+
+
+@pytest.mark.parametrize("value", TYPED)
+@pytest.mark.parametrize("column", TEXT_FIELDS)
+def test_an_edited_cell_is_read_as_typed(tricky, gazetteer, column, value):
+    before = stored(tricky)
+    rows = events_to_rows([p.event for p in tricky.latest().events], include_private=True)
+    rows[0][column] = value
+    preview = publishing.prepare_rows(rows, store=tricky, geocoder=gazetteer)
+    assert preview.ok, preview.errors
+    publishing.publish(preview, store=tricky, by="alice")
+    assert stored(tricky) == [dataclasses.replace(before[0], **{column: value})]
+
+
+# --- rollback: a preview like any other -------------------------------------------------------
+
+
+def test_rollback_preview_compares_with_the_published_version_and_refuses_when_stale(seeded, gazetteer):
+    update = publishing.prepare_upload(NEW_FILE, "update.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    publishing.publish(update, store=seeded, by="alice")
+    back = publishing.prepare_rollback(1, store=seeded)
+    assert (back.based_on, back.source, back.rows, back.ok) == (2, "rollback to version 1", 19, True)
+    assert back.diff.summary() == "18 added, 1 removed, 1 changed, 0 unchanged"
+    assert back.placed == seeded.get(1).events
+
+    other = publishing.prepare_upload(NEW_FILE.replace(b"Berlin", b"Paris").replace(b"Deutschland", b"France"),
+                                      "bob.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX)
+    publishing.publish(other, store=seeded, by="bob")
+    with pytest.raises(StaleVersionError, match="you started from version 2, but version 3 is now published"):
+        publishing.publish(back, store=seeded, by="alice")
+    assert seeded.latest().info.by == "bob"
+    again = publishing.prepare_rollback(1, store=seeded)
+    assert again.based_on == 3
+    assert publishing.publish(again, store=seeded, by="alice").source == "rollback to version 1"
+    assert [p.event for p in seeded.latest().events] == [p.event for p in seeded.get(1).events]

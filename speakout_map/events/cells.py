@@ -5,7 +5,8 @@ means the same thing wherever it came from:
 
 * :func:`cell_text` gives the text a typed value stands for (an .xlsx date
   cell is ``YYYY-MM-DD``, a whole number has no ``.0``).
-* :func:`clean_cell` trims it and applies the apostrophe rule below.
+* :func:`clean_cell` trims a file's cell and applies the apostrophe rule
+  below; :func:`typed_cell` takes a cell typed in the app's table as it is.
 * The ``parse_*`` functions turn a cleaned, non-empty cell into its value, or
   raise :class:`CellError` with a message that says how to write it.
 
@@ -52,6 +53,16 @@ def clean_cell(text: str) -> str:
     if _NEUTRALISED.match(text):
         return text[1:]
     return text
+
+
+def typed_cell(text: str) -> str:
+    """A cell typed in the app's table, as validated: exactly as typed, or empty if it is blank.
+
+    No trimming and no apostrophe rule: nothing neutralised the table's cells,
+    so ``'=1``, a leading tab or `` spaced `` are values to keep, and a
+    published event shown in the table and read back is the same event.
+    """
+    return text if text.strip() else ""
 
 
 # --- typed values (an .xlsx cell, an edited table's value) to text ---------------

@@ -1,5 +1,9 @@
 """Views and files of events: the public table, CSV-form rows, CSV and GeoJSON exports, the template.
 
+Everything a visitor or an organiser can open in a spreadsheet is neutralised
+here (:func:`neutralise_cell`): the CSV exports, and the tables the pages show
+(:func:`neutralise_rows`), since a shown table can be downloaded as CSV.
+
 ``contact_email`` leaves through here only when a caller asks for private
 fields (``include_private=True``, organisers' exports); the table and the
 default exports never contain it.
@@ -13,7 +17,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from speakout_map.places.countries import country_name
@@ -104,6 +108,30 @@ def neutralise_cell(text: str) -> str:
     :func:`speakout_map.events.cells.clean_cell`) gives the original back.
     """
     return "'" + text if _FORMULA_START.match(text) else text
+
+
+#: A number as written (``-3.7038``, ``+34``, ``1e5``): a spreadsheet reads it as that number, never as a formula.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_rows(rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Rows for a table a page shows, with every text cell as safe to open in a spreadsheet as the CSV export.
+
+    A shown table can be downloaded as CSV (Streamlit's table toolbar), so
+    every text cell a spreadsheet would run as a formula gets the export's
+    apostrophe (:func:`neutralise_cell`: ``=HYPERLINK(...)`` is shown as
+    ``'=HYPERLINK(...)``), whatever its column: event text, problems quoting a
+    file, file names. Numbers written as text (``-3.7038``) and links
+    (``https://...``) are not formulas and stay as they are; other values
+    (numbers, dates, None) too.
+    """
+    return [
+        {
+            key: neutralise_cell(value) if isinstance(value, str) and not _NUMBER.fullmatch(value) else value
+            for key, value in row.items()
+        }
+        for row in rows
+    ]
 
 
 def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True) -> str:

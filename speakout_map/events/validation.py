@@ -11,15 +11,18 @@ column, what is wrong and how to fix it.
 * The header names the columns (case, surrounding spaces and inner spaces do
   not matter: ``Start Time`` is ``start_time``). The required columns must be
   there, none twice; unknown columns are ignored with a warning.
-* Each cell is cleaned (:func:`~speakout_map.events.cells.clean_cell`, the
-  apostrophe rule) and parsed by its column's parser; every bad cell of a row
+* Each cell is cleaned (a file's by :func:`~speakout_map.events.cells.clean_cell`,
+  the apostrophe rule; the app's table's by :func:`~speakout_map.events.cells.typed_cell`,
+  as typed) and parsed by its column's parser; every bad cell of a row
   is reported, and the row's event is left out. Blank rows are skipped but
   keep their numbers.
 * Limits (:mod:`speakout_map.events.limits`): events, rows counting the empty
   ones, columns, characters in a cell.
 * Warnings do not block: unknown columns, extra cells, duplicate rows, an end
-  before the start, formulas in an .xlsx and, when ``today`` is given, dates in
-  the past.
+  before the start, formulas in an .xlsx, text that looks mis-encoded
+  ("MÃ¼nchen", see :func:`~speakout_map.events.decoding.find_mojibake`), the
+  readers' notes on cells (a CSV cell over lines that look like rows) and, when
+  ``today`` is given, dates in the past.
 
 Nothing here reads files or geocodes (see :mod:`speakout_map.places.placing`).
 """
@@ -27,7 +30,7 @@ Nothing here reads files or geocodes (see :mod:`speakout_map.places.placing`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,6 +38,7 @@ from speakout_map.events.cells import (
     CellError,
     cell_text,
     clean_cell,
+    typed_cell,
     normalise_header,
     parse_coordinate,
     parse_country,
@@ -44,6 +48,7 @@ from speakout_map.events.cells import (
     parse_time,
     parse_url,
 )
+from speakout_map.events.decoding import find_mojibake
 from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_PHYSICAL_ROWS
 from speakout_map.events.model import (
     COLUMNS,
@@ -69,6 +74,10 @@ class Record(NamedTuple):
     too_long: tuple[tuple[int, int], ...] = ()
     #: 0-based columns whose cell was a formula (.xlsx only).
     formulas: tuple[int, ...] = ()
+    #: (0-based column, message) of cells that could not be read (CSV only: a quote left open); the row is skipped.
+    cell_errors: tuple[tuple[int, str], ...] = ()
+    #: (0-based column, message) of cells worth a look (CSV only: a quoted cell over lines that look like rows).
+    cell_warnings: tuple[tuple[int, str], ...] = ()
 
 
 def _column_letter(index: int) -> str:
@@ -100,7 +109,7 @@ class _RowBuilder:
         if parser is None:
             return text
         try:
-            return parser(text, *args)
+            return parser(text.strip(), *args)  # a value, not text: surrounding spaces mean nothing
         except CellError as exc:
             self.errors.append(Problem(self.row, column, str(exc)))
             return None
@@ -152,6 +161,16 @@ def _build_event(
     return event, [], warnings
 
 
+def _mojibake_warnings(row: int, cells: Mapping[str, str]) -> Iterator[Problem]:
+    """A warning for each cell of a known column whose text looks mis-decoded (see decoding.find_mojibake)."""
+    for column, text in cells.items():
+        found = None if text.isascii() or column not in COLUMNS else find_mojibake(text)
+        if found is not None:
+            yield Problem(row, column, f"the text {found.shown!r} looks mis-encoded (saved in the wrong encoding "
+                          f"before it came into this file); if it should read {found.meant!r}, correct it in your "
+                          "spreadsheet")
+
+
 # --- the whole table ---------------------------------------------------------------
 
 
@@ -164,7 +183,7 @@ def _limit_result(message: str, rows: int) -> ParseResult:
 
 
 def _has_content(record: Record) -> bool:
-    return bool(record.too_long) or any(c.strip() for c in record.cells)
+    return bool(record.too_long or record.cell_errors) or any(c.strip() for c in record.cells)
 
 
 def _all_blank(records: Iterator[Record]) -> bool:
@@ -178,16 +197,18 @@ def validate_records(
     what: str = "the file",
     today: dt.date | None = None,
     notes: Iterable[Problem] = (),
+    clean: Callable[[str], str] = clean_cell,
 ) -> ParseResult:
     """Validate a table's records, the header first: the one place every format's rules live.
 
     ``what`` names the table in messages (``the file``, ``the sheet 'Events'``);
     ``notes`` are warnings found before (they come first). With ``today``,
-    events dated before it get a warning.
+    events dated before it get a warning. ``clean`` turns a cell's text into
+    the text validated (a file's: :func:`~speakout_map.events.cells.clean_cell`).
     """
     rows_iter = iter(records)
     head = next(rows_iter, None)
-    if head is None or (not head.too_long and not any(c.strip() for c in head.cells) and _all_blank(rows_iter)):
+    if head is None or (not _has_content(head) and _all_blank(rows_iter)):
         return ParseResult((), (Problem(None, None, f"{what} {EMPTY_MESSAGE}"),))
     warnings: list[Problem] = list(notes)
     errors: list[Problem] = []
@@ -197,6 +218,8 @@ def validate_records(
             return header[index]
         return f"column {_column_letter(index)}"
 
+    if head.cell_errors:
+        return ParseResult((), tuple(Problem(HEADER_ROW, column_name(i, []), m) for i, m in head.cell_errors))
     long_header = list(head.too_long) + [(i, len(c)) for i, c in enumerate(head.cells) if len(c) > MAX_CELL_CHARS]
     if long_header:
         return ParseResult((), tuple(_too_long(HEADER_ROW, column_name(i, []), n) for i, n in long_header))
@@ -241,6 +264,10 @@ def validate_records(
         if record.too_long:
             errors.extend(_too_long(row, column_name(i, header), n) for i, n in record.too_long)
             continue
+        if record.cell_errors:
+            errors.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_errors)
+            continue
+        warnings.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_warnings)
         cells_in = record.cells
         if len(cells_in) > MAX_COLUMNS:
             errors.append(Problem(row, None, f"the row has more than {MAX_COLUMNS} cells; the limit is {MAX_COLUMNS} "
@@ -258,7 +285,8 @@ def validate_records(
                 warnings.append(Problem(row, column_name(index, header),
                                         f"the cell holds a formula ({shown}); it is read as that text, not calculated "
                                         "— type the value itself if you meant its result"))
-        cells = {name: clean_cell(cells_in[i]) for name, i in seen.items() if i < len(cells_in)}
+        cells = {name: clean(cells_in[i]) for name, i in seen.items() if i < len(cells_in)}
+        warnings.extend(_mojibake_warnings(row, cells))
         event, row_errors, row_warnings = _build_event(row, cells, today)
         errors.extend(row_errors)
         warnings.extend(row_warnings)
@@ -286,9 +314,14 @@ def parse_rows(rows: Sequence[Mapping[str, object]], *, today: dt.date | None = 
     key has an empty cell there. The first record is row 2, as in a
     spreadsheet. Values become text as typed (:func:`~speakout_map.events.cells.cell_text`:
     ``None`` -> empty, ``40.0`` -> ``40``, a date -> ``YYYY-MM-DD``), then
-    every rule of :func:`validate_records` applies unchanged: clean_cell and
-    the apostrophe rule, blank records skipped (still numbered), the limits,
-    duplicates and warnings, messages naming "the file".
+    every rule of :func:`validate_records` applies, blank records skipped
+    (still numbered), the limits, duplicates and warnings, messages naming
+    "the file", except one: the cells are taken as typed
+    (:func:`~speakout_map.events.cells.typed_cell`: no trimming, no apostrophe
+    rule), since they are values, never a CSV export's neutralised text. So
+    the published events, turned into rows
+    (:func:`speakout_map.events.export.events_to_rows`) and read back, are the
+    same events, and an edited cell holds what was typed.
 
     Other keys are header cells like any other: one that is not a column of
     the format is ignored with the CSV's warning (``column 'colour' is not one
@@ -306,4 +339,4 @@ def parse_rows(rows: Sequence[Mapping[str, object]], *, today: dt.date | None = 
         for row, record in enumerate(rows, start=FIRST_EVENT_ROW):
             yield Record(row, [cell_text(record.get(key)) for key in keys])
 
-    return validate_records(records(), today=today)
+    return validate_records(records(), today=today, clean=typed_cell)

@@ -6,11 +6,14 @@ The same steps serve the organiser page and the command line:
    through ``progress``) and gathers every problem: a :class:`Checked`. The
    CLI's ``validate`` stops here, so it runs exactly what ``publish`` runs
    short of writing, with the same readers, limits and messages.
-2. :func:`prepare` (and :func:`prepare_upload`, :func:`prepare_rows`) also compares the change with the published
+2. :func:`prepare` (and :func:`prepare_upload`, :func:`prepare_rows`,
+   :func:`prepare_rollback`) also compares the change with the published
    version: a :class:`Preview`, which remembers the version it was made
    against.
 3. :func:`publish` turns a preview without errors into a new version, but
-   only if nobody published since the preview was made.
+   only if nobody published since the preview was made: the version a
+   publish replaces is always the one its preview was compared with, the one
+   the organiser saw (a rollback too).
 
 Nothing is written before step 3, and step 3 is one transaction.
 :func:`open_published_store` opens the store that the pages and the CLI
@@ -32,7 +35,7 @@ from speakout_map.events.reading import read_events_file, read_upload
 from speakout_map.events.validation import parse_rows
 from speakout_map.places.chain import build_geocoder
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store, VersionInfo, open_store
+from speakout_map.store.store import Store, VersionInfo, open_store, rollback_source
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
@@ -93,8 +96,12 @@ def prepare(
 ) -> Preview:
     """Check a read file and compare its events with the published version."""
     based_on = store.latest_number()
+    return _compared(check(result, source, geocoder=geocoder, progress=progress), store, based_on)
+
+
+def _compared(checked: Checked, store: Store, based_on: int | None) -> Preview:
+    """``checked`` compared with version ``based_on`` (read before the change was checked)."""
     published = store.get(based_on).events if based_on is not None else ()
-    checked = check(result, source, geocoder=geocoder, progress=progress)
     diff = diff_events([p.event for p in published], [p.event for p in checked.placed])
     return Preview(**{f.name: getattr(checked, f.name) for f in fields(Checked)}, based_on=based_on, diff=diff)
 
@@ -126,6 +133,18 @@ def prepare_rows(
     """Validate and place rows edited in the app's table (row 2 = first event, as in a spreadsheet)."""
     result = parse_rows(rows, today=today)
     return prepare(result, source, store=store, geocoder=geocoder, progress=progress)
+
+
+def prepare_rollback(number: int, *, store: Store) -> Preview:
+    """Publishing the events of version ``number`` again, compared with the published version.
+
+    Its events are already placed, so nothing is read or geocoded;
+    VersionNotFoundError if there is no version ``number``.
+    """
+    based_on = store.latest_number()
+    events = store.get(number).events
+    checked = Checked(rollback_source(number), len(events), events, (), ())
+    return _compared(checked, store, based_on)
 
 
 def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
