@@ -78,5 +78,16 @@ class TooManyAttemptsError(SignInError):
         super().__init__(f"too many failed sign-ins; try again in {max(1, round(retry_after_seconds))} seconds")
 
 
+class SignInBusyError(SignInError):
+    """Too many password checks are running at once; this one was not made (and counts as no failure)."""
+
+    def __init__(self) -> None:
+        super().__init__("signing in is busy right now; wait a few seconds and try again")
+
+
+class OidcRefusedError(SignInError):
+    """An account from the OpenID Connect provider may not sign in as an organiser; the message says why."""
+
+
 class NotPublishableError(SpeakOutError):
     """A change still has errors (or no events) and cannot be published."""

@@ -13,11 +13,14 @@ The library never imports Streamlit: pages pass ``st.secrets`` in.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import timedelta
 from pathlib import Path
 
 from speakout_map.maps import assets as _assets
+from speakout_map.organisers import clients as _clients
 from speakout_map.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +73,10 @@ class Settings:
     geocoder_api_key: str = ""
     #: Emails allowed to sign in as organisers through st.login (OIDC), comma-separated.
     organiser_emails: str = ""
+    #: Minutes without activity after which an organiser is signed out.
+    organiser_session_minutes: float = 120.0
+    #: Where sign-in limits find a client's address: none (sessions only), connection, or forwarded (X-Forwarded-For).
+    organiser_client_address: str = _clients.ADDRESS_NONE
     #: Largest upload accepted, in megabytes.
     max_upload_mb: float = 5.0
     #: Where the browser gets Leaflet & co.: "self" (served by this app from static/vendor) or "cdn" (jsDelivr).
@@ -97,6 +104,29 @@ class Settings:
     def organiser_email_list(self) -> frozenset[str]:
         return frozenset(e.strip().lower() for e in self.organiser_emails.split(",") if e.strip())
 
+    @property
+    def organiser_session_timeout(self) -> timedelta:
+        """``organiser_session_minutes`` as a duration."""
+        return timedelta(minutes=self.organiser_session_minutes)
+
+
+#: ``user:password@`` of an address (up to its last @: a raw @ may be inside the password).
+_CREDENTIALS = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)?.*@", re.DOTALL)
+#: A query parameter's value (API keys and tokens live there).
+_QUERY_VALUE = re.compile(r"([?&][^=&#]*=)[^&#]*")
+
+
+def shown_value(raw: object) -> str:
+    """A setting's value as error messages show it: its repr, credentials and query values as ``***``.
+
+    Messages name the bad value so the operator can find it, but a value may
+    hold a password (``user:password@host``) or a key (``?apikey=...``).
+    """
+    if not isinstance(raw, str):
+        return repr(raw)
+    text = _CREDENTIALS.sub(lambda m: f"{m['scheme'] or ''}***@", raw, count=1)
+    return repr(_QUERY_VALUE.sub(r"\1***", text))
+
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -111,14 +141,14 @@ def _convert(name: str, kind: type, raw: object) -> object:
             return True
         if text in _FALSE:
             return False
-        raise SettingsError(f"setting {name} must be true or false, not {raw!r}")
+        raise SettingsError(f"setting {name} must be true or false, not {shown_value(raw)}")
     if kind is float:
         try:
             value = float(raw)
         except (TypeError, ValueError):
-            raise SettingsError(f"setting {name} must be a number, not {raw!r}") from None
+            raise SettingsError(f"setting {name} must be a number, not {shown_value(raw)}") from None
         if value < 0:
-            raise SettingsError(f"setting {name} must not be negative, not {raw!r}")
+            raise SettingsError(f"setting {name} must not be negative, not {shown_value(raw)}")
         return value
     if kind is Path:
         return Path(str(raw)).expanduser()
@@ -161,9 +191,14 @@ def load_settings(
         values["asset_base_url"] = f"/{prefix}{_assets.DEFAULT_BASE_URL}"
     settings = Settings(**values)
     if settings.geocoder_scheme not in ("", "http", "https"):
-        raise SettingsError(f"setting geocoder_scheme must be http or https, not {settings.geocoder_scheme!r}")
+        raise SettingsError(f"setting geocoder_scheme must be http or https, not {shown_value(settings.geocoder_scheme)}")
     if not settings.geocoder_user_agent:
         raise SettingsError("setting geocoder_user_agent must not be empty; online services require one")
+    if settings.organiser_session_minutes <= 0:
+        raise SettingsError("setting organiser_session_minutes must be more than 0 (the default is 120)")
+    address_mode = _clients.check_address_mode(settings.organiser_client_address)
+    if address_mode != settings.organiser_client_address:
+        settings = replace(settings, organiser_client_address=address_mode)
     return _check_map_settings(settings)
 
 
@@ -182,7 +217,7 @@ def _check_map_settings(settings: Settings) -> Settings:
         ):
             raise SettingsError(
                 "setting tiles_url must be a tile URL template such as "
-                f"{DEFAULT_TILES_URL} (or none to turn the tiles off); got {settings.tiles_url!r}"
+                f"{DEFAULT_TILES_URL} (or none to turn the tiles off); got {shown_value(settings.tiles_url)}"
             )
         if not settings.tiles_attribution.strip():
             raise SettingsError("setting tiles_attribution must not be empty while tiles_url is set; "
@@ -190,7 +225,7 @@ def _check_map_settings(settings: Settings) -> Settings:
     for name in ("tiles_url", "tiles_attribution"):
         value = getattr(settings, name)
         if any(marker in value for marker in _JINJA_MARKERS):
-            raise SettingsError(f"setting {name} must not contain {{{{, {{% or {{#; got {value!r}")
+            raise SettingsError(f"setting {name} must not contain {{{{, {{% or {{#; got {shown_value(value)}")
     if (mode, base_url) != (settings.assets, settings.asset_base_url):
         settings = replace(settings, assets=mode, asset_base_url=base_url)
     return settings

@@ -114,3 +114,50 @@ def test_access_failed_names_the_action_and_the_advice(action, error):
         "could not read the version history: the database is busy: another process is writing to it "
         "(database is locked); try again in a moment"
     )
+
+
+# --- never the password ----------------------------------------------------------------------
+
+PASSWORD = "S3cr3tPassw0rd"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        (f"dbadmin7:{PASSWORD}@db.invalid/events", "is not a database address"),
+        (f"postgresql://dbadmin7:{PASSWORD}@db.invalid:port6543/events", "is not a database address"),
+        (f"postgresql://dbadmin7:{PASSWORD}@db.invalid:6543:7/events", "is not a database address"),
+        ("postgresql://dbadmin7:S3cr3t@Passw0rd@db.invalid:6543/events?connect_timeout=2", "%40"),
+        ("postgresql://dbadmin7:S3cr3t@Pass/w0rd@db.invalid:6543/events?connect_timeout=2", "%40"),
+        (f"postgresql://dbadmin7:{PASSWORD}@db.invalid:6543/events?connect_timeout=2", "could not be reached"),
+        (f"postgresql://dbadmin7@127.0.0.1:1/events?password={PASSWORD}&sslmode=bogus", "a database error occurred"),
+        (f"postgresql://dbadmin7:{PASSWORD}@127.0.0.1:1/events?{PASSWORD}=1", "a database error occurred"),
+    ],
+)
+def test_store_errors_never_contain_the_password(url, says):
+    with pytest.raises(StoreError) as caught:
+        Store.open(url)
+    message = str(caught.value)
+    assert says in message
+    for secret in (PASSWORD, "S3cr3t", "Passw0rd", "w0rd"):
+        assert secret not in message
+    cause = caught.value.__cause__
+    while cause is not None:  # what a logged traceback would print
+        assert PASSWORD not in str(cause) and "Passw0rd" not in str(cause)
+        cause = cause.__cause__
+
+
+def test_an_unparseable_address_is_shown_masked():
+    with pytest.raises(StoreError) as caught:
+        Store.open(f"dbadmin7:{PASSWORD}@db.invalid/events")
+    assert "'***@db.invalid/events'" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f'password "{PASSWORD}" rejected', f"conninfo: password={PASSWORD} host=x", f"odd %s{PASSWORD}"],
+)
+def test_a_driver_message_with_the_password_is_masked(text):
+    described, _ = describe_database_error(OSError(text), hide=[PASSWORD, ""])
+    assert PASSWORD not in described and "***" in described
+    assert PASSWORD not in str(access_failed("open the event store", OSError(text), hide=[PASSWORD]))

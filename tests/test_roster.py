@@ -7,8 +7,14 @@ from collections.abc import Iterator, Mapping
 
 import pytest
 
-from speakout_map.errors import SettingsError
-from speakout_map.organisers.roster import Organiser, email_allowed, load_organisers, organiser_key
+from speakout_map.errors import OidcRefusedError, SettingsError
+from speakout_map.organisers.roster import (
+    Organiser,
+    email_allowed,
+    load_organisers,
+    oidc_organiser_email,
+    organiser_key,
+)
 from tests.organiser_support import ALICE_HASH, ALICE_PASSWORD, BOB_HASH
 
 
@@ -186,3 +192,38 @@ def test_allow_list_from_settings_matches(monkeypatch):
     settings = load_settings(environ={"SPEAKOUT_ORGANISER_EMAILS": " Ana@Example.org, ,team@campaign.example "})
     assert email_allowed("ana@example.org", settings.organiser_email_list)
     assert not email_allowed("eve@example.org", settings.organiser_email_list)
+
+
+# --- OIDC accounts need a verified email (issue 8, point 9) -----------------------------------
+
+LIST = frozenset({"ana@example.org"})
+
+
+@pytest.mark.parametrize(("claims", "expected"), [
+    ({"email": "ana@example.org", "email_verified": True}, "ana@example.org"),
+    ({"email": " Ana@Example.org ", "email_verified": True}, "Ana@Example.org"),
+    ({"email": "ana@example.org", "email_verified": "true"}, "ana@example.org"),  # some providers send text
+    ({"email": "ana@example.org", "email_verified": "TRUE"}, "ana@example.org"),
+])
+def test_oidc_account_with_a_verified_listed_email_is_let_in(claims, expected):
+    assert oidc_organiser_email({"is_logged_in": True, **claims}, LIST) == expected
+
+
+@pytest.mark.parametrize(("claims", "needle"), [
+    ({"email": "ana@example.org", "email_verified": False}, "not verified"),
+    ({"email": "ana@example.org"}, "not verified"),  # missing counts as not verified
+    ({"email": "ana@example.org", "email_verified": "false"}, "not verified"),
+    ({"email": "ana@example.org", "email_verified": 1}, "not verified"),
+    ({"email": "ana@example.org", "email_verified": "yes"}, "not verified"),
+    ({"email": "ana@example.org", "email_verified": None}, "not verified"),
+    ({"email": "eve@example.org", "email_verified": True}, "not on the organisers' list"),
+    ({"email": "eve@example.org", "email_verified": False}, "not verified"),  # says nothing about the list
+    ({"email_verified": True}, "no email address"),
+    ({"email": "", "email_verified": True}, "no email address"),
+    ({"email": ["ana@example.org"], "email_verified": True}, "no email address"),
+])
+def test_oidc_account_without_a_verified_listed_email_is_refused(claims, needle):
+    with pytest.raises(OidcRefusedError) as caught:
+        oidc_organiser_email({"is_logged_in": True, **claims}, LIST)
+    assert needle in str(caught.value)
+    assert "ask" in str(caught.value) or "verify" in str(caught.value)

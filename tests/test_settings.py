@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from speakout_map.errors import SettingsError
-from speakout_map.settings import PROJECT_ROOT, Settings, load_settings
+from speakout_map.settings import PROJECT_ROOT, Settings, load_settings, shown_value
 
 
 def test_defaults_need_no_configuration():
@@ -87,3 +87,75 @@ def test_asset_base_url_from_secrets_wins_over_the_base_url_path():
 @pytest.mark.parametrize(("mb", "expected"), [(5.0, 5 * 1024 * 1024), (0.5, 512 * 1024), (1, 1024 * 1024)])
 def test_max_upload_bytes(mb, expected):
     assert Settings(max_upload_mb=mb).max_upload_bytes == expected
+
+
+# --- organiser sessions and sign-in clients (issue 8, points 7 and 10) ----------------------
+
+
+def test_organiser_sessions_end_after_two_idle_hours_by_default():
+    settings = load_settings(environ={})
+    assert settings.organiser_session_minutes == 120
+    assert settings.organiser_session_timeout.total_seconds() == 120 * 60
+    assert settings.organiser_client_address == "none"
+
+
+@pytest.mark.parametrize(("environ", "minutes", "address"), [
+    ({"SPEAKOUT_ORGANISER_SESSION_MINUTES": "15"}, 15, "none"),
+    ({"SPEAKOUT_ORGANISER_SESSION_MINUTES": "0.5"}, 0.5, "none"),
+    ({"SPEAKOUT_ORGANISER_CLIENT_ADDRESS": "Forwarded"}, 120, "forwarded"),
+    ({"SPEAKOUT_ORGANISER_CLIENT_ADDRESS": "connection"}, 120, "connection"),
+])
+def test_organiser_session_and_client_settings(environ, minutes, address):
+    settings = load_settings(environ=environ)
+    assert (settings.organiser_session_minutes, settings.organiser_client_address) == (minutes, address)
+
+
+@pytest.mark.parametrize(("environ", "needle"), [
+    ({"SPEAKOUT_ORGANISER_SESSION_MINUTES": "0"}, "organiser_session_minutes must be more than 0"),
+    ({"SPEAKOUT_ORGANISER_SESSION_MINUTES": "-5"}, "must not be negative"),
+    ({"SPEAKOUT_ORGANISER_SESSION_MINUTES": "soon"}, "must be a number"),
+    ({"SPEAKOUT_ORGANISER_CLIENT_ADDRESS": "proxy"}, "organiser_client_address must be one of"),
+])
+def test_bad_organiser_session_and_client_settings(environ, needle):
+    with pytest.raises(SettingsError, match=needle):
+        load_settings(environ=environ)
+
+
+# --- error messages never show a secret ------------------------------------------------------
+
+SECRET = "S3cr3tPassw0rd"
+
+
+@pytest.mark.parametrize(
+    ("environ", "needle"),
+    [
+        ({"SPEAKOUT_TILES_URL": f"ftp://tiles.example/{{z}}/{{x}}/{{y}}.png?apikey={SECRET}"}, "must be a tile URL"),
+        ({"SPEAKOUT_TILES_URL": f"https://me:{SECRET}@tiles.example/{{z}}/{{x}}/{{y}} .png"}, "must be a tile URL"),
+        ({"SPEAKOUT_TILES_URL": f"https://me:S3cr3t@Passw0rd@tiles.example/{{{{z}}}}"}, "must not contain"),
+        ({"SPEAKOUT_TILES_URL": f"https://t.example/{{{{z}}}}?key=1&token={SECRET}"}, "must not contain"),
+        ({"SPEAKOUT_GEOCODER_SCHEME": f"ftp://me:{SECRET}@x"}, "must be http or https"),
+        ({"SPEAKOUT_GEOCODER_TIMEOUT": f"https://me:{SECRET}@x"}, "must be a number"),
+    ],
+)
+def test_bad_values_never_show_a_secret(environ, needle):
+    with pytest.raises(SettingsError) as info:
+        load_settings(environ=environ)
+    assert needle in str(info.value)
+    assert SECRET not in str(info.value) and "Passw0rd" not in str(info.value)
+    assert "***" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("lots", "'lots'"),
+        ("https://tiles.example/{z}/{x}/{y}.png", "'https://tiles.example/{z}/{x}/{y}.png'"),
+        (f"https://me:{SECRET}@tiles.example/a", "'https://***@tiles.example/a'"),
+        (f"me:{SECRET}@db/events", "'***@db/events'"),
+        (f"https://me:S3cr3t@Pass/w0rd@tiles.example/a", "'https://***@tiles.example/a'"),
+        (f"https://t.example/a?apikey={SECRET}&x=1", "'https://t.example/a?apikey=***&x=***'"),
+        (3.5, "3.5"),
+    ],
+)
+def test_shown_value_masks_credentials(raw, shown):
+    assert shown_value(raw) == shown

@@ -6,18 +6,30 @@ fake clock: nothing sleeps and nothing measures time.
 
 from __future__ import annotations
 
+import threading
+from datetime import timedelta
+
 import pytest
 from argon2 import extract_parameters
 
-from speakout_map.errors import SignInError, TooManyAttemptsError
+from speakout_map.errors import SignInBusyError, SignInError, TooManyAttemptsError
 from speakout_map.organisers import sign_in as sign_in_module
+from speakout_map.organisers.gate import CheckGate
 from speakout_map.organisers.roster import MAX_NAME_LENGTH
-from speakout_map.organisers.sign_in import WRONG_CREDENTIALS, client_key, name_key, sign_in
+from speakout_map.organisers.sign_in import (
+    WRONG_CREDENTIALS,
+    SignInLimits,
+    client_key,
+    name_key,
+    pair_key,
+    sign_in,
+)
 from tests.organiser_support import (  # noqa: F401 - clock, organisers and throttle are fixtures
     ALICE_HASH,
     ALICE_PASSWORD,
     BOB_HASH,
     BOB_PASSWORD,
+    T0,
     clock,
     organisers,
     throttle,
@@ -158,3 +170,143 @@ def test_name_and_client_keys_are_bounded_and_never_collide():
     assert len(client_key("1" * 10_000)) == len("client:") + 200
     assert client_key(" 203.0.113.7 ") == "client:203.0.113.7"
     assert name_key("203.0.113.7") != client_key("203.0.113.7")
+
+
+# --- nobody can lock an organiser out from elsewhere (issue 8, point 7) ----------------------
+
+
+@pytest.mark.parametrize("spelling", ["alice", "ALICE ", " Alice"])
+def test_failures_from_other_clients_do_not_lock_the_organiser_out(organisers, throttle, spelling):
+    for number in range(20):
+        with pytest.raises(SignInError) as caught:
+            sign_in(organisers, spelling, "guess", throttle, client=f"session:attacker-{number}")
+        assert type(caught.value) is SignInError
+    assert sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:alice").name == "Alice"
+
+
+@pytest.mark.parametrize("client", ["session:attacker", ("session:attacker", "address:203.0.113.7")])
+def test_one_client_is_locked_on_a_name_after_five_failures(organisers, throttle, client):
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            sign_in(organisers, "ALICE ", "guess", throttle, client=client)
+    with pytest.raises(TooManyAttemptsError):
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client=client)
+    assert sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:alice").name == "Alice"
+
+
+@pytest.mark.parametrize("limits", [SignInLimits(), SignInLimits(failures_per_name=12)])
+def test_a_name_has_a_ceiling_against_distributed_guessing(organisers, throttle, clock, limits):
+    for number in range(limits.failures_per_name - 1):
+        with pytest.raises(SignInError) as caught:
+            sign_in(organisers, "alice", "guess", throttle, client=f"session:{number}", limits=limits)
+        assert type(caught.value) is SignInError
+    # Just under the ceiling, the organiser still gets in; her success does not reset the ceiling.
+    assert sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:alice", limits=limits).name == "Alice"
+    with pytest.raises(SignInError) as caught:
+        sign_in(organisers, "alice", "guess", throttle, client="session:last", limits=limits)
+    assert type(caught.value) is SignInError
+    with pytest.raises(TooManyAttemptsError):
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:fresh", limits=limits)
+    assert sign_in(organisers, "bob", BOB_PASSWORD, throttle, client="session:fresh", limits=limits).name == "bob"
+    clock.advance(minutes=15, seconds=1)
+    assert sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:fresh", limits=limits).name == "Alice"
+
+
+def test_sign_in_limits_refuse_nonsense():
+    with pytest.raises(ValueError, match="failures_per_name"):
+        SignInLimits(failures_per_name=0)
+    with pytest.raises(ValueError, match="attempts_per_client"):
+        SignInLimits(attempts_per_client=-1)
+
+
+@pytest.mark.parametrize(("name", "client", "key"), [
+    ("alice", "session:x", "pair:9:session:x:alice"),
+    (" ALICE ", " session:x ", "pair:9:session:x:alice"),
+    ("x:alice", "session", "pair:7:session:x:alice"),
+    ("alice", "", "pair:0::alice"),
+])
+def test_pair_key_is_normalised_and_unambiguous(name, client, key):
+    assert pair_key(name, client) == key
+
+
+def test_pair_keys_of_different_pairs_differ():
+    assert pair_key("x:alice", "session") != pair_key("alice", "session:x")
+    assert len(pair_key("n" * 10_000, "c" * 10_000)) < 400
+
+
+# --- bounded password checks (issue 8, point 8) ---------------------------------------------
+
+
+@pytest.mark.parametrize("password", [ALICE_PASSWORD, "guess"])
+def test_attempts_per_client_are_bounded_whether_they_succeed_or_fail(organisers, throttle, password):
+    limits = SignInLimits(attempts_per_client=6, failures_per_client=100, failures_per_name_and_client=100)
+    for _ in range(6):
+        try:
+            sign_in(organisers, "alice", password, throttle, client="session:busy", limits=limits)
+        except TooManyAttemptsError:
+            pytest.fail("locked before the limit")
+        except SignInError:
+            pass
+    with pytest.raises(TooManyAttemptsError):
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:busy", limits=limits)
+    # Another client is not affected.
+    assert sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:other", limits=limits).name == "Alice"
+
+
+def test_default_attempts_per_client_lock_a_client_signing_in_again_and_again(organisers, throttle):
+    for _ in range(SignInLimits().attempts_per_client):
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:loop")
+    with pytest.raises(TooManyAttemptsError):
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:loop")
+
+
+def test_password_checks_wait_for_the_gate_and_a_busy_gate_refuses_clearly(organisers, throttle, monkeypatch):
+    gate = CheckGate(1, wait_seconds=0.01)
+    monkeypatch.setattr(sign_in_module, "verify_password", lambda *_: pytest.fail("checked without a free slot"))
+    with gate.slot():  # another check is running
+        with pytest.raises(SignInBusyError) as caught:
+            sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:a", gate=gate)
+    assert "try again" in str(caught.value)
+    # Busy is not a wrong password: no failure was counted for the name.
+    assert throttle.backend.count_login_failures(pair_key("alice", "session:a"), T0 - timedelta(days=1)) == 0
+
+
+def test_at_most_two_password_checks_run_at_once(organisers, throttle, monkeypatch):
+    running, most, lock = [0], [0], threading.Lock()
+    release = threading.Event()
+
+    def slow_verify(stored: str, password: str) -> bool:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        release.wait(5)
+        with lock:
+            running[0] -= 1
+        return False
+
+    monkeypatch.setattr(sign_in_module, "verify_password", slow_verify)
+    gate = CheckGate(2, wait_seconds=5)
+    errors: list[Exception] = []
+
+    def attempt(number: int) -> None:
+        try:
+            sign_in(organisers, f"name{number}", "guess", throttle, client=f"session:{number}", gate=gate)
+        except SignInError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for _ in range(500):  # until two checks are running (at most 5 s)
+        if running[0] == 2:
+            break
+        release.wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert most[0] == 2
+    assert len(errors) == 6 and all(type(e) is SignInError for e in errors)
+
+
+def test_the_process_wide_gate_allows_two_checks():
+    assert sign_in_module.PASSWORD_CHECKS.slots == 2

@@ -108,3 +108,29 @@ def test_in_memory_backend_forgets_old_failures():
     backend.record_login_failure("new", T0 + timedelta(hours=2))
     assert backend.count_login_failures("old", T0 - timedelta(days=1)) == 0
     assert backend.count_login_failures("new", T0) == 1
+
+
+# --- limits per check (issue 8, points 7 and 8: keys with limits of their own) -------------
+
+
+@pytest.mark.parametrize("limit", [1, 3, 100])
+def test_check_takes_a_limit_of_its_own(throttle, limit):
+    for _ in range(limit - 1):
+        throttle.record("k")
+    throttle.check("k", max_failures=limit)
+    assert throttle.retry_after("k", max_failures=limit) is None
+    throttle.record("k")
+    with pytest.raises(TooManyAttemptsError):
+        throttle.check("k", max_failures=limit)
+    assert throttle.retry_after("k", max_failures=limit) == pytest.approx(15 * 60)
+
+
+def test_a_limit_of_its_own_must_be_positive(throttle):
+    with pytest.raises(ValueError, match="max_failures"):
+        throttle.check("k", max_failures=0)
+
+
+def test_failed_and_record_count_the_same(throttle):
+    throttle.failed("k")
+    throttle.record("k")
+    assert throttle.backend.count_login_failures("k", T0) == 2

@@ -9,9 +9,10 @@ from the repository:
   ``{"alice": "$argon2id$v=19$..."}``, which wins per name.
 
 Names are matched by :func:`organiser_key` (ignoring case and surrounding
-spaces). Organisers who sign in through OIDC are those whose email is on the
-allow-list (:func:`email_allowed`). The library never imports Streamlit:
-pages pass ``st.secrets`` in.
+spaces). Organisers who sign in through OIDC are those whose email the
+provider has verified and is on the allow-list (:func:`oidc_organiser_email`,
+:func:`email_allowed`). The library never imports Streamlit: pages pass
+``st.secrets`` and ``st.user`` in.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from speakout_map.errors import SettingsError
+from speakout_map.errors import OidcRefusedError, SettingsError
 from speakout_map.organisers.passwords import HASH_COMMAND, hash_problem
 
 #: Environment variable holding a JSON object of organiser name -> argon2id hash.
@@ -136,3 +137,40 @@ def email_allowed(email: str | None, allowed: frozenset[str] | Iterable[str]) ->
     if not wanted:
         return False
     return any(isinstance(entry, str) and entry.strip() and wanted == entry.strip().lower() for entry in allowed)
+
+
+#: Why an OIDC account may not sign in (the page shows these; each says what to do).
+OIDC_NO_EMAIL = (
+    "your sign-in provider gave no email address for this account, so it is not on the organisers' list; "
+    "ask the campaign team which account to use"
+)
+OIDC_UNVERIFIED = (
+    "your sign-in provider has not verified the email address of this account (it is not verified); "
+    "verify it with the provider, then log out and sign in again"
+)
+OIDC_NOT_LISTED = "this account is not on the organisers' list; ask the campaign team to add your email"
+
+
+def email_verified(claim: object) -> bool:
+    """True only for a provider's explicit ``email_verified: true`` (the boolean, or the text some send)."""
+    return claim is True or (isinstance(claim, str) and claim.strip().lower() == "true")
+
+
+def oidc_organiser_email(claims: Mapping[str, object], allowed: frozenset[str] | Iterable[str]) -> str:
+    """The email of an OIDC account that may sign in as an organiser (trimmed, as the provider wrote it).
+
+    ``claims`` are the provider's claims about the account (``st.user``). The
+    email must be present, verified by the provider (``email_verified`` true:
+    missing or false is refused, as anyone can type an address they do not
+    own into some providers) and on ``allowed``. Otherwise raises
+    :class:`OidcRefusedError` saying why; an unverified address is refused
+    before the list is consulted, so it learns nothing about the list.
+    """
+    email = claims.get("email")
+    if not isinstance(email, str) or not email.strip():
+        raise OidcRefusedError(OIDC_NO_EMAIL)
+    if not email_verified(claims.get("email_verified")):
+        raise OidcRefusedError(OIDC_UNVERIFIED)
+    if not email_allowed(email, allowed):
+        raise OidcRefusedError(OIDC_NOT_LISTED)
+    return email.strip()

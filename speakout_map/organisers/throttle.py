@@ -1,10 +1,12 @@
 """Throttling sign-in attempts: too many recent failures for a key lock it for a while.
 
-Failed sign-ins are counted per key (an organiser name, a client) in a
-backend shared by every app server: the event store implements
+Failed sign-ins are counted per key (an organiser name, a client, both) in
+a backend shared by every app server: the event store implements
 :class:`LoginFailureBackend`; :class:`InMemoryLoginFailures` serves tests and
 a single process. :class:`LoginThrottle` refuses further attempts once a key
-has too many failures within a window.
+has too many failures within a window; each key may have its own limit. The
+same backend also counts plain attempts, under keys of their own (see
+:mod:`speakout_map.organisers.sign_in`).
 """
 
 from __future__ import annotations
@@ -114,24 +116,41 @@ class LoginThrottle:
             raise ValueError("the throttle's clock must return timezone-aware datetimes")
         return now.astimezone(timezone.utc)
 
-    def check(self, key: str) -> None:
-        """Raise :class:`TooManyAttemptsError` if ``key`` is locked out now."""
+    def retry_after(self, key: str, max_failures: int | None = None) -> float | None:
+        """Seconds until ``key`` is unlocked, or None if it is not locked now.
+
+        ``max_failures`` is the limit for this key (default: the throttle's
+        own), so one throttle can keep keys with different limits.
+        """
+        limit = self.max_failures if max_failures is None else max_failures
+        if limit < 1:
+            raise ValueError("max_failures must be at least 1")
         now = self._now()
         since = now - self.window
-        if self.backend.count_login_failures(key, since) < self.max_failures:
-            return
+        if self.backend.count_login_failures(key, since) < limit:
+            return None
         retry_after = self.window.total_seconds()
         if isinstance(self.backend, LoginFailureTimes):
             times = sorted(self.backend.login_failure_times(key, since), reverse=True)
-            if len(times) >= self.max_failures:
-                # Unlocked once the max_failures-th most recent failure leaves the window.
-                unlock_at = times[self.max_failures - 1] + self.window
+            if len(times) >= limit:
+                # Unlocked once the limit-th most recent failure leaves the window.
+                unlock_at = times[limit - 1] + self.window
                 retry_after = max(0.0, (unlock_at - now).total_seconds())
-        raise TooManyAttemptsError(retry_after)
+        return retry_after
+
+    def check(self, key: str, max_failures: int | None = None) -> None:
+        """Raise :class:`TooManyAttemptsError` if ``key`` is locked out now (see :meth:`retry_after`)."""
+        retry_after = self.retry_after(key, max_failures)
+        if retry_after is not None:
+            raise TooManyAttemptsError(retry_after)
+
+    def record(self, key: str) -> None:
+        """Count one event for ``key`` now: a failure, or for keys that count them, an attempt."""
+        self.backend.record_login_failure(key, self._now())
 
     def failed(self, key: str) -> None:
         """Record one failed attempt for ``key``."""
-        self.backend.record_login_failure(key, self._now())
+        self.record(key)
 
     def succeeded(self, key: str) -> None:
         """Forget ``key``'s failures after a successful sign-in."""

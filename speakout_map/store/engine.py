@@ -11,14 +11,19 @@ with the schema in place:
 
 Every database failure becomes a :class:`StoreError` that says what went
 wrong and what to do (:func:`describe_database_error`, :func:`access_failed`),
-never showing the password.
+never showing the password: the address is shown masked (:func:`masked_url`),
+and the password is scrubbed from the driver's words too. These messages are
+for the operator (the CLI, the server log); pages show visitors a short
+message of their own.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
@@ -26,6 +31,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from speakout_map.errors import StoreError
+from speakout_map.settings import shown_value
 from speakout_map.store.schema import metadata
 
 log = logging.getLogger(__name__)
@@ -73,15 +79,47 @@ _CAUSES: tuple[tuple[tuple[str, ...], str, str], ...] = (
 )
 
 
-def _short(error: BaseException, limit: int = 200) -> str:
+#: Query parameters of a database address whose values are secrets (libpq takes a password there too).
+SECRET_QUERY_KEYS = frozenset({"password", "sslpassword", "passfile"})
+MASK = "***"
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret (as written, or URL-quoted) replaced by ``***``."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, MASK)
+    return text
+
+
+def url_secrets(url: URL) -> tuple[str, ...]:
+    """The password of ``url`` and the values of its secret query parameters."""
+    found: list[str] = [url.password or ""]
+    for key, value in url.query.items():
+        if key.lower() in SECRET_QUERY_KEYS:
+            found.extend([value] if isinstance(value, str) else value)
+    return tuple(s for s in found if s)
+
+
+def masked_url(url: URL) -> str:
+    """``url`` for messages and logs: the password and secret query values as ``***``."""
+    return scrub(url.render_as_string(hide_password=True), url_secrets(url))
+
+
+def _short(error: BaseException, hide: Iterable[str] = (), limit: int = 200) -> str:
     original = getattr(error, "orig", None) or error
-    text = (str(original) or type(original).__name__).strip().splitlines()[0]
+    text = scrub((str(original) or type(original).__name__).strip().splitlines()[0], hide)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe_database_error(error: BaseException) -> tuple[str, str]:
-    """(what went wrong, what to do) for a database failure, in words."""
-    short = _short(error)
+def describe_database_error(error: BaseException, *, hide: Iterable[str] = ()) -> tuple[str, str]:
+    """(what went wrong, what to do) for a database failure, in words.
+
+    The driver's first line is quoted, with each of ``hide`` (the address's
+    secrets) masked; it may name the host, port and user, so it is for the
+    operator, not for visitors.
+    """
+    short = _short(error, tuple(hide))
     lowered = short.lower()
     for needles, what, advice in _CAUSES:
         if any(needle in lowered for needle in needles):
@@ -89,9 +127,12 @@ def describe_database_error(error: BaseException) -> tuple[str, str]:
     return f"a database error occurred ({short})", "try again; if it keeps failing, check the database and its logs"
 
 
-def access_failed(action: str, error: BaseException) -> StoreError:
-    """The StoreError for a failure while trying to ``action`` (e.g. "read the version history")."""
-    what, advice = describe_database_error(error)
+def access_failed(action: str, error: BaseException, *, hide: Iterable[str] = ()) -> StoreError:
+    """The StoreError for a failure while trying to ``action`` (e.g. "read the version history").
+
+    ``hide``: secrets never to quote from the driver's message (see :func:`url_secrets`).
+    """
+    what, advice = describe_database_error(error, hide=hide)
     return StoreError(f"could not {action}: {what}; {advice}")
 
 
@@ -99,13 +140,20 @@ def access_failed(action: str, error: BaseException) -> StoreError:
 
 
 def _normalise_url(url: str | URL) -> URL:
+    """The parsed address; a StoreError (showing it masked, never chaining the parser's words) if it is not one."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(
-            f"the database_url setting {str(url)!r} is not a database address; "
+            f"the database_url setting {shown_value(str(url))} is not a database address; "
             "use e.g. sqlite:///var/speakout.sqlite3 or postgresql://user:password@host/dbname"
-        ) from exc
+        ) from None
+    if isinstance(url, str) and parsed.get_backend_name() != "sqlite" and url.count("@") > 1:
+        # The parser would take the password's tail for the host, and quote it in messages.
+        raise StoreError(
+            "the database_url setting has more than one @: write an @ inside the user name or password "
+            "as %40, e.g. postgresql://user:pass%40word@host/dbname"
+        )
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -224,14 +272,17 @@ def open_engine(url: str | URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> E
     """
     parsed = _normalise_url(url)
     _make_sqlite_parent(parsed)
-    action = f"open the event store at {parsed.render_as_string(hide_password=True)}"
+    action = f"open the event store at {masked_url(parsed)}"
+    secrets = url_secrets(parsed)
+    # ``from None``: the driver's words (first line, secrets masked) are in the message; its own
+    # exception may quote the address's secrets, so it is not chained into logged tracebacks.
     try:
         engine = _create_engine(parsed, busy_timeout)
     except (SQLAlchemyError, ImportError) as exc:
-        raise access_failed(action, exc) from exc
+        raise access_failed(action, exc, hide=secrets) from None
     try:
         _create_schema(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise access_failed(action, exc) from exc
+        raise access_failed(action, exc, hide=secrets) from None
     return engine
