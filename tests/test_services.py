@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from geopy import exc as geopy_exc
 from geopy.geocoders import Nominatim, OpenMapQuest, Photon, get_geocoder_for_service
 
-from speakout_map.places.services import make_service, takes_structured_query
+from speakout_map.places.services import describe_failure, make_service, takes_structured_query
 from speakout_map.settings import Settings
 
 
@@ -27,3 +28,20 @@ def test_make_service_passes_only_supported_settings(tmp_path):
 )
 def test_only_services_that_take_city_and_country_codes_get_structured_queries(service, structured):
     assert takes_structured_query(service) is structured
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        geopy_exc.GeocoderServiceError("HTTPSConnectionPool(host='geo.example.org', port=443): Max retries exceeded "
+                                       "with url: /search?q=Madrid&key=SECRET-KEY-123 (Caused by SSLError)"),
+        geopy_exc.GeocoderUnavailable("503 for https://geo.example.org/v1/geocode?apikey=SECRET-KEY-123&q=x"),
+        geopy_exc.GeocoderAuthenticationFailure("Invalid key at /geocode?key=SECRET-KEY-123"),
+        OSError("GET https://geo.example.org/x?token=SECRET-KEY-123 failed"),
+    ],
+    ids=["requests", "unavailable", "authentication", "oserror"],
+)
+def test_a_failure_message_never_carries_a_key_sent_in_the_query(error):
+    message = describe_failure(error, "opencage")
+    assert "SECRET-KEY-123" not in message
+    assert "?…" in message and "opencage" in message

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 
 from geopy import exc as geopy_exc
@@ -108,9 +109,17 @@ _KNOWN_CAUSES = (
 )
 
 
+#: A URL's query string, where services take their API key ("...?q=Madrid&key=SECRET").
+_QUERY_STRING = re.compile(r"\?[^\s'\"()<>]*")
+
+
 def _cause(error: BaseException, limit: int = 160) -> str:
-    """A short form of a transport error (requests' messages run to hundreds of characters)."""
-    text = str(error) or type(error).__name__
+    """A short form of a transport error (requests' messages run to hundreds of characters).
+
+    Query strings are cut from any address in it, so an API key sent in the
+    query never reaches a message (organisers see these on the page).
+    """
+    text = _QUERY_STRING.sub("?…", str(error)) or type(error).__name__
     lowered = text.lower()
     for needle, short in _KNOWN_CAUSES:
         if needle in lowered:
