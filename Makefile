@@ -69,6 +69,7 @@ test: $(VENV)/.installed-dev assets
 bench: install
 	$(PY) bench/bench_map.py 10000
 	$(PY) bench/bench_gazetteer.py
+	$(PY) bench/bench_reading.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor
