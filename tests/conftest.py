@@ -1,8 +1,10 @@
-"""Shared test fixtures."""
+"""Shared test fixtures (their helpers and data live in the tests/*_support.py modules)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -201,6 +203,73 @@ def store(store_url: str):
 
 
 # --- end of postgres fixtures ------------------------------------------------------
+
+
+# --- fixtures shared by the geocoding tests -------------------------------------------
+# The helpers and data behind them live in tests/places_support.py.
+
+if TYPE_CHECKING:
+    from speakout_map.places.chain import GeocoderChain
+    from tests.places_support import FakeNominatim
+
+
+@pytest.fixture
+def nominatim(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNominatim]:
+    """A fake Nominatim on 127.0.0.1 that knows Xyzzyville, with no proxy in the way."""
+    from tests.places_support import serving_nominatim
+
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    with serving_nominatim() as fake:
+        yield fake
+
+
+@pytest.fixture
+def chain(gazetteer, nominatim, tmp_path: Path) -> GeocoderChain:
+    """The session's gazetteer, then an online geocoder asking the fake Nominatim."""
+    from speakout_map.places.chain import GeocoderChain
+    from tests.places_support import make_online
+
+    return GeocoderChain(gazetteer, [make_online(nominatim, tmp_path)])
+
+
+@pytest.fixture
+def tiny_source(tmp_path: Path) -> Path:
+    """A gazetteer source file of the few cities in TINY_CITIES."""
+    from tests.places_support import TINY_CITIES
+
+    path = tmp_path / "cities.json"
+    path.write_text(json.dumps(TINY_CITIES), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path, tiny_source: Path) -> Path:
+    """A cache folder holding the index built from ``tiny_source``."""
+    from speakout_map.places.gazetteer_index import ensure_index
+
+    cache = tmp_path / "cache"
+    ensure_index(cache, source=tiny_source)
+    return cache
+
+
+# --- end of fixtures shared by the geocoding tests -------------------------------------
+
+
+# --- fixtures shared by the organisers' page tests -------------------------------------
+# The AppTest helpers live in tests/page_support.py.
+
+
+@pytest.fixture(scope="module")
+def alice_hash() -> str:
+    """The hash of page_support.PASSWORD (real argon2 parameters, so once per module)."""
+    from speakout_map.organisers.passwords import hash_password
+    from tests.page_support import PASSWORD
+
+    return hash_password(PASSWORD)
+
+
+# --- end of fixtures shared by the organisers' page tests ------------------------------
 
 
 # --- CI cannot hide a missing suite --------------------------------------------------

@@ -14,17 +14,12 @@ from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.online import OnlineGeocoder
 from speakout_map.places.placing import locate
 from speakout_map.settings import PROJECT_ROOT, Settings
-from tests.test_online import make_online, nominatim, online_settings  # noqa: F401 - nominatim is a fixture
+from tests.places_support import online_settings
 
 #: Every module of the places package.
 PLACES_MODULES = (
     "caches", "chain", "countries", "gazetteer", "gazetteer_index", "online", "place", "placing", "query", "services",
 )
-
-
-@pytest.fixture
-def chain(gazetteer, nominatim, tmp_path) -> GeocoderChain:
-    return GeocoderChain(gazetteer, [make_online(nominatim, tmp_path)])
 
 
 # --- the chain -----------------------------------------------------------------------------

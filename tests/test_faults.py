@@ -5,7 +5,7 @@ do, and must leave the published events exactly as they were; the supporters'
 map keeps serving the last published version throughout.
 
 * Geocoder faults (timeout, HTTP 429, HTTP 5xx, connection refused) come from
-  the fake Nominatim of ``tests/test_online.py`` on 127.0.0.1.
+  the fake Nominatim of ``tests/places_support.py`` on 127.0.0.1.
 * Store faults: a read-only SQLite file (``mode=ro`` URL), a database locked
   by another connection, a failure injected in the middle of a publish, and a
   database that cannot be opened at all.
@@ -32,18 +32,15 @@ from streamlit.testing.v1 import AppTest
 
 from speakout_map.store import publishing
 from speakout_map.store import store as storage
-from speakout_map.organisers.passwords import hash_password
 from speakout_map.organisers.roster import Organiser
 from speakout_map.organisers.session import password_session
 from speakout_map.cli import main as cli_main
 from speakout_map.events.reading import parse_events_text
 from speakout_map.places.chain import GeocoderChain
 from speakout_map.store.store import Store
-from tests.test_online import closed_port, make_online, nominatim  # noqa: F401 - nominatim is a fixture
+from tests.page_support import APP, ORGANISER, PASSWORD
+from tests.places_support import closed_port, make_online
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ORGANISER = "app_pages/organiser.py"
-PASSWORD = "correct horse battery staple"
 MB = 1024 * 1024
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
@@ -54,11 +51,6 @@ GOOD = b"city,country,date,title\nMadrid,ES,2013-09-03,Madrid rally\nBerlin,DE,2
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def alice_hash() -> str:
-    return hash_password(PASSWORD)
 
 
 def organiser_app(alice_hash: str) -> AppTest:

@@ -10,7 +10,6 @@ from speakout_map.errors import UnknownCountryError
 from speakout_map.places.gazetteer import GazetteerGeocoder, haversine_km
 from speakout_map.places.gazetteer_index import index_path
 from speakout_map.places.query import split_query
-from tests.test_gazetteer_index import tiny_dir, tiny_source  # noqa: F401 - fixtures
 
 # The 19 seed cities with their real coordinates (city centres) and time zones.
 SEED_CITIES = [

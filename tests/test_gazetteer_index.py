@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 from pathlib import Path
@@ -15,33 +14,6 @@ from speakout_map.errors import GazetteerError
 from speakout_map.places.countries import fold_name
 from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.gazetteer_index import ensure_index, index_is_valid, index_key, index_path
-
-# --- a tiny source file for index tests that rebuild ----------------------------
-
-TINY_CITIES = {
-    "1": {"geonameid": 1, "name": "Bigtown", "latitude": 10.0, "longitude": 20.0, "countrycode": "ES",
-          "population": 500000, "timezone": "Europe/Madrid", "admin1code": "01", "alternatenames": ["Grossstadt", "Villa Grande"]},
-    "2": {"geonameid": 2, "name": "Villa Grande", "latitude": 11.0, "longitude": 21.0, "countrycode": "ES",
-          "population": 6000, "timezone": "Europe/Madrid", "admin1code": "02", "alternatenames": []},
-    "4": {"geonameid": 4, "name": "Grossstadt", "latitude": 12.0, "longitude": 22.0, "countrycode": "ES",
-          "population": 700, "timezone": "Europe/Madrid", "admin1code": "02", "alternatenames": []},
-    "3": {"geonameid": 3, "name": "Bigtown", "latitude": -10.0, "longitude": -20.0, "countrycode": "AR",
-          "population": 900000, "timezone": "America/Argentina/Cordoba", "admin1code": "03", "alternatenames": ["12345"]},
-}
-
-
-@pytest.fixture
-def tiny_source(tmp_path: Path) -> Path:
-    path = tmp_path / "cities.json"
-    path.write_text(json.dumps(TINY_CITIES), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def tiny_dir(tmp_path: Path, tiny_source: Path) -> Path:
-    cache = tmp_path / "cache"
-    ensure_index(cache, source=tiny_source)
-    return cache
 
 
 # --- the index file -------------------------------------------------------------------

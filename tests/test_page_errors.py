@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from speakout_map.organisers.roster import Organiser
 from speakout_map.organisers.session import password_session
 from tests.organiser_support import ALICE_HASH
-from tests.test_online import closed_port
+from tests.places_support import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -1,4 +1,8 @@
-"""The organisers' page, run headless with AppTest: sign-in, upload, preview, publish, history."""
+"""The organisers' page, run headless with AppTest: sign-in, upload, preview, publish, history.
+
+The AppTest helpers (``organiser_app``, ``sign_in``, ``all_text``, ...) live in
+tests/page_support.py, the ``alice_hash`` fixture in tests/conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from speakout_map.organisers.passwords import hash_password
 from speakout_map.store.store import Store
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-ORGANISER = "app_pages/organiser.py"
-PASSWORD = "correct horse battery staple"
+from tests.page_support import APP, AUTH, ORGANISER, PASSWORD, all_text, organiser_app, sign_in
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -24,35 +24,6 @@ UPDATE = (
     "Madrid,España,2013-09-03,Madrid rally,Russian Embassy,https://example.org/madrid\n"
     "Berlin,Deutschland,2013-09-03,Berlin rally,Brandenburg Gate,\n"
 ).encode("utf-8")
-
-
-@pytest.fixture(scope="module")
-def alice_hash() -> str:
-    return hash_password(PASSWORD)
-
-
-def organiser_app(alice_hash: str | None, events_file: Path | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if alice_hash is not None:
-        at.secrets["organisers"] = {"alice": alice_hash, "bob": alice_hash}
-    if events_file is not None:
-        at.secrets["speakout"] = {"events_file": str(events_file)}
-    at.run()  # st.navigation registers the pages' url paths on the first run
-    at.switch_page(ORGANISER)
-    return at
-
-
-def sign_in(at: AppTest, name: str = "alice", password: str = PASSWORD) -> AppTest:
-    at.text_input(key="sign-in-name").input(name)
-    at.text_input(key="sign-in-password").input(password)
-    at.button[0].click().run()
-    return at
-
-
-def all_text(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
-    parts += [s.value for s in at.success] + [w.value for w in at.warning]
-    return "\n".join(parts)
 
 
 def test_nothing_without_credentials():
@@ -143,15 +114,6 @@ def test_history_lists_versions_and_rolls_back(alice_hash):
     assert list(history["version"]) == [3, 2, 1]
     assert history["file"][0] == "rollback to version 1"
     assert history["rows"][0] == 19
-
-
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-cookie-secret",
-    "client_id": "client",
-    "client_secret": "secret",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 @pytest.mark.parametrize(

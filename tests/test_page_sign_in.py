@@ -16,15 +16,7 @@ from streamlit.testing.v1 import AppTest
 from speakout_map.organisers import sign_in as sign_in_module
 from speakout_map.organisers.gate import CheckGate
 from tests.organiser_support import CHEAP
-from tests.test_page_organiser import (  # noqa: F401 - alice_hash is a fixture
-    APP,
-    AUTH,
-    ORGANISER,
-    all_text,
-    alice_hash,
-    organiser_app,
-    sign_in,
-)
+from tests.page_support import APP, AUTH, ORGANISER, all_text, organiser_app, sign_in
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 

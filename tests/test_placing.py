@@ -1,7 +1,7 @@
 """Placing events: locate, place_events, geocode_query, on one road from a row to a marker.
 
 Every geocoder is asked for the structured place {"city": ..., "country": ISO
-code}; the online path uses the fake Nominatim of ``tests/test_online.py``.
+code}; the online path uses the fake Nominatim of ``tests/places_support.py``.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.place import Place
 from speakout_map.places.placing import Placing, geocode_query, locate, place_events
 from speakout_map.settings import PROJECT_ROOT
-from tests.test_chain import chain  # noqa: F401 - a fixture
-from tests.test_online import make_online, nominatim  # noqa: F401 - nominatim is a fixture
+from tests.places_support import make_online
 
 DAY = dt.date(2013, 9, 3)
 
