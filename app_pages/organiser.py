@@ -133,7 +133,7 @@ def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str
             "Nothing is published until the file is clean; the published map is unchanged."
         )
         show_problems(preview.errors, f"{context}-errors")
-    if getattr(preview, "geocoder_unavailable", None):
+    if preview.geocoder_unavailable:
         st.warning(
             "The online geocoder is unavailable right now, so the places only it knows could not be placed "
             f"({escape_markdown(preview.geocoder_unavailable)}). Nothing was published: the published map "

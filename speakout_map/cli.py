@@ -145,7 +145,8 @@ def cmd_history(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     store = publishing.open_published_store(settings)
-    info = store.rollback(args.version, by=args.by or _default_by(), based_on=store.latest_number())
+    preview = publishing.prepare_rollback(args.version, store=store)
+    info = publishing.publish(preview, store=store, by=args.by or _default_by())
     print(f"published version {info.number}: the {info.rows} events of version {args.version}", file=out)
     return EXIT_OK
 

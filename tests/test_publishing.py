@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 
 from speakout_map.store import publishing
-from speakout_map.errors import NotPublishableError, StaleVersionError
+from speakout_map.errors import NotPublishableError, StaleVersionError, VersionNotFoundError
 from speakout_map.events.export import events_to_rows
 from speakout_map.events.model import Event
 from speakout_map.places.placing import place_events
 from speakout_map.settings import PROJECT_ROOT
 from speakout_map.store.store import Store
+from tests.store_support import batch
 
 SEED = PROJECT_ROOT / "data" / "events.csv"
 MAX = 5 * 1024 * 1024
@@ -220,3 +221,48 @@ def test_rollback_preview_compares_with_the_published_version_and_refuses_when_s
     assert again.based_on == 3
     assert publishing.publish(again, store=seeded, by="alice").source == "rollback to version 1"
     assert [p.event for p in seeded.latest().events] == [p.event for p in seeded.get(1).events]
+
+
+# --- rollback: a version published again, through a preview like any change ----------------
+
+
+def roll_back(store: Store, number: int, by: str):
+    return publishing.publish(publishing.prepare_rollback(number, store=store), store=store, by=by)
+
+
+def test_rollback_publishes_an_old_version_again_and_can_be_undone(store_url):
+    """On each backend (conftest's store_url), not only this module's SQLite store."""
+    with Store.open(store_url) as store:
+        rollback_and_undo(store)
+
+
+def rollback_and_undo(store: Store) -> None:
+    a, b = batch("A", 2), batch("B", 3)
+    store.publish(a, by="alice", source="a.csv", based_on=None)
+    store.publish(b, by="bob", source="b.csv", based_on=1)
+
+    back = roll_back(store, 1, "carol")
+    assert (back.number, back.by, back.source, back.rows) == (3, "carol", "rollback to version 1", 2)
+    assert store.latest().events == a
+
+    undo = roll_back(store, 2, "carol")
+    assert (undo.number, undo.source, undo.rows) == (4, "rollback to version 2", 3)
+    assert store.latest().events == b
+    assert [v.source for v in store.history()] == ["a.csv", "b.csv", "rollback to version 1", "rollback to version 2"]
+    assert store.get(1).events == a and store.get(2).events == b  # nothing overwritten
+
+
+def test_rollback_checks_the_base_and_the_version(store_url):
+    with Store.open(store_url) as store:
+        refuse_stale_and_unknown(store)
+
+
+def refuse_stale_and_unknown(store: Store) -> None:
+    store.publish(batch("A", 1), by="a", source="a", based_on=None)
+    stale = publishing.prepare_rollback(1, store=store)  # made against version 1
+    store.publish(batch("B", 1), by="b", source="b", based_on=1)
+    with pytest.raises(StaleVersionError):
+        publishing.publish(stale, store=store, by="c")
+    with pytest.raises(VersionNotFoundError):
+        publishing.prepare_rollback(9, store=store)
+    assert store.latest_number() == 2

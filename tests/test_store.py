@@ -32,6 +32,7 @@ from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.settings import PROJECT_ROOT, Settings
 from speakout_map.store import store as storage
 from speakout_map.store.schema import login_failures_table, version_events_table
+from speakout_map.store.publishing import prepare_rollback, publish
 from speakout_map.store.store import Store, Version, VersionInfo
 from tests.store_support import (
     TRICKY,
@@ -225,35 +226,6 @@ def test_both_pass_the_check_then_one_insert_wins_on_postgresql(store_url, monke
     finally:
         first.close()
         second.close()
-
-
-# --- rollback ------------------------------------------------------------------------------
-
-
-def test_rollback_publishes_an_old_version_again_and_can_be_undone(store):
-    a, b = batch("A", 2), batch("B", 3)
-    store.publish(a, by="alice", source="a.csv", based_on=None)
-    store.publish(b, by="bob", source="b.csv", based_on=1)
-
-    back = store.rollback(1, by="carol", based_on=2)
-    assert (back.number, back.by, back.source, back.rows) == (3, "carol", "rollback to version 1", 2)
-    assert store.latest().events == a
-
-    undo = store.rollback(2, by="carol", based_on=3)
-    assert (undo.number, undo.source, undo.rows) == (4, "rollback to version 2", 3)
-    assert store.latest().events == b
-    assert [v.source for v in store.history()] == ["a.csv", "b.csv", "rollback to version 1", "rollback to version 2"]
-    assert store.get(1).events == a and store.get(2).events == b  # nothing overwritten
-
-
-def test_rollback_checks_the_base_and_the_version(store):
-    store.publish(batch("A", 1), by="a", source="a", based_on=None)
-    store.publish(batch("B", 1), by="b", source="b", based_on=1)
-    with pytest.raises(StaleVersionError):
-        store.rollback(1, by="c", based_on=1)
-    with pytest.raises(VersionNotFoundError):
-        store.rollback(9, by="c", based_on=2)
-    assert store.latest_number() == 2
 
 
 # --- seeding -------------------------------------------------------------------------------
@@ -496,7 +468,7 @@ def test_versions_and_their_rows_are_never_updated_or_deleted(store, monkeypatch
     store.publish(batch("A", 2), by="a", source="a", based_on=1)
     with pytest.raises(StaleVersionError):
         store.publish(batch("B", 2), by="b", source="b", based_on=1)
-    store.rollback(1, by="c", based_on=2)
+    publish(prepare_rollback(1, store=store), store=store, by="c")
     store.geocode_cache().put("k", CachedAnswer(None, 1.0))
     store.record_login_failure("k", dt.datetime.now(UTC))
     store.clear_login_failures("k")

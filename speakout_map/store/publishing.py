@@ -35,7 +35,7 @@ from speakout_map.events.reading import read_events_file, read_upload
 from speakout_map.events.validation import parse_rows
 from speakout_map.places.chain import build_geocoder
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store, VersionInfo, open_store, rollback_source
+from speakout_map.store.store import Store, VersionInfo, open_store
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
@@ -133,6 +133,11 @@ def prepare_rows(
     """Validate and place rows edited in the app's table (row 2 = first event, as in a spreadsheet)."""
     result = parse_rows(rows, today=today)
     return prepare(result, source, store=store, geocoder=geocoder, progress=progress)
+
+
+def rollback_source(number: int) -> str:
+    """The ``source`` of a version that republishes version ``number``."""
+    return f"rollback to version {number}"
 
 
 def prepare_rollback(number: int, *, store: Store) -> Preview:

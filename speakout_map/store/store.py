@@ -92,11 +92,6 @@ class Version:
     events: tuple[PlacedEvent, ...]
 
 
-def rollback_source(number: int) -> str:
-    """The ``source`` of a version that republishes version ``number``."""
-    return f"rollback to version {number}"
-
-
 def _info_from_row(row: Mapping[str, Any]) -> VersionInfo:
     return VersionInfo(
         number=int(row["number"]),
@@ -233,11 +228,6 @@ class Store:
                 return _latest_number_in(conn)
         except SQLAlchemyError:
             return None
-
-    def rollback(self, number: int, *, by: str, based_on: int | None) -> VersionInfo:
-        """Publish the events of version ``number`` again, as a new version (itself undoable)."""
-        old = self.get(number)
-        return self.publish(old.events, by=by, source=rollback_source(number), based_on=based_on)
 
     def ensure_seeded(self, seed: Callable[[], Sequence[PlacedEvent]], *, source: str) -> VersionInfo | None:
         """Publish ``seed()`` as version 1 (by "seed") if the store is empty; else None.
