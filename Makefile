@@ -20,7 +20,16 @@ VENDOR_STAMP := node_modules/.speakout-vendor-copied
 PIP_TOOLS := pip-tools==7.6.2
 PIP_COMPILE_FLAGS := --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test install assets bench clean lock
+# Message catalogues: speakout_map/languages/locales/<language>/LC_MESSAGES/speakout.po
+# are edited (see the README's Languages section); the .mo files the app
+# reads are compiled from them and git-ignored.
+LOCALES := speakout_map/languages/locales
+PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/speakout.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+PYBABEL := $(VENV)/bin/pybabel
+EXTRACT_KEYWORDS := --no-default-keywords -k msg -k nmsg:1,2 -k t -k plural:1,2
+
+.PHONY: run test install assets bench clean lock messages language catalogues
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +61,24 @@ $(VENDOR_STAMP): $(NPM_STAMP) $(VENV)/.installed speakout_map/maps/assets.py
 assets: $(VENDOR_STAMP)
 	@$(PY) -m speakout_map.maps.assets check >/dev/null 2>&1 || $(PY) -m speakout_map.maps.assets copy
 
-install: $(VENV)/.installed assets
+$(LOCALES)/%/LC_MESSAGES/speakout.mo: $(LOCALES)/%/LC_MESSAGES/speakout.po $(VENV)/.installed
+	$(PYBABEL) compile --domain speakout --input-file $< --output-file $@
+
+catalogues: $(MO_FILES)
+
+# After changing texts in the code: extract them to speakout.pot and merge it into every .po.
+messages: $(VENV)/.installed
+	$(PYBABEL) extract --mapping-file babel.cfg $(EXTRACT_KEYWORDS) --add-comments "Translators:" \
+		--sort-by-file --project "SpeakOut Map" --output-file $(LOCALES)/speakout.pot speakout_map app_pages app.py
+	$(if $(PO_FILES),$(PYBABEL) update --domain speakout --input-file $(LOCALES)/speakout.pot --output-dir $(LOCALES) \
+		--no-fuzzy-matching --ignore-obsolete)
+
+# A new language: make language NEW=ru (then translate its .po and add data/guide.ru.md).
+language: messages
+	@test -n "$(NEW)" || { echo "say which language: make language NEW=ru" >&2; exit 2; }
+	$(PYBABEL) init --domain speakout --input-file $(LOCALES)/speakout.pot --output-dir $(LOCALES) --locale $(NEW)
+
+install: $(VENV)/.installed assets catalogues
 	$(PY) -m speakout_map build-index
 
 run: install
@@ -61,7 +87,7 @@ run: install
 # The tests build their own gazetteer index in a temporary folder. The event
 # store's tests also run on a throw-away PostgreSQL server when its binaries
 # are installed (ensure-postgres.sh installs them as root with apt-get).
-test: $(VENV)/.installed-dev assets
+test: $(VENV)/.installed-dev assets catalogues
 	sh scripts/ensure-postgres.sh
 	sh scripts/ensure-chromium.sh
 	$(PY) -m pytest

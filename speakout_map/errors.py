@@ -6,9 +6,21 @@ One small tree, so callers can catch everything from SpeakOut Map with
 
 from __future__ import annotations
 
+from speakout_map.languages.message import Text
+
 
 class SpeakOutError(Exception):
-    """Base class of every error this library raises on purpose."""
+    """Base class of every error this library raises on purpose.
+
+    ``text`` is what the error says: a :class:`~speakout_map.languages.message.Message`
+    when people see it (pages render it in their language), or a plain
+    English string for what only the logs and the CLI show. ``str(error)``
+    is the English.
+    """
+
+    def __init__(self, text: Text = "", *args: object) -> None:
+        self.text = text
+        super().__init__(str(text), *args)
 
 
 class SettingsError(SpeakOutError):

@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from speakout_map.languages.message import Message, Text, msg
+
 
 REQUIRED_COLUMNS: tuple[str, ...] = ("city", "country", "date")
 OPTIONAL_COLUMNS: tuple[str, ...] = (
@@ -37,8 +39,8 @@ class Status(str, enum.Enum):
     DETAILS_TO_COME = "details_to_come"
 
     @property
-    def label(self) -> str:
-        return "Confirmed" if self is Status.CONFIRMED else "Details to come"
+    def label(self) -> Message:
+        return msg("Confirmed") if self is Status.CONFIRMED else msg("Details to come")
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,14 @@ class Event:
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def title_text(self) -> Text:
+        """The organisers' title, or one made from the city (translated when shown)."""
+        return self.title or msg("Speak out in {city}", city=self.city)
+
+    @property
     def display_title(self) -> str:
-        return self.title or f"Speak out in {self.city}"
+        """:attr:`title_text` in English."""
+        return str(self.title_text)
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,16 @@ class Problem:
 
     row: int | None
     column: str | None
-    message: str
+    #: What is wrong and what to do, translated when shown (:attr:`message` is the English).
+    text: Message
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, Message):
+            raise TypeError("a problem's text is a Message (msg(...)), so each reader gets it in their language")
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
 
     def __str__(self) -> str:
         where = []
@@ -89,6 +106,7 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
     def as_dict(self) -> dict[str, object]:
+        """Row, column and the English message (the CLI's ``--json``)."""
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
