@@ -27,7 +27,6 @@ LOCALES := speakout_map/languages/locales
 PO_FILES := $(wildcard $(LOCALES)/*/LC_MESSAGES/speakout.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 PYBABEL := $(VENV)/bin/pybabel
-EXTRACT_KEYWORDS := --no-default-keywords -k msg -k nmsg:1,2 -k t -k plural:1,2
 
 .PHONY: run test install assets bench clean lock messages language catalogues
 
@@ -66,10 +65,10 @@ $(LOCALES)/%/LC_MESSAGES/speakout.mo: $(LOCALES)/%/LC_MESSAGES/speakout.po $(VEN
 
 catalogues: $(MO_FILES)
 
-# After changing texts in the code: extract them to speakout.pot and merge it into every .po.
+# After changing texts in the code: extract them to speakout.pot (the marking names are in
+# speakout_map/languages/extraction.py) and merge it into every .po.
 messages: $(VENV)/.installed
-	$(PYBABEL) extract --mapping-file babel.cfg $(EXTRACT_KEYWORDS) --add-comments "Translators:" \
-		--sort-by-file --project "SpeakOut Map" --output-file $(LOCALES)/speakout.pot speakout_map app_pages app.py
+	$(PY) -m speakout_map.languages extract
 	$(if $(PO_FILES),$(PYBABEL) update --domain speakout --input-file $(LOCALES)/speakout.pot --output-dir $(LOCALES) \
 		--no-fuzzy-matching --ignore-obsolete)
 

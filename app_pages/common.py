@@ -15,6 +15,11 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from speakout_map.languages.catalogues import SOURCE_LANGUAGE, available_languages
+from speakout_map.languages.choosing import LANG_PARAMETER, ChosenBy, LanguageChoice, choose_language
+from speakout_map.languages.localising import language_name
+from speakout_map.languages.message import Text, msg
+from speakout_map.languages.translator import Translator, english, translator_for
 from speakout_map.errors import (
     OidcRefusedError,
     SettingsError,
@@ -41,7 +46,7 @@ from speakout_map.organisers.throttle import LoginThrottle, utc_now
 from speakout_map.places.chain import build_geocoder
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import Settings, load_settings
-from speakout_map.store.guide import load_guide
+from speakout_map.store.guide import Guide, file_version, guide_path, load_guide
 from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store
 
@@ -52,18 +57,86 @@ SIGNED_IN = "organiser"
 #: The session_state key of this session's random token, which the sign-in limits count it by.
 SIGN_IN_CLIENT = "sign-in-client"
 
+#: The session_state keys of the language: the one shown (the switch's value), and whether the visitor picked it.
+LANGUAGE = "language"
+LANGUAGE_PICKED = "language-picked"
+
 #: What visitors are told when the site itself is at fault.
-SITE_FAILURE = "This page cannot be shown right now because of a problem on our side. Please try again later."
-SIGN_IN_FAILURE = "Signing in is not possible right now because of a problem on our side. Please try again later."
+SITE_FAILURE = msg("This page cannot be shown right now because of a problem on our side. Please try again later.")
+SIGN_IN_FAILURE = msg("Signing in is not possible right now because of a problem on our side. "
+                      "Please try again later.")
 
 log = logging.getLogger(__name__)
 
 
-def show_failure(message: str, detail: BaseException | str) -> None:
-    """Show visitors ``message`` (short; no setting, host, user or password) and log ``detail``.
+# --- the visitor's language ----------------------------------------------------
+
+
+def _browser_language_hints() -> tuple[str | None, str | None]:
+    """The ``Accept-Language`` header and the browser's locale (None where Streamlit has none)."""
+    try:
+        return st.context.headers.get("Accept-Language"), st.context.locale
+    except Exception:  # noqa: BLE001 - no browser behind this run (e.g. a test harness)
+        return None, None
+
+
+def choose_session_language() -> LanguageChoice:
+    """This run's language: the address's ``?lang=``, else one the visitor picked earlier, else the browser's."""
+    requested = st.query_params.get(LANG_PARAMETER)
+    if not requested and st.session_state.get(LANGUAGE_PICKED):
+        requested = st.session_state.get(LANGUAGE)
+    accept_language, browser_locale = _browser_language_hints()
+    choice = choose_language(requested, accept_language, browser_locale, available_languages())
+    st.session_state[LANGUAGE] = choice.language
+    if choice.chosen_by is ChosenBy.ADDRESS:
+        st.session_state[LANGUAGE_PICKED] = True
+    if choice.ignored is not None and choice.chosen_by is not ChosenBy.ADDRESS:
+        del st.query_params[LANG_PARAMETER]
+    language_query_kept()
+    return choice
+
+
+def language_query() -> dict[str, str]:
+    """``{"lang": …}`` once the visitor picked a language (so links and shared addresses keep it), else ``{}``."""
+    if st.session_state.get(LANGUAGE_PICKED) and st.session_state.get(LANGUAGE):
+        return {LANG_PARAMETER: st.session_state[LANGUAGE]}
+    return {}
+
+
+def language_query_kept() -> None:
+    """Put the picked language back in the address (moving between pages drops the query)."""
+    for key, value in language_query().items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def translator() -> Translator:
+    """This session's translator (English until :func:`choose_session_language` has run, or if it failed)."""
+    try:
+        return translator_for(st.session_state.get(LANGUAGE) or "en")
+    except LookupError:
+        return english()
+
+
+def _language_picked() -> None:
+    st.session_state[LANGUAGE_PICKED] = True
+    st.query_params[LANG_PARAMETER] = st.session_state[LANGUAGE]
+
+
+def language_switch(t: Translator) -> None:
+    """The language menu, each language named in itself; a pick goes into the address."""
+    st.selectbox(t("Language"), available_languages(), format_func=language_name, key=LANGUAGE,
+                 on_change=_language_picked, label_visibility="collapsed", width=140)
+
+
+# --- failures ----------------------------------------------------------------
+
+
+def show_failure(message: Text, detail: BaseException | str) -> None:
+    """Show visitors ``message`` (short; no setting, host, user or password) in their language, and log ``detail``.
 
     The library's errors never hold a password and say what to do, so their
-    message is logged; anything else is logged with its traceback.
+    message is logged; anything else is logged with its traceback. The log is in English.
     """
     if isinstance(detail, SpeakOutError):
         log.error("%s [%s: %s]", message, type(detail).__name__, detail)
@@ -71,7 +144,7 @@ def show_failure(message: str, detail: BaseException | str) -> None:
         log.error("%s", message, exc_info=detail)
     else:
         log.error("%s [%s]", message, detail)
-    st.error(message, icon="⚠️")
+    st.error(translator().text(message), icon="⚠️")
 
 
 def settings() -> Settings:
@@ -83,7 +156,7 @@ def settings() -> Settings:
         st.stop()
 
 
-@st.cache_resource(show_spinner="Opening the event store…")
+@st.cache_resource(show_spinner=False)
 def store(settings: Settings) -> Store:
     """The event store, seeded from the seed file the first time (as the CLI opens it)."""
     return open_published_store(settings)
@@ -102,9 +175,15 @@ def published_events(settings: Settings, version: int | None) -> tuple[PlacedEve
     return store(settings).get(version).events
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def guide_markdown(settings: Settings, version: str) -> str:
-    return load_guide(settings)
+@st.cache_data(show_spinner=False, max_entries=8)
+def _guide(settings: Settings, language: str, version: str) -> Guide:
+    return load_guide(settings, language)
+
+
+def guide(settings: Settings, language: str) -> Guide:
+    """The guide in ``language``, or in English where it has none; cached until either file changes."""
+    version = "|".join(file_version(guide_path(settings, lang)) for lang in (language, SOURCE_LANGUAGE))
+    return _guide(settings, language, version)
 
 
 def _secrets_have(table: str) -> bool:
@@ -162,7 +241,7 @@ def _session_organiser(settings: Settings, organisers: dict[str, Organiser] | No
             return session.name
     st.session_state.pop(SIGNED_IN, None)
     if end is not None and not (end is SessionEnd.REMOVED and session.method is SignInMethod.OIDC):
-        st.warning(end_message(end, settings.organiser_session_timeout))  # OIDC refusals are shown below
+        st.warning(translator().text(end_message(end, settings.organiser_session_timeout)))  # OIDC: shown below
     if end is SessionEnd.IDLE and session.method is SignInMethod.OIDC and st.user.is_logged_in:
         st.logout()  # else the provider's cookie would sign the idle organiser straight back in
     return None
@@ -180,6 +259,7 @@ def signed_in_organiser(settings: Settings) -> str | None:
     (``roster.oidc_organiser_email``), and passwords are checked by
     ``sign_in`` within its limits for this session (and its trusted address).
     """
+    t = translator()
     organisers = _configured_organisers()
     name = _session_organiser(settings, organisers)
     if name is not None:
@@ -189,32 +269,34 @@ def signed_in_organiser(settings: Settings) -> str | None:
             try:
                 email = oidc_organiser_email(st.user.to_dict(), settings.organiser_email_list)
             except OidcRefusedError as exc:
-                st.error(_sentence(str(exc)))
-                st.button("Log out", on_click=st.logout)
+                st.error(_sentence(t.text(exc.text)))
+                st.button(t("Log out"), on_click=st.logout)
                 return None
             st.session_state[SIGNED_IN] = oidc_session(email, utc_now())
             return email
-        st.button("Sign in with your campaign account", on_click=st.login, type="primary")
+        st.button(t("Sign in with your campaign account"), on_click=st.login, type="primary")
     if organisers is None:
         return None
     if not organisers:
         if not _secrets_have("auth"):
-            st.info("No organiser accounts are set up yet. See the README, section *Organisers*, to add one.")
+            st.info(t("No organiser accounts are set up yet. See the README, section *Organisers*, to add one."))
         return None
     with st.form("sign-in"):
-        name = st.text_input("Organiser name", key="sign-in-name")
-        password = st.text_input("Password", type="password", key="sign-in-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        name = st.text_input(t("Organiser name"), key="sign-in-name")
+        password = st.text_input(t("Password"), type="password", key="sign-in-password")
+        submitted = st.form_submit_button(t("Sign in"), type="primary")
     if submitted:
         try:
             organiser = sign_in(organisers, name, password, LoginThrottle(store(settings)),
                                 client=_sign_in_client(settings))
         except TooManyAttemptsError as exc:
-            st.error(f"Too many failed sign-ins. Try again in {max(1, round(exc.retry_after_seconds))} seconds.")
+            seconds = max(1, round(exc.retry_after_seconds))
+            st.error(t.plural("Too many failed sign-ins. Try again in {count} second.",
+                              "Too many failed sign-ins. Try again in {count} seconds.", seconds))
         except SignInBusyError:
-            st.error("Signing in is busy right now. Wait a few seconds and try again.")
+            st.error(t("Signing in is busy right now. Wait a few seconds and try again."))
         except SignInError:
-            st.error("Wrong organiser name or password.")
+            st.error(t("Wrong organiser name or password."))
         except StoreError as exc:  # the throttle lives in the store
             show_failure(SIGN_IN_FAILURE, exc)
         else:
@@ -230,7 +312,7 @@ def sign_out() -> None:
 
 
 @contextmanager
-def store_errors_shown(what: str) -> Iterator[None]:
+def store_errors_shown(what: Text) -> Iterator[None]:
     """Turn a store that fails mid-session into a clear error in place of a traceback.
 
     The store writes each version in one transaction, so a failure here never changes
@@ -239,8 +321,6 @@ def store_errors_shown(what: str) -> Iterator[None]:
     try:
         yield
     except StoreError as exc:
-        show_failure(
-            f"The event store failed as the page tried to {what}. "
-            "The published events are unchanged; reload the page to try again.",
-            exc,
-        )
+        # Translators: {what} is what the page was doing, e.g. "check the upload".
+        show_failure(msg("The event store failed as the page tried to {what}. "
+                         "The published events are unchanged; reload the page to try again.", what=what), exc)

@@ -1,4 +1,4 @@
-"""The supporters' map: filters, the map, the count, and the table of events."""
+"""The supporters' map: filters, the map, the count, and the table of events, in the visitor's language."""
 
 from __future__ import annotations
 
@@ -11,30 +11,32 @@ from app_pages import common
 from speakout_map.errors import SpeakOutError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
+from speakout_map.languages.message import msg
 from speakout_map.maps import filters
 from speakout_map.maps.build import build_map, map_options, missing_assets_message
-from speakout_map.places.countries import country_name
 
+t = common.translator()
 settings = common.settings()
 try:
     placed = common.published_events(settings, common.store(settings).latest_number())
 except SpeakOutError as exc:
-    common.show_failure("The events cannot be shown right now. Please try again in a few minutes.", exc)
+    common.show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
     st.stop()
 
-st.title("Speak Out For Russia — events worldwide")
-st.page_link(common.GUIDE_PAGE_PATH, label="No event near you? Host one", icon="📣")
+st.title(t("Speak Out For Russia — events worldwide"))
+st.page_link(common.GUIDE_PAGE_PATH, label=t("No event near you? Host one"), icon="📣",
+             query_params=common.language_query())
 
-known_countries = filters.countries_present(placed)
+known_countries = filters.countries_present(placed, translator=t)
 span = filters.date_span(placed)
 query = {key: st.query_params.get_all(key) for key in st.query_params}
 from_query, notices = filters.filter_from_query(query, known_countries)
 for notice in notices:
-    st.warning(escape_markdown(notice), icon="⚠️")
+    st.warning(escape_markdown(t.text(notice)), icon="⚠️")
 
 # Widgets start from the URL query on the first run of a session.
 if "countries" not in st.session_state:
-    st.session_state["countries"] = sorted(from_query.countries, key=country_name)
+    st.session_state["countries"] = t.countries(from_query.countries)
 else:  # the published events may have changed since the last run
     st.session_state["countries"] = [c for c in st.session_state["countries"] if c in known_countries]
 if span is not None:
@@ -46,11 +48,12 @@ if span is not None:
 
 country_col, date_col = st.columns([3, 2])
 chosen_countries = country_col.multiselect(
-    "Countries", options=known_countries, format_func=country_name, key="countries", placeholder="All countries"
+    t("Countries"), options=known_countries, format_func=t.country, key="countries", placeholder=t("All countries")
 )
 date_from = date_to = None
 if span is not None:
-    picked = date_col.date_input("Dates", min_value=span[0], max_value=span[1], key="dates", format="YYYY-MM-DD")
+    picked = date_col.date_input(t("Dates"), min_value=span[0], max_value=span[1], key="dates",
+                                 format=t.date_picker_format)
     if isinstance(picked, (tuple, list)) and picked:
         date_from, date_to = picked[0], picked[-1]
     elif isinstance(picked, dt.date):
@@ -61,24 +64,28 @@ current = filters.EventFilter(
     date_to if span is None or date_to != span[1] else None,
     frozenset(chosen_countries),
 )
-st.query_params.from_dict(filters.filter_to_query(current))
-shown = filters.apply_filter(placed, current)
+st.query_params.from_dict({**filters.filter_to_query(current), **common.language_query()})
+shown = filters.apply_filter(placed, current, translator=t)
 
-st.markdown(f"**{len(shown)}** of {len(placed)} events shown")
+st.markdown(t.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", len(placed),
+                     shown=len(shown)))
 if shown:
     missing_assets = missing_assets_message(settings)
     if missing_assets:
-        common.show_failure("The map cannot be drawn right now; the list of events is below.", missing_assets)
+        common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
-        st_folium(build_map(shown, **map_options(settings)), returned_objects=[],
+        st_folium(build_map(shown, translator=t, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=520, key="map")
-    st.subheader("Events shown")
+    st.subheader(t("Events shown"))
+    columns = export.table_columns(translator=t)
+    link_column = columns[-1]
     st.dataframe(
-        export.neutralise_rows(export.table_rows(shown)),  # it can be downloaded as CSV
+        export.neutralise_rows(export.table_rows(shown, translator=t)),  # it can be downloaded as CSV
         hide_index=True,
-        column_order=export.TABLE_COLUMNS,
-        column_config={"Link": st.column_config.LinkColumn("Link", display_text="Event page")},
+        column_order=columns,
+        column_config={link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page"))},
     )
 else:
-    st.info("No events match these filters. Clear a filter, or host an event of your own.")
-    st.page_link(common.GUIDE_PAGE_PATH, label="How to host your own event", icon="📣")
+    st.info(t("No events match these filters. Clear a filter, or host an event of your own."))
+    st.page_link(common.GUIDE_PAGE_PATH, label=t("How to host your own event"), icon="📣",
+                 query_params=common.language_query())

@@ -14,14 +14,16 @@ from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.events.diff import diff_rows_for_display
 from speakout_map.events.model import COLUMNS, Problem
+from speakout_map.languages.message import Message, Text, msg
 from speakout_map.maps.build import build_map, map_options
 from speakout_map.store import publishing
 
 #: Session key of the publish a button asked for: the preview it was drawn with, and what to say.
 PUBLISH_REQUEST = "publish-request"
 
+t = common.translator()
 settings = common.settings()
-st.title("Organisers")
+st.title(t("Organisers"))
 
 # Taken before the sign-in check, so that a click is carried out only for an organiser signed in now.
 publish_request = st.session_state.pop(PUBLISH_REQUEST, None)
@@ -33,30 +35,33 @@ try:
     store = common.store(settings)
     store.latest_number()  # fail here, loudly, rather than halfway down the page
 except SpeakOutError as exc:
-    common.show_failure("The event store cannot be used right now, so nothing can be published. "
-                        "Please try again in a few minutes.", exc)
+    common.show_failure(msg("The event store cannot be used right now, so nothing can be published. "
+                            "Please try again in a few minutes."), exc)
     st.stop()
 top_left, top_right = st.columns([4, 1])
-top_left.markdown(f"Signed in as **{escape_markdown(organiser)}**")
-top_right.button("Sign out", on_click=common.sign_out)
+top_left.markdown(t("Signed in as **{organiser}**", organiser=escape_markdown(organiser)))
+top_right.button(t("Sign out"), on_click=common.sign_out)
 
 
 #: Session keys of the edit tab: the version its table shows, and the rows last checked (a count, the rows).
 EDIT_BASE, EDIT_ROWS = "edit-base", "edit-rows"
-PUBLISHED = "Published version {number} with {rows} events. The map shows it now."
+PUBLISHED = msg("Published version {number} with {rows} events. The map shows it now.")
 
 
 def show_problems(problems: tuple[Problem, ...], key: str) -> None:
-    """Each problem's spreadsheet row, column and message, as the CLI's --json gives them."""
-    st.dataframe(export.neutralise_rows(p.as_dict() for p in problems), hide_index=True, key=key,
-                 column_config={"message": st.column_config.TextColumn("problem")})
+    """Each problem's spreadsheet row, column and message (as the CLI's --json gives them), in this language."""
+    # Translators: the headers of the problems table; "column" is a column of the organisers' spreadsheet.
+    row, column, problem = t("row"), t("column"), t("problem")
+    st.dataframe(export.neutralise_rows({row: p.row, column: p.column, problem: t.text(p.text)} for p in problems),
+                 hide_index=True, key=key)
 
 
 def show_diff(preview: publishing.Preview, key: str) -> None:
     """The summary of the differences, and a row per added, removed or changed event."""
-    st.markdown(escape_markdown(preview.diff.summary()))
+    st.markdown(escape_markdown(t.text(preview.diff.summary())))
     if not preview.diff.is_empty:
-        st.dataframe(export.neutralise_rows(diff_rows_for_display(preview.diff)), hide_index=True, key=key)
+        st.dataframe(export.neutralise_rows(diff_rows_for_display(preview.diff, translator=t)), hide_index=True,
+                     key=key)
 
 
 def current_preview(context: str, change: object, make) -> publishing.Preview:
@@ -68,7 +73,7 @@ def current_preview(context: str, change: object, make) -> publishing.Preview:
 
 
 #: What this run's publish request did, by context: (kind, text, detail), shown by show_outcome.
-outcomes: dict[str, tuple[str, str, BaseException | None]] = {}
+outcomes: dict[str, tuple[str, Text, BaseException | None]] = {}
 
 
 def request_publish(*request) -> None:
@@ -80,7 +85,7 @@ def request_publish(*request) -> None:
     st.session_state[PUBLISH_REQUEST] = request
 
 
-def carry_out(preview: publishing.Preview, context: str, done: str, refused: str, forget: tuple[str, ...]) -> None:
+def carry_out(preview: publishing.Preview, context: str, done: Message, refused: Text, forget: tuple[str, ...]) -> None:
     """Publish the preview a button was drawn with, before the page computes anything new.
 
     So a publish replaces the version that preview was compared with and no
@@ -90,17 +95,19 @@ def carry_out(preview: publishing.Preview, context: str, done: str, refused: str
     try:
         info = publishing.publish(preview, store=store, by=organiser)
     except StaleVersionError as exc:
-        outcome = ("error", f"{refused}: {exc}. The differences shown now are against version {exc.latest}: "
-                   "check them, and publish again only if you still want to.", None)
+        # Translators: {refused} is "Not published" or "Not rolled back"; {reason} says why, in a clause.
+        outcome = ("error", msg("{refused}: {reason}. The differences shown now are against version {latest}: "
+                                "check them, and publish again only if you still want to.",
+                                refused=refused, reason=exc.text, latest=exc.latest), None)
     except NotPublishableError as exc:
-        outcome = ("error", f"{refused}: {exc}", None)
+        outcome = ("error", msg("{refused}: {reason}", refused=refused, reason=exc.text), None)
     except StoreError as exc:
-        outcome = ("failure", f"{refused}: the event store failed. Nothing was published; the published "
-                   "events are unchanged. Try again in a moment.", exc)
+        outcome = ("failure", msg("{refused}: the event store failed. Nothing was published; the published "
+                                  "events are unchanged. Try again in a moment.", refused=refused), exc)
     else:
         for key in forget:
             st.session_state.pop(key, None)
-        outcome = ("success", done.format(number=info.number, rows=info.rows), None)
+        outcome = ("success", done.with_fields(number=info.number, rows=info.rows), None)
     outcomes[context] = outcome
 
 
@@ -111,43 +118,45 @@ def show_outcome(context: str) -> None:
         return
     kind, text, detail = outcome
     if kind == "success":
-        st.success(escape_markdown(text))
+        st.success(escape_markdown(t.text(text)))
     elif kind == "error":
-        st.error(escape_markdown(text))
+        st.error(escape_markdown(t.text(text)))
     else:
         common.show_failure(text, detail)
 
 
-def publish_button(preview: publishing.Preview, context: str, *, label: str = "Publish", key: str | None = None,
-                   done: str = PUBLISHED, refused: str = "Not published", forget: tuple[str, ...] = ()) -> None:
+def publish_button(preview: publishing.Preview, context: str, *, label: str | None = None, key: str | None = None,
+                   done: Message = PUBLISHED, refused: Text = msg("Not published"), forget: tuple[str, ...] = ()) -> None:
     """A button that publishes ``preview``, the one on the page now (see :func:`carry_out`)."""
-    st.button(label, type="primary", disabled=not preview.ok, key=key or f"{context}-publish",
+    st.button(label or t("Publish"), type="primary", disabled=not preview.ok, key=key or f"{context}-publish",
               on_click=request_publish, args=(preview, context, done, refused, forget))
 
 
 def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str, ...] = ()) -> None:
     """Errors, warnings, the differences and the new map, then the publish button."""
     if preview.errors:
-        st.error(
-            f"{len(preview.errors)} problem(s) to fix in {escape_markdown(preview.source)}. "
-            "Nothing is published until the file is clean; the published map is unchanged."
-        )
+        st.error(t.plural("{count:,} problem to fix in {source}. Nothing is published until the file is clean; "
+                          "the published map is unchanged.",
+                          "{count:,} problems to fix in {source}. Nothing is published until the file is clean; "
+                          "the published map is unchanged.", len(preview.errors), source=escape_markdown(preview.source)))
         show_problems(preview.errors, f"{context}-errors")
     if preview.geocoder_unavailable:
-        st.warning(
-            "The online geocoder is unavailable right now, so the places only it knows could not be placed "
-            f"({escape_markdown(preview.geocoder_unavailable)}). Nothing was published: the published map "
-            "is unchanged. Try again later, or add latitude and longitude to the rows listed above."
-        )
+        st.warning(t("The online geocoder is unavailable right now, so the places only it knows could not be placed "
+                     "({failure}). Nothing was published: the published map is unchanged. Try again later, or add "
+                     "latitude and longitude to the rows listed above.",
+                     failure=escape_markdown(t.text(preview.geocoder_unavailable))))
     if preview.warnings:
-        st.warning(f"{len(preview.warnings)} warning(s): worth a look, but they do not block publishing.")
+        st.warning(t.plural("{count:,} warning: worth a look, but it does not block publishing.",
+                            "{count:,} warnings: worth a look, but they do not block publishing.", len(preview.warnings)))
         show_problems(preview.warnings, f"{context}-warnings")
     if not preview.errors:
-        against = "nothing is published yet" if preview.based_on is None else f"version {preview.based_on}"
-        st.subheader(f"Changes against the published version ({against})")
+        if preview.based_on is None:
+            st.subheader(t("Changes against the published version (nothing is published yet)"))
+        else:
+            st.subheader(t("Changes against the published version (version {number})", number=preview.based_on))
         show_diff(preview, f"{context}-diff")
-        st.subheader("The new map")
-        st_folium(build_map(preview.placed, **map_options(settings)), returned_objects=[],
+        st.subheader(t("The new map"))
+        st_folium(build_map(preview.placed, translator=t, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=420, key=f"{context}-map")
     publish_button(preview, context, forget=forget)
 
@@ -173,10 +182,12 @@ def forget_edits() -> None:
 
 
 def placing_progress():
-    bar = st.progress(0.0, text="Placing events on the map…")
+    bar = st.progress(0.0, text=t("Placing events on the map…"))
 
     def report(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"Placed {done} of {total} events")
+        bar.progress(done / total if total else 1.0,
+                     text=t.plural("Placed {done:,} of {count:,} event", "Placed {done:,} of {count:,} events", total,
+                                   done=done))
 
     return report
 
@@ -184,16 +195,15 @@ def placing_progress():
 if publish_request is not None:
     carry_out(*publish_request)
 
-upload_tab, edit_tab, history_tab = st.tabs(["Upload a spreadsheet", "Edit the published events", "History"])
+upload_tab, edit_tab, history_tab = st.tabs([t("Upload a spreadsheet"), t("Edit the published events"), t("History")])
 
 with upload_tab:
-    with common.store_errors_shown("check the upload"):
-        st.markdown(
-            "Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
-            "with the columns of the template."
-        )
-        st.download_button("Download the template", export.template_csv(), "speakout-events-template.csv", "text/csv")
-        uploaded = st.file_uploader("Events file", type=["csv", "tsv", "txt", "xlsx"], key="upload")
+    with common.store_errors_shown(msg("check the upload")):
+        st.markdown(t("Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
+                      "with the columns of the template."))
+        st.download_button(t("Download the template"), export.template_csv(), "speakout-events-template.csv",
+                           "text/csv")
+        uploaded = st.file_uploader(t("Events file"), type=["csv", "tsv", "txt", "xlsx"], key="upload")
         show_outcome("upload")
         if uploaded is not None:
             data = uploaded.getvalue()
@@ -205,23 +215,25 @@ with upload_tab:
             show_preview(preview, "upload")
 
 with edit_tab:
-    with common.store_errors_shown("load the published events for editing"):
+    with common.store_errors_shown(msg("load the published events for editing")):
         latest_number = store.latest_number()
         if latest_number is None:
-            st.info("Nothing is published yet: upload a spreadsheet first.")
+            st.info(t("Nothing is published yet: upload a spreadsheet first."))
         else:
             base = edit_base(latest_number)
             if base == latest_number:
-                st.caption(f"Version {base}. Change cells, add or delete rows, then check and publish.")
+                st.caption(t("Version {number}. Change cells, add or delete rows, then check and publish.",
+                             number=base))
             else:
-                st.warning(f"Version {latest_number} was published after you began editing version {base}, so "
-                           "your table does not have its changes. Check your table to see what publishing it "
-                           f"would change in version {latest_number}, or start again from that version.")
-                st.button(f"Start again from version {latest_number}", key="edit-restart", on_click=forget_edits)
+                st.warning(t("Version {latest} was published after you began editing version {base}, so your table "
+                             "does not have its changes. Check your table to see what publishing it would change in "
+                             "version {latest}, or start again from that version.", latest=latest_number, base=base))
+                st.button(t("Start again from version {number}", number=latest_number), key="edit-restart",
+                          on_click=forget_edits)
             events = [p.event for p in store.get(base).events]
             table = pd.DataFrame(export.events_to_rows(events, include_private=True), columns=list(COLUMNS))
             edited = st.data_editor(table.astype("string"), num_rows="dynamic", hide_index=True, key=f"editor-{base}")
-            if st.button("Check the changes", key="edit-check"):
+            if st.button(t("Check the changes"), key="edit-check"):
                 rows = edited.astype(object).where(edited.notna(), "").to_dict("records")
                 st.session_state[EDIT_ROWS] = (st.session_state.get(EDIT_ROWS, (0,))[0] + 1, rows)
             show_outcome("edit")
@@ -234,33 +246,35 @@ with edit_tab:
                 show_preview(preview, "edit", forget=(EDIT_BASE, EDIT_ROWS, "edit-preview"))
 
 with history_tab:
-    with common.store_errors_shown("load the history"):
+    with common.store_errors_shown(msg("load the history")):
         versions = store.history()
         if not versions:
-            st.info("Nothing is published yet.")
+            st.info(t("Nothing is published yet."))
         else:
+            # Translators: the headers of the table of published versions.
+            headers = (t("version"), t("published (UTC)"), t("by"), t("file"), t("rows"))
             st.dataframe(
                 export.neutralise_rows(
-                    {"version": v.number, "published (UTC)": v.created_at.strftime("%Y-%m-%d %H:%M"), "by": v.by,
-                     "file": v.source, "rows": v.rows}
+                    dict(zip(headers, (v.number, v.created_at.strftime("%Y-%m-%d %H:%M"), v.by, v.source, v.rows)))
                     for v in reversed(versions)
                 ),
                 hide_index=True,
                 key="history",
             )
             numbers = [v.number for v in reversed(versions)]
-            chosen = st.selectbox("Version", numbers, key="history-version", format_func=lambda n: f"Version {n}")
+            chosen = st.selectbox(t("Version"), numbers, key="history-version",
+                                  format_func=lambda n: t("Version {number}", number=n))
             version = store.get(chosen)
             csv_col, geo_col = st.columns(2)
             csv_col.download_button(
-                "Download as CSV (with contact emails)",
+                t("Download as CSV (with contact emails)"),
                 export.events_to_csv([p.event for p in version.events], include_private=True),
                 f"speakout-events-v{chosen}.csv",
                 "text/csv",
                 key="download-csv",
             )
             geo_col.download_button(
-                "Download as GeoJSON",
+                t("Download as GeoJSON"),
                 export.geojson_text(version.events),
                 f"speakout-events-v{chosen}.geojson",
                 "application/geo+json",
@@ -269,12 +283,14 @@ with history_tab:
             show_outcome("rollback")
             if chosen != numbers[0]:
                 preview = current_preview("rollback", chosen, lambda: publishing.prepare_rollback(chosen, store=store))
-                st.markdown(
-                    f"Rolling back publishes the {preview.rows} events of version {chosen} as a new version; "
-                    f"it can be undone the same way. What it changes in the published version (version "
-                    f"{preview.based_on}):"
-                )
+                st.markdown(t.plural(
+                    "Rolling back publishes the {count:,} event of version {chosen} as a new version; it can be undone "
+                    "the same way. What it changes in the published version (version {based_on}):",
+                    "Rolling back publishes the {count:,} events of version {chosen} as a new version; it can be "
+                    "undone the same way. What it changes in the published version (version {based_on}):",
+                    preview.rows, chosen=chosen, based_on=preview.based_on))
                 show_diff(preview, "rollback-diff")
-                publish_button(preview, "rollback", label=f"Roll back to version {chosen}", key="rollback",
-                               done=f"Published version {{number}}: the events of version {chosen}.",
-                               refused="Not rolled back", forget=("history-version",))
+                publish_button(preview, "rollback", label=t("Roll back to version {number}", number=chosen),
+                               key="rollback",
+                               done=msg("Published version {number}: the events of version {chosen}.", chosen=chosen),
+                               refused=msg("Not rolled back"), forget=("history-version",))

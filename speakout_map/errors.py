@@ -6,7 +6,7 @@ One small tree, so callers can catch everything from SpeakOut Map with
 
 from __future__ import annotations
 
-from speakout_map.languages.message import Text
+from speakout_map.languages.message import Text, msg, nmsg
 
 
 class SpeakOutError(Exception):
@@ -30,11 +30,13 @@ class SettingsError(SpeakOutError):
 class UnknownCountryError(SpeakOutError, ValueError):
     """A country name or code could not be matched to exactly one country."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __init__(self, written: str) -> None:
+        #: The country as it was written (``text`` is the message saying what to do).
+        self.written = written
         super().__init__(
-            f"{text!r} is not a country we recognise; write its English name "
-            "(e.g. Spain) or its two-letter ISO code (e.g. ES)"
+            # Translators: {written!r} is the country exactly as the organiser wrote it, in quotes.
+            msg("{written!r} is not a country we recognise; write its English name "
+                "(e.g. Spain) or its two-letter ISO code (e.g. ES)", written=written)
         )
 
 
@@ -69,8 +71,10 @@ class StaleVersionError(StoreError):
         self.based_on = based_on
         self.latest = latest
         super().__init__(
-            f"the events changed meanwhile: you started from version {based_on}, but version {latest} "
-            "is now published; reload, check the differences and publish again (nothing was lost)"
+            # Translators: {based_on} and {latest} are version numbers of the published events.
+            msg("the events changed meanwhile: you started from version {based_on}, but version {latest} "
+                "is now published; reload, check the differences and publish again (nothing was lost)",
+                based_on=based_on, latest=latest)
         )
 
 
@@ -87,14 +91,16 @@ class TooManyAttemptsError(SignInError):
 
     def __init__(self, retry_after_seconds: float) -> None:
         self.retry_after_seconds = retry_after_seconds
-        super().__init__(f"too many failed sign-ins; try again in {max(1, round(retry_after_seconds))} seconds")
+        seconds = max(1, round(retry_after_seconds))
+        super().__init__(nmsg("too many failed sign-ins; try again in {count} second",
+                              "too many failed sign-ins; try again in {count} seconds", seconds))
 
 
 class SignInBusyError(SignInError):
     """Too many password checks are running at once; this one was not made (and counts as no failure)."""
 
     def __init__(self) -> None:
-        super().__init__("signing in is busy right now; wait a few seconds and try again")
+        super().__init__(msg("signing in is busy right now; wait a few seconds and try again"))
 
 
 class OidcRefusedError(SignInError):

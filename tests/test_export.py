@@ -22,12 +22,16 @@ from speakout_map.events.export import (
     events_to_geojson,
     events_to_rows,
     geojson_text,
+    link_column,
     neutralise_cell,
     neutralise_rows,
+    table_columns,
     table_rows,
     template_csv,
 )
+from speakout_map.languages.translator import english
 from speakout_map.settings import PROJECT_ROOT
+from tests.i18n_support import fake_translator
 
 
 def placed(**fields) -> PlacedEvent:
@@ -53,6 +57,60 @@ def test_table_rows(fields, expected):
     (row,) = table_rows([placed(**fields)])
     assert list(row) == list(TABLE_COLUMNS)
     assert {k: row[k] for k in expected} == expected
+
+
+def test_table_columns_in_english():
+    assert table_columns() == table_columns(english()) == TABLE_COLUMNS
+    assert link_column() == TABLE_COLUMNS[-1] == "Link"
+
+
+#: A Spanish catalogue of the table's words (the real one is written elsewhere).
+SPANISH_TABLE = {
+    "Date": "Fecha", "Time": "Hora", "City": "Ciudad", "Country": "País", "Event": "Evento", "Venue": "Lugar",
+    "Status": "Estado", "Link": "Enlace", "Confirmed": "Confirmado", "Details to come": "Detalles por confirmar",
+    "Speak out in {city}": "Alza la voz en {city}", "{start}\u2013{end}": "de {start} a {end}",
+}
+SPANISH_COLUMNS = ("Fecha", "Hora", "Ciudad", "País", "Evento", "Lugar", "Estado", "Enlace")
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({}, {"Fecha": "mar, 3 sept 2013", "Hora": "", "Ciudad": "Madrid", "País": "España",
+              "Evento": "Alza la voz en Madrid", "Lugar": "", "Estado": "Confirmado", "Enlace": ""}),
+        ({"start_time": dt.time(18, 30), "end_time": dt.time(20), "venue": "Embajada", "address": "Calle 1",
+          "status": Status.DETAILS_TO_COME, "url": "https://example.org", "title": "Rally", "country_code": "GB",
+          "city": "London"},
+         {"Fecha": "mar, 3 sept 2013", "Hora": "de 18:30 a 20:00", "Ciudad": "London", "País": "Reino Unido",
+          "Evento": "Rally", "Lugar": "Embajada, Calle 1", "Estado": "Detalles por confirmar",
+          "Enlace": "https://example.org"}),
+        ({"start_time": dt.time(9, 5)}, {"Hora": "09:05"}),
+    ],
+)
+def test_table_rows_in_the_readers_language(fields, expected):
+    spanish = fake_translator(SPANISH_TABLE, language="es")
+    assert table_columns(spanish) == SPANISH_COLUMNS
+    assert link_column(spanish) == "Enlace"
+    (row,) = table_rows([placed(**fields)], spanish)
+    assert tuple(row) == SPANISH_COLUMNS
+    assert {k: row[k] for k in expected} == expected
+
+
+def test_table_values_are_localised_even_without_translations():
+    """Dates and countries come from Babel's Spanish, whatever the catalogue holds."""
+    (row,) = table_rows([placed()], fake_translator({}, language="es"))
+    assert tuple(row) == TABLE_COLUMNS  # no translations yet: English headers and words
+    assert (row["Date"], row["Country"], row["Status"], row["Event"]) == (
+        "mar, 3 sept 2013", "España", "Confirmed", "Speak out in Madrid")
+
+
+def test_table_with_two_same_headers_keeps_every_column(caplog):
+    """A catalogue that gives two columns one header would lose a column: the English headers are used."""
+    careless = fake_translator({**SPANISH_TABLE, "City": "Lugar"}, language="es")
+    assert table_columns(careless) == TABLE_COLUMNS
+    (row,) = table_rows([placed(venue="Sol")], careless)
+    assert len(row) == len(TABLE_COLUMNS) and row["Venue"] == "Sol" and row["Country"] == "España"
+    assert "not all different" in caplog.text
 
 
 def test_table_never_has_contact_email():

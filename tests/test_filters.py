@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from speakout_map.events.model import Event
+from speakout_map.languages.message import Message
+from speakout_map.languages.translator import english
 from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.maps.filters import (
     EventFilter,
@@ -16,6 +18,9 @@ from speakout_map.maps.filters import (
     filter_from_query,
     filter_to_query,
 )
+from tests.i18n_support import fake_translator
+
+SPANISH = fake_translator({}, language="es")  # no translations: Babel's Spanish country names only
 
 
 def make(city: str, code: str, day: int, time: dt.time | None = None) -> PlacedEvent:
@@ -51,6 +56,40 @@ def test_apply_filter(event_filter, cities):
 
 def test_countries_present_sorted_by_name():
     assert countries_present(EVENTS) == ["CA", "IE", "ES", "GB"]
+    assert countries_present(EVENTS, english()) == ["CA", "IE", "ES", "GB"]
+
+
+WIDER = EVENTS + (make("Berlin", "DE", 3), make("Tórshavn", "FO", 3), make("Oslo", "NO", 3))
+
+
+@pytest.mark.parametrize(
+    ("translator", "codes"),
+    [
+        # Canada, Faroe Islands, Germany, Ireland, Norway, Spain, United Kingdom
+        (None, ["CA", "FO", "DE", "IE", "NO", "ES", "GB"]),
+        # Alemania, Canadá, España, Irlanda, Islas Feroe, Noruega, Reino Unido
+        (SPANISH, ["DE", "CA", "ES", "IE", "FO", "NO", "GB"]),
+    ],
+)
+def test_countries_present_sorted_by_name_in_the_readers_language(translator, codes):
+    assert countries_present(WIDER, translator) == codes
+
+
+@pytest.mark.parametrize(
+    ("translator", "cities"),
+    [
+        (None, ["Dublin", "Madrid", "London", "Valencia", "Toronto"]),  # Ireland, Spain, United Kingdom
+        (SPANISH, ["Madrid", "Dublin", "London", "Valencia", "Toronto"]),  # España, Irlanda, Reino Unido
+    ],
+)
+def test_apply_filter_sorts_countries_in_the_readers_language(translator, cities):
+    assert [p.event.city for p in apply_filter(EVENTS, EventFilter(), translator=translator)] == cities
+
+
+def test_query_is_the_same_in_every_language():
+    """A shared link works in any language: codes and ISO dates, never names."""
+    event_filter = EventFilter(dt.date(2013, 9, 1), dt.date(2013, 9, 30), frozenset(countries_present(EVENTS, SPANISH)))
+    assert filter_to_query(event_filter) == {"country": "CA,ES,GB,IE", "from": "2013-09-01", "to": "2013-09-30"}
 
 
 def test_date_span():
@@ -91,7 +130,39 @@ def test_good_query(params, expected):
 def test_bad_query_values_are_ignored_with_a_notice(params, expected, needle):
     event_filter, notices = filter_from_query(params, KNOWN)
     assert event_filter == expected
-    assert len(notices) == 1 and needle in notices[0]
+    assert len(notices) == 1 and isinstance(notices[0], Message) and needle in str(notices[0])
+
+
+@pytest.mark.parametrize(
+    ("params", "english_text", "entries", "spanish_text"),
+    [
+        ({"country": "ES,Narnia"}, "Ignored country 'Narnia' in the address: not a country we know.",
+         {"Ignored country {country!r} in the address: not a country we know.":
+          "Se ha ignorado el país {country!r} de la dirección: no lo conocemos."},
+         "Se ha ignorado el país 'Narnia' de la dirección: no lo conocemos."),
+        ({"country": "FR"}, "Ignored country 'FR' in the address: no events there yet.",
+         {"Ignored country {country!r} in the address: no events there yet.":
+          "Se ha ignorado el país {country!r} de la dirección: aún no hay eventos allí."},
+         "Se ha ignorado el país 'FR' de la dirección: aún no hay eventos allí."),
+        ({"country": "x" * 5000}, "Ignored an overlong country value in the address.",
+         {"Ignored an overlong country value in the address.":
+          "Se ha ignorado un país demasiado largo de la dirección."},
+         "Se ha ignorado un país demasiado largo de la dirección."),
+        ({"from": "03/09/2013"}, "Ignored from='03/09/2013' in the address: dates are written YYYY-MM-DD.",
+         {"Ignored {key}={value!r} in the address: dates are written YYYY-MM-DD.":
+          "Se ha ignorado {key}={value!r} de la dirección: las fechas se escriben AAAA-MM-DD."},
+         "Se ha ignorado from='03/09/2013' de la dirección: las fechas se escriben AAAA-MM-DD."),
+        ({"from": "2013-09-30", "to": "2013-09-01"},
+         "Ignored the dates in the address: from (2013-09-30) is after to (2013-09-01).",
+         {"Ignored the dates in the address: from ({date_from}) is after to ({date_to}).":
+          "Se han ignorado las fechas de la dirección: from ({date_from}) es posterior a to ({date_to})."},
+         "Se han ignorado las fechas de la dirección: from (2013-09-30) es posterior a to (2013-09-01)."),
+    ],
+)
+def test_notices_are_messages_in_the_readers_language(params, english_text, entries, spanish_text):
+    _, (notice,) = filter_from_query(params, KNOWN)
+    assert str(notice) == english().text(notice) == english_text
+    assert fake_translator(entries, language="es").text(notice) == spanish_text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,10 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.events.formatting import format_date, format_time_range, table_time_range, time_range
+from speakout_map.languages.message import Message
+from speakout_map.languages.translator import english
+from tests.i18n_support import fake_translator
 
 
 @pytest.mark.parametrize(
@@ -33,3 +36,44 @@ def test_format_date(day, text):
 )
 def test_format_time_range(start, end, text):
     assert format_time_range(start, end) == text
+
+
+# --- in the reader's language -------------------------------------------------------
+
+SPANISH_TIMES = {
+    "{start}\u2013{end} local time": "{start}\u2013{end} hora local",
+    "{start} local time": "{start} hora local",
+    "until {end} local time": "hasta las {end} hora local",
+    "{start}\u2013{end}": "de {start} a {end}",
+}
+
+
+@pytest.mark.parametrize(
+    "start, end, english_text, spanish_text",
+    [
+        (dt.time(18, 30), dt.time(20, 0), "18:30\u201320:00 local time", "18:30\u201320:00 hora local"),
+        (dt.time(9, 5), None, "09:05 local time", "09:05 hora local"),
+        (None, dt.time(21, 0), "until 21:00 local time", "hasta las 21:00 hora local"),
+        (None, None, "", ""),
+    ],
+)
+def test_time_range_is_a_message(start, end, english_text, spanish_text):
+    text = time_range(start, end)
+    assert isinstance(text, Message) == bool(start or end)
+    assert str(text) == english().text(text) == format_time_range(start, end) == english_text
+    assert fake_translator(SPANISH_TIMES, language="es").text(text) == spanish_text
+
+
+@pytest.mark.parametrize(
+    "start, end, english_text, spanish_text",
+    [
+        (dt.time(18, 30), dt.time(20, 0), "18:30\u201320:00", "de 18:30 a 20:00"),
+        (dt.time(9, 5), None, "09:05", "09:05"),
+        (None, dt.time(21, 0), "", ""),  # an end alone says little in a table
+        (None, None, "", ""),
+    ],
+)
+def test_table_time_range_says_nothing_of_the_time_zone(start, end, english_text, spanish_text):
+    text = table_time_range(start, end)
+    assert english().text(text) == english_text
+    assert fake_translator(SPANISH_TIMES, language="es").text(text) == spanish_text

@@ -45,6 +45,7 @@ from speakout_map.events.limits import MAX_CELL_CHARS
 from speakout_map.events.reading import parse_events_bytes, parse_events_text, read_upload
 from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.errors import EventFileError
+from speakout_map.languages.message import msg
 from speakout_map.events.export import (
     TEXT_COLUMNS,
     events_to_csv,
@@ -624,13 +625,13 @@ def test_geojson_refuses_impossible_points_instead_of_writing_bad_json(event, la
 
 def test_the_fuzz_helpers_catch_what_they_should():
     """The checks above are not vacuous: the backstop message and an unknown column fail them."""
-    bad = ParseResult((), (Problem(None, None, "the file could not be read (ValueError); export it again"),))
+    bad = ParseResult((), (Problem(None, None, msg("the file could not be read (ValueError); export it again")),))
     with pytest.raises(AssertionError):
         check_result(bad)
     with pytest.raises(AssertionError):
-        check_result(ParseResult((), (Problem(0, None, "row 0"),)))
+        check_result(ParseResult((), (Problem(0, None, msg("row 0")),)))
     with pytest.raises(AssertionError):
-        check_result(ParseResult((), (Problem(2, "not a header", "x"),)), {"city"})
+        check_result(ParseResult((), (Problem(2, "not a header", msg("x")),)), {"city"})
 
 
 @pytest.mark.parametrize("url", ["https://[abc", "http://]x", "https://[::1/event", "http://a]b[c/"])

@@ -17,6 +17,8 @@ from speakout_map.maps.rows import (
     safe_link,
     shorten,
 )
+from speakout_map.languages.translator import english
+from tests.i18n_support import fake_translator
 from tests.map_support import FIELD, PRIVATE_EMAIL, WORLD, make_event, place
 
 # --- the text the popups show ---------------------------------------------------
@@ -85,6 +87,45 @@ def test_row_of_a_full_event():
         "description": "Bring a friend.",
         "url": "https://example.org/madrid",
     }
+
+
+def test_row_with_the_english_translator_is_the_same():
+    assert event_row(WORLD[0], english()) == event_row(WORLD[0])
+    assert event_rows(WORLD, english()) == event_rows(WORLD)
+
+
+SPANISH_POPUP = {
+    "{start}\u2013{end} local time": "{start}\u2013{end} hora local",
+    "until {end} local time": "hasta las {end} hora local",
+    "Speak out in {city}": "Alza la voz en {city}",
+}
+
+
+@pytest.mark.parametrize(
+    ("entries", "fields", "expected"),
+    [
+        # no translations: Babel's Spanish still names the country and the date
+        ({}, {}, {"country": "España", "date": "mar, 3 sept 2013", "time": "18:30\u201320:00 local time",
+                  "title": "Speak out in Madrid"}),
+        (SPANISH_POPUP, {}, {"country": "España", "date": "mar, 3 sept 2013", "time": "18:30\u201320:00 hora local",
+                             "title": "Speak out in Madrid"}),
+        (SPANISH_POPUP, {"title": "", "city": "London", "country_code": "GB", "start_time": None},
+         {"country": "Reino Unido", "date": "mar, 3 sept 2013", "time": "hasta las 20:00 hora local",
+          "title": "Alza la voz en London", "city": "London"}),
+    ],
+)
+def test_row_in_the_readers_language(entries, fields, expected):
+    row = dict(zip(DATA_FIELDS, event_row(place(make_event(**fields)), fake_translator(entries, language="es"))))
+    assert {k: row[k] for k in expected} == expected
+    # the event's own words are never translated
+    assert (row["venue"], row["organiser"], row["description"]) == (
+        "Puerta del Sol", "All Out Madrid", "Bring a friend.")
+
+
+def test_event_rows_pass_the_translator_on():
+    rows = event_rows(WORLD, fake_translator({}, language="es"))
+    assert [row[FIELD["country"]] for row in rows] == [
+        "España", "Argentina", "Japón", "Australia", "Islandia", "Estados Unidos"]
 
 
 def test_untitled_event_gets_its_display_title():

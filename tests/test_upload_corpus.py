@@ -24,10 +24,11 @@ import pytest
 
 from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_XLSX_ENTRIES
 from speakout_map.events.reading import read_upload
-from speakout_map.events.xlsx_table import NOT_XLSX_MESSAGE
+from speakout_map.events.xlsx_table import NOT_XLSX_MESSAGE as NOT_XLSX
 from speakout_map.events.model import ParseResult
 
 MB = 1024 * 1024
+NOT_XLSX_MESSAGE = str(NOT_XLSX)
 HEADER = "city,country,date,title,description"
 GOOD = f"{HEADER}\nMadrid,ES,2013-09-03,Rally,Bring a poster\n"
 LONG_LINES = "line, with comma\n" * 60_000

@@ -8,7 +8,9 @@ means the same thing wherever it came from:
 * :func:`clean_cell` trims a file's cell and applies the apostrophe rule
   below; :func:`typed_cell` takes a cell typed in the app's table as it is.
 * The ``parse_*`` functions turn a cleaned, non-empty cell into its value, or
-  raise :class:`CellError` with a message that says how to write it.
+  raise :class:`CellError` with a message that says how to write it (a
+  :class:`~speakout_map.languages.message.Message`, in the reader's language
+  when shown).
 
 Text is data, never code. A cell such as ``=HYPERLINK("http://x","y")``,
 ``@SUM(A1)`` or ``<script>`` is kept as literal text (pages escape it when they
@@ -32,11 +34,18 @@ from urllib.parse import urlsplit
 
 from speakout_map.errors import UnknownCountryError
 from speakout_map.events.model import Status
+from speakout_map.languages.message import Message, msg
 from speakout_map.places.countries import resolve_country
 
 
 class CellError(ValueError):
-    """A cell's text is not a value of its column; the message says how to write it."""
+    """A cell's text is not a value of its column; ``text`` says how to write it (``str(error)`` is the English)."""
+
+    def __init__(self, text: Message) -> None:
+        if not isinstance(text, Message):
+            raise TypeError("a cell error's text is a Message (msg(...)), so each reader gets it in their language")
+        self.text = text
+        super().__init__(str(text))
 
 
 def normalise_header(name: str) -> str:
@@ -116,7 +125,9 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-# --- cell parsers: each returns a value or raises CellError(message) -------------
+# --- cell parsers: each returns a value or raises CellError(msg(...)) -------------
+# The formats (YYYY-MM-DD, HH:MM, confirmed, details_to_come) and the examples are
+# what organisers type in the file: they stay as written in every language.
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
 _SLASHED_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
@@ -129,16 +140,23 @@ def parse_date(text: str) -> dt.date:
         try:
             return dt.date(year, month, day)
         except ValueError:
-            raise CellError(f"{text} is not a date; write it as YYYY-MM-DD, e.g. 2013-09-03") from None
+            # Translators: value is the cell as typed; YYYY-MM-DD is the file's date format, kept as is.
+            raise CellError(msg("{value} is not a date; write it as YYYY-MM-DD, e.g. 2013-09-03", value=text)) from None
     slashed = _SLASHED_DATE.match(text)
     if slashed:
         first, second, year_text = slashed.groups()
         year = int(year_text) + (2000 if len(year_text) == 2 else 0)
         a, b = int(first), int(second)
         if a <= 12 and b <= 12 and a != b:
+            # Translators: value is the cell as typed; day_first and month_first are the two dates it could be,
+            # as YYYY-MM-DD (read day/month, then month/day).
             raise CellError(
-                f"{text} could be day/month or month/day; write it as YYYY-MM-DD "
-                f"({year:04d}-{b:02d}-{a:02d} or {year:04d}-{a:02d}-{b:02d})"
+                msg(
+                    "{value} could be day/month or month/day; write it as YYYY-MM-DD ({day_first} or {month_first})",
+                    value=text,
+                    day_first=f"{year:04d}-{b:02d}-{a:02d}",
+                    month_first=f"{year:04d}-{a:02d}-{b:02d}",
+                )
             )
         candidates = []
         for day, month in ((a, b), (b, a)):
@@ -147,8 +165,11 @@ def parse_date(text: str) -> dt.date:
             except ValueError:
                 pass
         if len(candidates) >= 1:
-            raise CellError(f"{text} is not in YYYY-MM-DD form; write it as {candidates[0].isoformat()}")
-    raise CellError(f"{text!r} is not a date in YYYY-MM-DD form; write it like 2013-09-03")
+            # Translators: value is the cell as typed; date is the one date it can be, as YYYY-MM-DD.
+            raise CellError(
+                msg("{value} is not in YYYY-MM-DD form; write it as {date}", value=text, date=candidates[0].isoformat())
+            )
+    raise CellError(msg("{value!r} is not a date in YYYY-MM-DD form; write it like 2013-09-03", value=text))
 
 
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
@@ -160,19 +181,27 @@ def parse_time(text: str) -> dt.time:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour < 24 and minute < 60 and (match.group(3) in (None, "00")):
             return dt.time(hour, minute)
-    raise CellError(f"{text!r} is not a time; write it as HH:MM in 24-hour local time, e.g. 18:30")
+    # Translators: HH:MM is the file's time format, kept as is.
+    raise CellError(msg("{value!r} is not a time; write it as HH:MM in 24-hour local time, e.g. 18:30", value=text))
 
 
 def parse_url(text: str) -> str:
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
-        raise CellError("the link contains spaces or control characters; paste the full address, e.g. https://example.org/event")
+        raise CellError(
+            msg("the link contains spaces or control characters; paste the full address, "
+                "e.g. https://example.org/event")
+        )
     try:
         parts = urlsplit(text)
     except ValueError:  # e.g. "https://[abc": an unclosed IPv6 bracket
         parts = None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise CellError(
-            f"{text!r} is not a web address; links must start with https:// or http://, e.g. https://example.org/event"
+            msg(
+                "{value!r} is not a web address; links must start with https:// or http://, "
+                "e.g. https://example.org/event",
+                value=text,
+            )
         )
     return text
 
@@ -182,7 +211,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 def parse_email(text: str) -> str:
     if not _EMAIL.match(text):
-        raise CellError(f"{text!r} is not an email address; write it like name@example.org")
+        raise CellError(msg("{value!r} is not an email address; write it like name@example.org", value=text))
     return text
 
 
@@ -191,7 +220,8 @@ def parse_status(text: str) -> Status:
     aliases = {"confirmed": Status.CONFIRMED, "details_to_come": Status.DETAILS_TO_COME, "tbc": Status.DETAILS_TO_COME}
     if key in aliases:
         return aliases[key]
-    raise CellError(f"{text!r} is not a status; write confirmed or details_to_come")
+    # Translators: confirmed and details_to_come are the values organisers type in the file, kept as is.
+    raise CellError(msg("{value!r} is not a status; write confirmed or details_to_come", value=text))
 
 
 def parse_coordinate(text: str, column: str) -> float:
@@ -199,15 +229,26 @@ def parse_coordinate(text: str, column: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise CellError(f"{text!r} is not a number; write decimal degrees, e.g. 40.4168") from None
-    limit = 90.0 if column == "latitude" else 180.0
+        raise CellError(msg("{value!r} is not a number; write decimal degrees, e.g. 40.4168", value=text)) from None
+    limit = 90 if column == "latitude" else 180
     if not math.isfinite(value) or not -limit <= value <= limit:
-        raise CellError(f"{text} is out of range; {column} must be between -{limit:g} and {limit:g}")
+        # Translators: column is latitude or longitude (the file's column name, kept as is); limit is 90 or 180.
+        raise CellError(
+            msg("{value} is out of range; {column} must be between -{limit} and {limit}", value=text, column=column,
+                limit=limit)
+        )
     return value
 
 
 def parse_country(text: str) -> str:
     try:
         return resolve_country(text)
-    except UnknownCountryError as exc:
-        raise CellError(str(exc)) from None
+    except UnknownCountryError:
+        # The words of UnknownCountryError, as a message for organisers.
+        raise CellError(
+            msg(
+                "{value!r} is not a country we recognise; write its English name (e.g. Spain) or its two-letter ISO "
+                "code (e.g. ES)",
+                value=text,
+            )
+        ) from None

@@ -42,6 +42,7 @@ from speakout_map.errors import EventFileError
 from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS
 from speakout_map.events.model import HEADER_ROW
 from speakout_map.events.validation import Record
+from speakout_map.languages.message import Message, msg, nmsg
 
 _DELIMITERS = (",", ";", "\t")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -136,25 +137,30 @@ def _breaks(text: str, start: int, end: int) -> list[re.Match[str]]:
     return list(_BREAK.finditer(text, start, end))
 
 
-def _lines_after(count: int) -> str:
-    return "the line after it was" if count == 1 else f"the {count:,} lines after it were"
-
-
-def _open_quote(text: str, cell: _Cell) -> str | None:
+def _open_quote(text: str, cell: _Cell) -> Message | None:
     """The error of a quoted cell left open (see the module's rule), or None."""
     if cell.close == -1:
         count = sum(1 for b in _breaks(text, cell.start, len(text)) if b.end() < len(text))
-        swallowed = f", so {_lines_after(count)} read as part of this cell" if count else ""
-        return f'a quote (") opens here and is never closed{swallowed}; close the quote or remove it'
+        if not count:
+            return msg('a quote (") opens here and is never closed; close the quote or remove it')
+        # Translators: count is how many lines (after the quote's) the quote swallowed into its cell.
+        return nmsg('a quote (") opens here and is never closed, so the line after it was read as part of this cell; '
+                    "close the quote or remove it",
+                    'a quote (") opens here and is never closed, so the {count:,} lines after it were read as part of '
+                    "this cell; close the quote or remove it", count)
     if cell.close is not None and cell.close + 1 != cell.end:
         count = len(_breaks(text, cell.start, cell.close))
         if count:
-            return (f'a quote (") opens here and is not closed where the cell ends, so {_lines_after(count)} '
-                    "read as part of this cell; close the quote where the cell should end, or remove it")
+            # Translators: count is how many lines (after the quote's) the quote swallowed into its cell.
+            return nmsg('a quote (") opens here and is not closed where the cell ends, so the line after it was read '
+                        "as part of this cell; close the quote where the cell should end, or remove it",
+                        'a quote (") opens here and is not closed where the cell ends, so the {count:,} lines after '
+                        "it were read as part of this cell; close the quote where the cell should end, or remove it",
+                        count)
     return None
 
 
-def _rows_inside(text: str, cell: _Cell, delimiter: str, header_width: int) -> str | None:
+def _rows_inside(text: str, cell: _Cell, delimiter: str, header_width: int) -> Message | None:
     """The warning of a well-formed quoted cell over lines that look like rows, or None."""
     if cell.close is None or cell.close == -1:
         return None
@@ -168,10 +174,12 @@ def _rows_inside(text: str, cell: _Cell, delimiter: str, header_width: int) -> s
     )
     if not looking:
         return None
-    which = ("1 of them looks like a row of its own" if looking == 1
-             else f"{looking} of them look like rows of their own")
-    return (f"the cell runs over {len(breaks) + 1} lines, and {which} (as many separators as the header); "
-            'if a quote (") was left open here, close it where the cell should end')
+    # Translators: lines is how many lines the cell runs over (2 or more); count how many of them look like rows.
+    return nmsg("the cell runs over {lines} lines, and {count} of them looks like a row of its own (as many "
+                'separators as the header); if a quote (") was left open here, close it where the cell should end',
+                "the cell runs over {lines} lines, and {count} of them look like rows of their own (as many "
+                'separators as the header); if a quote (") was left open here, close it where the cell should end',
+                looking, lines=len(breaks) + 1)
 
 
 def _needs_check(text: str, start: int, end: int, cells: list[str]) -> bool:
@@ -256,7 +264,10 @@ def _read(text: str) -> Iterator[_Read]:
                 too_long = tuple((i, c.length) for i, c in enumerate(scanned) if c.length > MAX_CELL_CHARS)
                 if not too_long:
                     raise EventFileError(
-                        f"the file is not a readable CSV table ({exc}); export it again as CSV") from None
+                        # Translators: reason is the CSV reader's own (English) words, e.g. "new-line character
+                        # seen in unquoted field".
+                        msg("the file is not a readable CSV table ({reason}); export it again as CSV", reason=str(exc))
+                    ) from None
                 record = Record(row, [], too_long)
             yield _Read(record, line)
             line += len(_breaks(text, record_start, pos))

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 
 from speakout_map.errors import EventFileError
+from speakout_map.languages.message import msg
 
 #: The start of a zip archive (an .xlsx is one).
 ZIP_MAGIC = b"PK\x03\x04"
@@ -46,7 +47,7 @@ LATIN_1 = "Latin-1"
 
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF-", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", ZIP_MAGIC, OLE2_MAGIC, b"\x1f\x8b")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_BINARY_MESSAGE = "the file contains binary data, not text; export the spreadsheet as CSV (UTF-8) and upload that"
+_BINARY_MESSAGE = msg("the file contains binary data, not text; export the spreadsheet as CSV (UTF-8) and upload that")
 #: Runs of valid UTF-8 sequences of two to four bytes (no overlong forms, no surrogates).
 _UTF8_MULTIBYTE = re.compile(
     rb"(?:[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
@@ -124,7 +125,7 @@ def decode_table(data: bytes) -> DecodedText:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise EventFileError(
-                "the file says it is UTF-16 text but is damaged; save it again as CSV UTF-8 and upload that"
+                msg("the file says it is UTF-16 text but is damaged; save it again as CSV UTF-8 and upload that")
             ) from None
         if "\x00" in text or _looks_binary(text):
             raise EventFileError(_BINARY_MESSAGE)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event
 from speakout_map.events.export import events_to_rows
+from speakout_map.languages.message import Message, msg, nmsg
+from speakout_map.languages.translator import Translator, english
 
 #: Largest group (old x new events sharing a key) paired by likeness; bigger ones are paired in order.
 _MAX_LIKENESS_PAIRS = 10_000
@@ -61,12 +63,25 @@ class EventDiff:
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
-    def summary(self) -> str:
-        """E.g. "2 added, 1 removed, 3 changed, 13 unchanged"."""
-        return (
-            f"{len(self.added)} added, {len(self.removed)} removed, "
-            f"{len(self.changed)} changed, {self.unchanged} unchanged"
-        )
+    def summary(self) -> Message:
+        """E.g. "2 added, 1 removed, 3 changed, 13 unchanged" (its ``str``), in the reader's language when shown.
+
+        Each count is a message of its own, so that languages whose words
+        agree with the number (``1 añadido``, ``2 añadidos``) get their forms;
+        the English is the same for one and many.
+        """
+        # Translators: events added to the map by an upload (part of the summary of differences).
+        added = nmsg("{count} added", "{count} added", len(self.added))
+        # Translators: events removed from the map by an upload (part of the summary of differences).
+        removed = nmsg("{count} removed", "{count} removed", len(self.removed))
+        # Translators: events changed by an upload (part of the summary of differences).
+        changed = nmsg("{count} changed", "{count} changed", len(self.changed))
+        # Translators: events an upload leaves as they were (part of the summary of differences).
+        unchanged = nmsg("{count} unchanged", "{count} unchanged", self.unchanged)
+        # Translators: the summary of differences: its four parts ("2 added", "1 removed", "3 changed",
+        # "13 unchanged"), in this order.
+        return msg("{added}, {removed}, {changed}, {unchanged}", added=added, removed=removed, changed=changed,
+                   unchanged=unchanged)
 
 
 def normalise(text: str) -> str:
@@ -176,34 +191,72 @@ def diff_events(old: Sequence[Event], new: Sequence[Event]) -> EventDiff:
     )
 
 
-def event_label(event: Event) -> str:
-    """How an event is named in the differences table: "2013-09-03 Madrid (ES): Rally"."""
-    return f"{event.date.isoformat()} {event.city} ({event.country_code}): {event.display_title}"
+def event_label(event: Event, *, translator: Translator | None = None) -> str:
+    """How an event is named in the differences table: "2013-09-03 Madrid (ES): Rally".
+
+    The date, city and country code are the file's own; only a title made
+    from the city (an event without one) is in the translator's language.
+    """
+    t = translator or english()
+    return f"{event.date.isoformat()} {event.city} ({event.country_code}): {t.text(event.title_text)}"
 
 
-def diff_rows_for_display(diff: EventDiff, *, include_private: bool = True) -> list[dict[str, str]]:
+# The differences table's headers and kinds of change (the keys of its rows, in English when not shown).
+# Translators: a header of the table of differences: the kind of change (added, removed, changed).
+_CHANGE = msg("change")
+# Translators: a header of the table of differences: which event.
+_EVENT = msg("event")
+# Translators: a header of the table of differences: which column of the events file changed.
+_COLUMN = msg("column")
+# Translators: a header of the table of differences: the cell before the change.
+_BEFORE = msg("before")
+# Translators: a header of the table of differences: the cell after the change.
+_AFTER = msg("after")
+# Translators: a kind of change in the table of differences: an event the upload adds.
+_ADDED = msg("added")
+# Translators: a kind of change in the table of differences: an event the upload removes.
+_REMOVED = msg("removed")
+# Translators: a kind of change in the table of differences: an event the upload changes.
+_CHANGED = msg("changed")
+
+
+def diff_rows_for_display(
+    diff: EventDiff, *, include_private: bool = True, translator: Translator | None = None
+) -> list[dict[str, str]]:
     """The differences as table rows: change, event, column, before, after (all text).
 
     One row per added or removed event (column, before and after empty) and one
     per changed column of a changed event. Organisers see ``contact_email``
     changes; pass ``include_private=False`` to leave them out.
+
+    The keys (the table's headers) and the kinds of change (added, removed,
+    changed) are in the ``translator``'s language (English without one); the
+    events' text, the columns' names (``title``, ``start_time``: the file's
+    own) and the cells before and after are as the file has them.
     """
+    t = translator or english()
+    change_key, event_key, column_key, before_key, after_key = (
+        t.text(header) for header in (_CHANGE, _EVENT, _COLUMN, _BEFORE, _AFTER)
+    )
+    added, removed, changed = t.text(_ADDED), t.text(_REMOVED), t.text(_CHANGED)
+
+    def row(kind: str, event: Event, column: str = "", before: str = "", after: str = "") -> dict[str, str]:
+        return {
+            change_key: kind,
+            event_key: event_label(event, translator=t),
+            column_key: column,
+            before_key: before,
+            after_key: after,
+        }
+
     rows: list[dict[str, str]] = []
     for event in diff.added:
-        rows.append({"change": "added", "event": event_label(event), "column": "", "before": "", "after": ""})
+        rows.append(row(added, event))
     for event in diff.removed:
-        rows.append({"change": "removed", "event": event_label(event), "column": "", "before": "", "after": ""})
+        rows.append(row(removed, event))
     for change in diff.changed:
         for field in change.changes:
             if not include_private and field.column in PRIVATE_COLUMNS:
                 continue
-            rows.append(
-                {
-                    "change": "changed",
-                    "event": event_label(change.after),
-                    "column": field.column,
-                    "before": field.old,
-                    "after": field.new,
-                }
-            )
+            rows.append(row(changed, change.after, field.column, field.old, field.new))
     return rows

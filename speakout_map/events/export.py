@@ -7,6 +7,11 @@ here (:func:`neutralise_cell`): the CSV exports, and the tables the pages show
 ``contact_email`` leaves through here only when a caller asks for private
 fields (``include_private=True``, organisers' exports); the table and the
 default exports never contain it.
+
+The public table is in the visitor's language (:func:`table_columns`,
+:func:`table_rows` with their translator); the files (CSV, GeoJSON, the
+template) are the events file's format and stay in English whatever the
+language.
 """
 
 from __future__ import annotations
@@ -15,48 +20,81 @@ import csv
 import datetime as dt
 import io
 import json
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from speakout_map.places.countries import country_name
+from speakout_map.events.formatting import table_time_range
 from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event, Status
+from speakout_map.languages.translator import Translator, english
+from speakout_map.places.countries import country_name
 from speakout_map.places.place import PlacedEvent
-from speakout_map.events.formatting import format_date, format_time_range
 
-#: Columns of the public events table, in order.
+log = logging.getLogger(__name__)
+
+#: Columns of the public events table, in order, in English (:func:`table_columns` gives them in any language).
 TABLE_COLUMNS: tuple[str, ...] = ("Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link")
 
-#: What format_time_range adds after the times; the table's column is already headed "Time".
-_LOCAL_TIME = " local time"
+
+def table_columns(translator: Translator | None = None) -> tuple[str, ...]:
+    """The public table's column headers in the translator's language, in :data:`TABLE_COLUMNS` order.
+
+    They are also the keys of :func:`table_rows`' dicts. The last one is
+    always the link column (:func:`link_column`). Should a catalogue give
+    two columns the same header, the table would lose one, so the English
+    headers are used instead (with an error in the log).
+    """
+    t = translator or english()
+    headers = (
+        # Translators: headers of the columns of the events table on the map page.
+        t("Date"),
+        t("Time"),
+        t("City"),
+        t("Country"),
+        t("Event"),
+        t("Venue"),
+        t("Status"),
+        # Translators: header of the events table's column of links to each event's own page.
+        t("Link"),
+    )
+    if len(set(headers)) != len(headers):
+        log.error("the %s headers of the events table are not all different (%s); showing the English",
+                  t.language, headers)
+        return TABLE_COLUMNS
+    return headers
 
 
-def _table_time(event: Event) -> str:
-    """``18:30–20:00`` or ``18:30``; empty without a start time (an end alone says little in a table)."""
-    if event.start_time is None:
-        return ""
-    return format_time_range(event.start_time, event.end_time).removesuffix(_LOCAL_TIME)
+def link_column(translator: Translator | None = None) -> str:
+    """The header of the table's column of links, in the translator's language (the last of :func:`table_columns`)."""
+    return table_columns(translator)[-1]
 
 
-def table_rows(placed: Iterable[PlacedEvent]) -> list[dict[str, str]]:
-    """One dict per event with the public table's columns (plain text, escaped by the renderer)."""
+def table_rows(placed: Iterable[PlacedEvent], translator: Translator | None = None) -> list[dict[str, str]]:
+    """One dict per event, keyed by :func:`table_columns` in that order: plain text, escaped by the renderer.
+
+    Dates, countries, statuses, times and made-up titles are in the
+    translator's language (English without one); the event's own text and
+    its link are as the organisers wrote them.
+    """
+    t = translator or english()
+    columns = table_columns(t)
     rows = []
     for p in placed:
         e = p.event
         venue = ", ".join(part for part in (e.venue, e.address) if part)
-        rows.append(
-            {
-                "Date": format_date(e.date),
-                "Time": _table_time(e),
-                "City": e.city,
-                "Country": country_name(e.country_code),
-                "Event": e.display_title,
-                "Venue": venue,
-                "Status": Status(e.status).label,
-                "Link": e.url,
-            }
+        values = (
+            t.date(e.date),
+            t.text(table_time_range(e.start_time, e.end_time)),
+            e.city,
+            t.country(e.country_code),
+            t.text(e.title_text),
+            venue,
+            t.text(Status(e.status).label),
+            e.url,
         )
+        rows.append(dict(zip(columns, values, strict=True)))
     return rows
 
 

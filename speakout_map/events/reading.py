@@ -12,8 +12,8 @@ points here pick the reader for the file and return a ``ParseResult``:
   (:mod:`speakout_map.events.xlsx_table`); an old .xls, an unknown type, an
   empty or a too-large file is a clear error. Nothing raises out of them: every
   failure is a ``Problem`` (``row``/``column`` None when it concerns the whole
-  file); a file that cannot be opened is the problem
-  ``cannot read FILE: reason``.
+  file), whose text is the :class:`~speakout_map.errors.EventFileError`'s
+  message.
 * :func:`parse_events_bytes` / :func:`parse_events_text` / :func:`read_events_file`:
   CSV only, without the upload size limit (our own files: the seed, exports);
   bytes are decoded by :mod:`speakout_map.events.decoding`, text split by
@@ -39,8 +39,9 @@ from speakout_map.events.csv_table import csv_records, rows_of_lines
 from speakout_map.events.decoding import OLE2_MAGIC, ZIP_MAGIC, DecodedText, decode_table
 from speakout_map.events.limits import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, MB
 from speakout_map.events.model import ParseResult, Problem
-from speakout_map.events.validation import EMPTY_MESSAGE, validate_records
+from speakout_map.events.validation import empty_table, validate_records
 from speakout_map.events.xlsx_table import read_xlsx
+from speakout_map.languages.message import Message, msg
 
 _log = logging.getLogger(__name__)
 
@@ -48,14 +49,29 @@ _log = logging.getLogger(__name__)
 MAX_ENCODING_WARNINGS = 20
 
 _NON_SPACE = re.compile(r"\S")
-_LEGACY_XLS_MESSAGE = (
+_LEGACY_XLS_MESSAGE = msg(
     "the file is an old Excel 97-2003 workbook (.xls) or a password-protected one, which cannot be read; "
     "open it in your spreadsheet app and save it as Excel Workbook (.xlsx) or CSV UTF-8, then upload that"
 )
 
 
-def _failed(message: str) -> ParseResult:
+def _failed(message: Message) -> ParseResult:
     return ParseResult((), (Problem(None, None, message),))
+
+
+def _unforeseen(exc: BaseException) -> ParseResult:
+    """The last resort: something unforeseen (a bug) raised while reading; still an answer, never a crash."""
+    # Translators: error is the name of a Python exception, e.g. ValueError.
+    return _failed(msg("the file could not be read ({error}); export it again as CSV UTF-8 and upload that",
+                       error=type(exc).__name__))
+
+
+def _file_failed(exc: EventFileError) -> ParseResult:
+    """The problem of a file that could not be read: the error's own message, in the reader's language when shown."""
+    if not isinstance(exc.text, Message):  # every EventFileError of the reading modules carries a Message
+        _log.error("an EventFileError without a Message while reading an upload: %s", exc)
+        return _unforeseen(exc)
+    return _failed(exc.text)
 
 
 # --- CSV ----------------------------------------------------------------------------
@@ -63,27 +79,29 @@ def _failed(message: str) -> ParseResult:
 
 def _parse_text(text: str, today: dt.date | None, decoded: DecodedText | None = None) -> ParseResult:
     if _NON_SPACE.search(text) is None:
-        return _failed(f"the file {EMPTY_MESSAGE}")
+        return _failed(empty_table())
     try:
         notes = _encoding_warnings(text, decoded) if decoded is not None and decoded.odd_lines else ()
         return validate_records(csv_records(text), today=today, notes=notes)
     except EventFileError as exc:
-        return _failed(str(exc))
+        return _file_failed(exc)
 
 
 def _encoding_warnings(text: str, decoded: DecodedText) -> tuple[Problem, ...]:
     """A warning for each row of a file of mixed encodings that is in the less used one."""
     odd, rest = decoded.odd_encoding, decoded.encoding
     named, more = decoded.odd_lines[:MAX_ENCODING_WARNINGS], decoded.odd_lines[MAX_ENCODING_WARNINGS:]
-    warnings = [
-        Problem(row, None, f"this row was saved as {odd} while the rest of the file is {rest}, and was read as "
-                f"{odd}; check its accents, and save the whole file as CSV UTF-8 to be sure")
-        for row in rows_of_lines(text, named)
-    ]
+    # Translators: odd and rest are names of encodings (UTF-8, Windows-1252, Latin-1).
+    row_warning = msg("this row was saved as {odd} while the rest of the file is {rest}, and was read as {odd}; check "
+                      "its accents, and save the whole file as CSV UTF-8 to be sure", odd=odd, rest=rest)
+    warnings = [Problem(row, None, row_warning) for row in rows_of_lines(text, named)]
     if more:
-        warnings.append(Problem(None, None, f"{len(more):,} more lines (from line {more[0] + 1:,}) were saved as "
-                                f"{odd} while the rest of the file is {rest}; check their accents, and save the whole "
-                                "file as CSV UTF-8 to be sure"))
+        # Translators: count is a number of lines (one or more); line is the first of them, counted from 1;
+        # odd and rest are names of encodings (UTF-8, Windows-1252, Latin-1).
+        warnings.append(Problem(None, None, msg("{count:,} more lines (from line {line:,}) were saved as {odd} while "
+                                                "the rest of the file is {rest}; check their accents, and save the "
+                                                "whole file as CSV UTF-8 to be sure", count=len(more),
+                                                line=more[0] + 1, odd=odd, rest=rest)))
     return tuple(warnings)
 
 
@@ -100,7 +118,7 @@ def parse_events_bytes(data: bytes, *, today: dt.date | None = None) -> ParseRes
     try:
         decoded = decode_table(data)
     except EventFileError as exc:
-        return _failed(str(exc))
+        return _file_failed(exc)
     return _parse_text(decoded.text.lstrip("\ufeff"), today, decoded)
 
 
@@ -113,12 +131,16 @@ def read_events_file(path: str | os.PathLike[str], *, today: dt.date | None = No
 # --- uploads ---------------------------------------------------------------------------
 
 
-def _accepted_list() -> str:
-    return ", ".join(ACCEPTED_EXTENSIONS[:-1]) + " or " + ACCEPTED_EXTENSIONS[-1]
+def _accepted_list() -> Message:
+    # Translators: a list of file types: extensions is ".csv, .tsv, .txt", last is ".xlsx".
+    return msg("{extensions} or {last}", extensions=", ".join(ACCEPTED_EXTENSIONS[:-1]), last=ACCEPTED_EXTENSIONS[-1])
 
 
 def _size_text(size: int, *, up: bool = False) -> str:
-    """A byte count in MB for people: "5 MB", "5.1 MB", "0.0002 MB" (rounded up when ``up``)."""
+    """A byte count in MB for people: "5 MB", "5.1 MB", "0.0002 MB" (rounded up when ``up``).
+
+    The same in every language for now (a decimal point, the unit MB).
+    """
     mb = size / MB
     if mb >= 0.1:
         return f"{(math.ceil if up else round)(mb * 10) / 10:g} MB"
@@ -131,20 +153,22 @@ def _read(data: bytes, size: int | None, filename: str, max_bytes: int, today: d
     data = bytes(data)
     size = len(data) if size is None else max(size, len(data))
     if size > max_bytes:
+        # Translators: size and limit are sizes such as "5.1 MB".
         raise EventFileError(
-            f"the file is too large ({_size_text(size, up=True)}; the limit is {_size_text(max_bytes)}) — "
-            "split it into smaller files (e.g. by country or by month) and upload each"
+            msg("the file is too large ({size}; the limit is {limit}) — split it into smaller files (e.g. by country "
+                "or by month) and upload each", size=_size_text(size, up=True), limit=_size_text(max_bytes))
         )
     if size == 0:
-        raise EventFileError(f"the file {EMPTY_MESSAGE}")
+        raise EventFileError(empty_table())
     extension = os.path.splitext(str(filename or "").strip().lower())[1]
     if extension == ".xls" and not data.startswith(ZIP_MAGIC):
         raise EventFileError(_LEGACY_XLS_MESSAGE)
     if extension not in ACCEPTED_EXTENSIONS and extension != ".xls":
-        shown = extension or "(no extension)"
+        shown = extension or msg("(no extension)")
+        # Translators: extension is the file's, e.g. .pdf (or "(no extension)"); accepted lists the file types read.
         raise EventFileError(
-            f"files of type {shown} cannot be read; upload a {_accepted_list()} file "
-            "(in your spreadsheet app: Save As → CSV UTF-8, or Excel Workbook .xlsx)"
+            msg("files of type {extension} cannot be read; upload a {accepted} file (in your spreadsheet app: "
+                "Save As → CSV UTF-8, or Excel Workbook .xlsx)", extension=shown, accepted=_accepted_list())
         )
     if data.startswith(OLE2_MAGIC):
         raise EventFileError(_LEGACY_XLS_MESSAGE)
@@ -157,12 +181,10 @@ def _never_raising(data: bytes, size: int | None, filename: str, max_bytes: int,
     try:
         return _read(data, size, filename, max_bytes, today)
     except EventFileError as exc:
-        return _failed(str(exc))
+        return _file_failed(exc)
     except Exception as exc:  # a bug or an unforeseen file: still an answer, never a crash
         _log.exception("could not read an upload")
-        return _failed(
-            f"the file could not be read ({type(exc).__name__}); export it again as CSV UTF-8 and upload that"
-        )
+        return _unforeseen(exc)
 
 
 def read_upload(

@@ -18,6 +18,10 @@ column, what is wrong and how to fix it.
   keep their numbers.
 * Limits (:mod:`speakout_map.events.limits`): events, rows counting the empty
   ones, columns, characters in a cell.
+* Every problem's text is a :class:`~speakout_map.languages.message.Message`
+  (English until a page shows it in the reader's language). A message about
+  the whole table is a whole sentence for "the file" and another for "the
+  sheet 'X'" (an .xlsx), so translators never see half a sentence.
 * Warnings do not block: unknown columns, extra cells, duplicate rows, an end
   before the start, formulas in an .xlsx, text that looks mis-encoded
   ("MÃ¼nchen", see :func:`~speakout_map.events.decoding.find_mojibake`), the
@@ -60,9 +64,44 @@ from speakout_map.events.model import (
     Problem,
     Status,
 )
+from speakout_map.languages.message import Message, msg
 
-#: The end of the message for a file with nothing in it (after "the file" or "the sheet 'X'").
-EMPTY_MESSAGE = "is empty; it needs a header row (city,country,date,...) and one row per event"
+
+# --- messages about the whole table: one sentence for a file, one for an .xlsx's sheet -------------
+# (city,country,date are the file's column names: they stay as written in every language.)
+
+
+def empty_table(sheet: str | None = None) -> Message:
+    """The error of a table with nothing in it: the file's, or (``sheet``) the named sheet's."""
+    if sheet is None:
+        # Translators: city,country,date are the file's column names, kept as is.
+        return msg("the file is empty; it needs a header row (city,country,date,...) and one row per event")
+    # Translators: sheet is the name of a sheet of the uploaded workbook; city,country,date are column names.
+    return msg("the sheet {sheet!r} is empty; it needs a header row (city,country,date,...) and one row per event",
+               sheet=sheet)
+
+
+def _too_many_rows(sheet: str | None) -> Message:
+    if sheet is None:
+        return msg("the file has more than {rows:,} rows, counting empty ones; the limit is {events:,} events — "
+                   "delete the empty rows, or split it into smaller files", rows=MAX_PHYSICAL_ROWS, events=MAX_EVENTS)
+    return msg("the sheet {sheet!r} has more than {rows:,} rows, counting empty ones; the limit is {events:,} "
+               "events — delete the empty rows, or split it into smaller files", sheet=sheet, rows=MAX_PHYSICAL_ROWS,
+               events=MAX_EVENTS)
+
+
+def _too_many_events(sheet: str | None) -> Message:
+    if sheet is None:
+        return msg("the file has more than {limit:,} events; the limit is {limit:,} — split it into smaller files "
+                   "(e.g. by country or by month) and upload each", limit=MAX_EVENTS)
+    return msg("the sheet {sheet!r} has more than {limit:,} events; the limit is {limit:,} — split it into smaller "
+               "files (e.g. by country or by month) and upload each", sheet=sheet, limit=MAX_EVENTS)
+
+
+def _no_events(sheet: str | None) -> Message:
+    if sheet is None:
+        return msg("the file has a header but no events; add one row per event under the header")
+    return msg("the sheet {sheet!r} has a header but no events; add one row per event under the header", sheet=sheet)
 
 
 class Record(NamedTuple):
@@ -75,9 +114,9 @@ class Record(NamedTuple):
     #: 0-based columns whose cell was a formula (.xlsx only).
     formulas: tuple[int, ...] = ()
     #: (0-based column, message) of cells that could not be read (CSV only: a quote left open); the row is skipped.
-    cell_errors: tuple[tuple[int, str], ...] = ()
+    cell_errors: tuple[tuple[int, Message], ...] = ()
     #: (0-based column, message) of cells worth a look (CSV only: a quoted cell over lines that look like rows).
-    cell_warnings: tuple[tuple[int, str], ...] = ()
+    cell_warnings: tuple[tuple[int, Message], ...] = ()
 
 
 def _column_letter(index: int) -> str:
@@ -104,14 +143,17 @@ class _RowBuilder:
         text = self.cells.get(column, "")
         if not text:
             if column in REQUIRED_COLUMNS:
-                self.errors.append(Problem(self.row, column, f"{column} is empty; every event needs a {column}"))
+                # Translators: column is the file's column name (city, country or date), kept as is.
+                self.errors.append(
+                    Problem(self.row, column, msg("{column} is empty; every event needs a {column}", column=column))
+                )
             return None
         if parser is None:
             return text
         try:
             return parser(text.strip(), *args)  # a value, not text: surrounding spaces mean nothing
         except CellError as exc:
-            self.errors.append(Problem(self.row, column, str(exc)))
+            self.errors.append(Problem(self.row, column, exc.text))
             return None
 
 
@@ -133,11 +175,16 @@ def _build_event(
     lat_text, lon_text = cells.get("latitude", ""), cells.get("longitude", "")
     if bool(lat_text) != bool(lon_text):
         missing = "longitude" if lat_text else "latitude"
-        b.errors.append(Problem(row, missing, f"{missing} is empty; give both latitude and longitude, or neither"))
+        # Translators: column is latitude or longitude; both are the file's column names, kept as is.
+        b.errors.append(Problem(row, missing, msg("{column} is empty; give both latitude and longitude, or neither",
+                                                  column=missing)))
     if start and end and end < start:
-        warnings.append(Problem(row, "end_time", f"ends ({end:%H:%M}) before it starts ({start:%H:%M}); check the times"))
+        # Translators: end and start are times as HH:MM.
+        warnings.append(Problem(row, "end_time", msg("ends ({end}) before it starts ({start}); check the times",
+                                                     end=f"{end:%H:%M}", start=f"{start:%H:%M}")))
     if date is not None and today is not None and date < today:
-        warnings.append(Problem(row, "date", f"{date.isoformat()} is in the past; check the year"))
+        # Translators: date is the event's date as written in the file (YYYY-MM-DD).
+        warnings.append(Problem(row, "date", msg("{date} is in the past; check the year", date=date.isoformat())))
     if b.errors:
         return None, b.errors, warnings
     event = Event(
@@ -166,19 +213,22 @@ def _mojibake_warnings(row: int, cells: Mapping[str, str]) -> Iterator[Problem]:
     for column, text in cells.items():
         found = None if text.isascii() or column not in COLUMNS else find_mojibake(text)
         if found is not None:
-            yield Problem(row, column, f"the text {found.shown!r} looks mis-encoded (saved in the wrong encoding "
-                          f"before it came into this file); if it should read {found.meant!r}, correct it in your "
-                          "spreadsheet")
+            # Translators: shown is a word of the cell as it is ("MÃ¼nchen"); meant is what it probably
+            # meant ("München").
+            yield Problem(row, column, msg("the text {shown!r} looks mis-encoded (saved in the wrong encoding before "
+                                           "it came into this file); if it should read {meant!r}, correct it in your "
+                                           "spreadsheet", shown=found.shown, meant=found.meant))
 
 
 # --- the whole table ---------------------------------------------------------------
 
 
 def _too_long(row: int, column: str, length: int) -> Problem:
-    return Problem(row, column, f"the cell has {length:,} characters; the limit is {MAX_CELL_CHARS:,} — shorten it")
+    return Problem(row, column, msg("the cell has {length:,} characters; the limit is {limit:,} — shorten it",
+                                    length=length, limit=MAX_CELL_CHARS))
 
 
-def _limit_result(message: str, rows: int) -> ParseResult:
+def _limit_result(message: Message, rows: int) -> ParseResult:
     return ParseResult((), (Problem(None, None, message),), rows=rows)
 
 
@@ -194,29 +244,30 @@ def _all_blank(records: Iterator[Record]) -> bool:
 def validate_records(
     records: Iterable[Record],
     *,
-    what: str = "the file",
+    sheet: str | None = None,
     today: dt.date | None = None,
     notes: Iterable[Problem] = (),
     clean: Callable[[str], str] = clean_cell,
 ) -> ParseResult:
     """Validate a table's records, the header first: the one place every format's rules live.
 
-    ``what`` names the table in messages (``the file``, ``the sheet 'Events'``);
-    ``notes`` are warnings found before (they come first). With ``today``,
+    Messages about the whole table name "the file", or with ``sheet`` (an
+    .xlsx's sheet's name) "the sheet 'Events'"; ``notes`` are warnings found
+    before (they come first). With ``today``,
     events dated before it get a warning. ``clean`` turns a cell's text into
     the text validated (a file's: :func:`~speakout_map.events.cells.clean_cell`).
     """
     rows_iter = iter(records)
     head = next(rows_iter, None)
     if head is None or (not _has_content(head) and _all_blank(rows_iter)):
-        return ParseResult((), (Problem(None, None, f"{what} {EMPTY_MESSAGE}"),))
+        return ParseResult((), (Problem(None, None, empty_table(sheet)),))
     warnings: list[Problem] = list(notes)
     errors: list[Problem] = []
 
     def column_name(index: int, header: list[str]) -> str:
         if index < len(header) and header[index]:
             return header[index]
-        return f"column {_column_letter(index)}"
+        return f"column {_column_letter(index)}"  # a Problem's column is plain text (no Message)
 
     if head.cell_errors:
         return ParseResult((), tuple(Problem(HEADER_ROW, column_name(i, []), m) for i, m in head.cell_errors))
@@ -224,24 +275,36 @@ def validate_records(
     if long_header:
         return ParseResult((), tuple(_too_long(HEADER_ROW, column_name(i, []), n) for i, n in long_header))
     if len(head.cells) > MAX_COLUMNS:
-        return ParseResult((), (Problem(HEADER_ROW, None, f"the header has more than {MAX_COLUMNS} columns; "
-                                        f"the limit is {MAX_COLUMNS} — delete the columns you do not need"),))
+        return ParseResult((), (Problem(HEADER_ROW, None, msg("the header has more than {limit} columns; the limit "
+                                                              "is {limit} — delete the columns you do not need",
+                                                              limit=MAX_COLUMNS)),))
     header = [normalise_header(h) for h in head.cells]
     if not any(header):
-        return ParseResult((), (Problem(HEADER_ROW, None, "the first row is empty; put the header "
-                                        f"({','.join(REQUIRED_COLUMNS)},...) in row 1, above the events"),))
+        # Translators: columns is the required column names, city,country,date (kept as is).
+        return ParseResult((), (Problem(HEADER_ROW, None, msg("the first row is empty; put the header ({columns},...) "
+                                                              "in row 1, above the events",
+                                                              columns=",".join(REQUIRED_COLUMNS))),))
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
             continue
         if name in seen:
-            errors.append(Problem(HEADER_ROW, name, f"column {name} appears twice (columns {seen[name] + 1} and {index + 1}); delete one"))
+            # Translators: column is a column name as the header gives it; first and second count columns from 1.
+            errors.append(Problem(HEADER_ROW, name, msg("column {column} appears twice (columns {first} and {second}); "
+                                                        "delete one", column=name, first=seen[name] + 1,
+                                                        second=index + 1)))
         seen.setdefault(name, index)
         if name not in COLUMNS:
-            warnings.append(Problem(HEADER_ROW, name, f"column {name!r} is not one we use and will be ignored; known columns: {', '.join(COLUMNS)}"))
+            # Translators: column is a column name from the header; known is the list of the file's column names.
+            warnings.append(Problem(HEADER_ROW, name, msg("column {column!r} is not one we use and will be ignored; "
+                                                          "known columns: {known}", column=name,
+                                                          known=", ".join(COLUMNS))))
     for name in REQUIRED_COLUMNS:
         if name not in seen:
-            errors.append(Problem(HEADER_ROW, name, f"the header has no {name} column; add one (required columns: {', '.join(REQUIRED_COLUMNS)})"))
+            # Translators: column and required are the file's column names, kept as is.
+            errors.append(Problem(HEADER_ROW, name, msg("the header has no {column} column; add one (required "
+                                                        "columns: {required})", column=name,
+                                                        required=", ".join(REQUIRED_COLUMNS))))
     if errors:
         return ParseResult((), tuple(errors), tuple(warnings), rows=sum(1 for r in rows_iter if _has_content(r)))
 
@@ -251,16 +314,12 @@ def validate_records(
     for record in rows_iter:
         row = record.row
         if row - HEADER_ROW > MAX_PHYSICAL_ROWS:
-            return _limit_result(
-                f"{what} has more than {MAX_PHYSICAL_ROWS:,} rows, counting empty ones; the limit is "
-                f"{MAX_EVENTS:,} events — delete the empty rows, or split it into smaller files", rows)
+            return _limit_result(_too_many_rows(sheet), rows)
         if not _has_content(record):
             continue
         rows += 1
         if rows > MAX_EVENTS:
-            return _limit_result(
-                f"{what} has more than {MAX_EVENTS:,} events; the limit is {MAX_EVENTS:,} — "
-                "split it into smaller files (e.g. by country or by month) and upload each", rows)
+            return _limit_result(_too_many_events(sheet), rows)
         if record.too_long:
             errors.extend(_too_long(row, column_name(i, header), n) for i, n in record.too_long)
             continue
@@ -270,21 +329,27 @@ def validate_records(
         warnings.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_warnings)
         cells_in = record.cells
         if len(cells_in) > MAX_COLUMNS:
-            errors.append(Problem(row, None, f"the row has more than {MAX_COLUMNS} cells; the limit is {MAX_COLUMNS} "
-                                  "columns — delete the extra cells (check for stray separators)"))
+            errors.append(Problem(row, None, msg("the row has more than {limit} cells; the limit is {limit} "
+                                                 "columns — delete the extra cells (check for stray separators)",
+                                                 limit=MAX_COLUMNS)))
             continue
         long_cells = [(i, len(c)) for i, c in enumerate(cells_in) if len(c) > MAX_CELL_CHARS]
         if long_cells:
             errors.extend(_too_long(row, column_name(i, header), n) for i, n in long_cells)
             continue
         if len(cells_in) > len(header) and any(c.strip() for c in cells_in[len(header):]):
-            warnings.append(Problem(row, None, f"the row has {len(cells_in)} cells but the header only {len(header)}; the extra cells are ignored (check for an unquoted comma)"))
+            # Translators: cells is how many cells the row has, header how many the header row has (more than 1).
+            warnings.append(Problem(row, None, msg("the row has {cells} cells but the header only {header}; the extra "
+                                                   "cells are ignored (check for an unquoted comma)",
+                                                   cells=len(cells_in), header=len(header))))
         for index in record.formulas:
             if index < len(cells_in) and column_name(index, header) in seen:
                 shown = cells_in[index] if len(cells_in[index]) <= 60 else cells_in[index][:57] + "..."
+                # Translators: formula is the cell's formula as written, e.g. =SUM(A1:A3).
                 warnings.append(Problem(row, column_name(index, header),
-                                        f"the cell holds a formula ({shown}); it is read as that text, not calculated "
-                                        "— type the value itself if you meant its result"))
+                                        msg("the cell holds a formula ({formula}); it is read as that text, not "
+                                            "calculated — type the value itself if you meant its result",
+                                            formula=shown)))
         cells = {name: clean(cells_in[i]) for name, i in seen.items() if i < len(cells_in)}
         warnings.extend(_mojibake_warnings(row, cells))
         event, row_errors, row_warnings = _build_event(row, cells, today)
@@ -293,12 +358,14 @@ def validate_records(
         if event is not None:
             key = (event.city.casefold(), event.country_code, event.date, event.title.casefold(), event.start_time)
             if key in keys:
-                warnings.append(Problem(row, None, f"the same event as row {keys[key]}; delete one of them if it is a copy"))
+                # Translators: row is a row number of the spreadsheet.
+                warnings.append(Problem(row, None, msg("the same event as row {row}; delete one of them if it is "
+                                                       "a copy", row=keys[key])))
             else:
                 keys[key] = row
             events.append(event)
     if rows == 0:
-        errors.append(Problem(None, None, f"{what} has a header but no events; add one row per event under the header"))
+        errors.append(Problem(None, None, _no_events(sheet)))
     return ParseResult(tuple(events), tuple(errors), tuple(warnings), rows=rows)
 
 

@@ -37,11 +37,12 @@ from speakout_map.events.limits import (
 )
 from speakout_map.events.model import HEADER_ROW, ParseResult, Problem
 from speakout_map.events.validation import Record, validate_records
+from speakout_map.languages.message import msg
 
 _log = logging.getLogger(__name__)
 
 #: The error for anything that is not a workbook openpyxl can read safely.
-NOT_XLSX_MESSAGE = "the file is not a readable .xlsx; save it again from your spreadsheet app or export as CSV"
+NOT_XLSX_MESSAGE = msg("the file is not a readable .xlsx; save it again from your spreadsheet app or export as CSV")
 
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
@@ -68,8 +69,9 @@ def check_xlsx_archive(data: bytes) -> None:
         infos = archive.infolist()
         if len(infos) > MAX_XLSX_ENTRIES:
             raise EventFileError(
-                f"the .xlsx holds {len(infos):,} parts (a workbook has a few dozen); it is refused as unsafe — "
-                "save it again from your spreadsheet app or export as CSV"
+                # Translators: parts is how many files the .xlsx (a zip archive) holds.
+                msg("the .xlsx holds {parts:,} parts (a workbook has a few dozen); it is refused as unsafe — "
+                    "save it again from your spreadsheet app or export as CSV", parts=len(infos))
             )
         names = {info.filename for info in infos}
         if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
@@ -78,22 +80,25 @@ def check_xlsx_archive(data: bytes) -> None:
         for info in infos:
             if info.flag_bits & 0x1:
                 raise EventFileError(
-                    "the workbook is password-protected; remove the password (or export as CSV) and upload again"
+                    msg("the workbook is password-protected; remove the password (or export as CSV) and upload again")
                 )
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise EventFileError(NOT_XLSX_MESSAGE)
             total += info.file_size
         if total > MAX_XLSX_UNPACKED_BYTES:
             raise EventFileError(
-                f"the .xlsx would unpack to {total / MB:,.0f} MB; the limit is {MAX_XLSX_UNPACKED_BYTES // MB} MB "
-                "(refused as a possible zip bomb) — export the sheet as CSV, or split it into smaller files"
+                # Translators: size and limit are numbers of megabytes (MB).
+                msg("the .xlsx would unpack to {size:,} MB; the limit is {limit} MB (refused as a possible zip "
+                    "bomb) — export the sheet as CSV, or split it into smaller files", size=round(total / MB),
+                    limit=MAX_XLSX_UNPACKED_BYTES // MB)
             )
         for info in infos:
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > _RATIO_CHECK_FROM and ratio > MAX_XLSX_RATIO:
                 raise EventFileError(
-                    f"the .xlsx is refused as a possible zip bomb: one part unpacks {ratio:,.0f} times bigger than "
-                    "it is packed; save it again from your spreadsheet app or export as CSV"
+                    # Translators: ratio is how many times bigger the part is unpacked than packed (over 200).
+                    msg("the .xlsx is refused as a possible zip bomb: one part unpacks {ratio:,} times bigger than it "
+                        "is packed; save it again from your spreadsheet app or export as CSV", ratio=round(ratio))
                 )
         budget = MAX_XLSX_UNPACKED_BYTES
         for info in infos:
@@ -109,9 +114,9 @@ def check_xlsx_archive(data: bytes) -> None:
                         window = tail + chunk
                         if any(marker in window for marker in _DTD_MARKERS):
                             raise EventFileError(
-                                "the .xlsx contains an XML document type declaration, which spreadsheets never "
-                                "need; it is refused for safety — save it again from your spreadsheet app or "
-                                "export as CSV"
+                                msg("the .xlsx contains an XML document type declaration, which spreadsheets never "
+                                    "need; it is refused for safety — save it again from your spreadsheet app or "
+                                    "export as CSV")
                             )
                         tail = window[-_DTD_TAIL:]
             except EventFileError:
@@ -152,19 +157,18 @@ def read_xlsx(data: bytes, *, today: dt.date | None = None) -> ParseResult:
             sheets = list(workbook.worksheets)
             if not sheets:
                 raise EventFileError(
-                    "the workbook has no worksheet; put the events on a sheet (header in row 1) or export as CSV"
+                    msg("the workbook has no worksheet; put the events on a sheet (header in row 1) or export as CSV")
                 )
             sheet = next((s for s in sheets if getattr(s, "sheet_state", "visible") == "visible"), sheets[0])
             notes: list[Problem] = []
             if len(sheets) > 1:
                 notes.append(
-                    Problem(None, None, f"the workbook has {len(sheets)} sheets; only the first, {sheet.title!r}, "
-                            "was read — put every event on that sheet")
+                    # Translators: count is how many sheets the workbook has (2 or more); sheet is the read one's name.
+                    Problem(None, None, msg("the workbook has {count} sheets; only the first, {sheet!r}, was read — "
+                                            "put every event on that sheet", count=len(sheets), sheet=sheet.title))
                 )
             sheet.reset_dimensions()  # the stored size may be wrong; read what is there
-            return validate_records(
-                _sheet_records(sheet), what=f"the sheet {sheet.title!r}", today=today, notes=notes
-            )
+            return validate_records(_sheet_records(sheet), sheet=sheet.title, today=today, notes=notes)
         except EventFileError:
             raise
         except Exception:

@@ -77,8 +77,10 @@ def best_language(preferred: Sequence[str], available: Sequence[str]) -> str | N
                 found = negotiate_locale([Locale.parse(tag).language], list(available), sep="_")
             except (ValueError, UnknownLocaleError):
                 found = None
-        if found is not None:
-            return found
+        # negotiate_locale ignores case and answers in the preferred tag's: answer with the available one
+        match = next((language for language in available if found and language.lower() == found.lower()), None)
+        if match is not None:
+            return match
     return None
 
 

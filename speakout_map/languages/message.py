@@ -54,6 +54,10 @@ class Message:
             values["count"] = self.count
         return values
 
+    def with_fields(self, **params: Value) -> Message:
+        """The same message with more fields filled in (e.g. a number known only after publishing)."""
+        return Message(self.source, self.params + tuple(params.items()), self.plural, self.count)
+
     def __str__(self) -> str:
         from speakout_map.languages.translator import english  # the translator imports this module
 

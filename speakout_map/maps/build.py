@@ -23,6 +23,7 @@ from typing import Any
 import folium
 
 from speakout_map.errors import SettingsError
+from speakout_map.languages.translator import Translator, english
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import OfflineBasemap
 from speakout_map.maps.inline import integrity_guard
@@ -66,6 +67,7 @@ class _Map(folium.Map):
 def build_map(
     placed: Sequence[PlacedEvent],
     *,
+    translator: Translator | None = None,
     tiles: str | None = DEFAULT_TILES_URL,
     attribution: str | None = DEFAULT_TILES_ATTRIBUTION,
     guide_url: str = "/guide",
@@ -82,6 +84,9 @@ def build_map(
     draws Natural Earth country outlines under the tiles. ``guide_url`` is
     linked from the map's "no events yet" note. Events whose place is not a
     finite point are left out. Use :func:`map_options` to get these from settings.
+    ``translator`` gives the popups, the legend and the map's other words in
+    the visitor's language (English without one); the events' own text is
+    shown as written.
     """
     if tiles is not None and tiles.strip().lower() in TILES_OFF:
         tiles = None
@@ -90,7 +95,8 @@ def build_map(
     _check_setting("asset_base_url", asset_base_url)
     assets = asset_files.check_mode(assets)
     asset_base_url = asset_files.check_base_url(asset_base_url)
-    rows = event_rows(placed)
+    translator = translator or english()
+    rows = event_rows(placed, translator)
     m = _Map(
         location=WORLD_CENTER,
         zoom_start=WORLD_ZOOM,
@@ -116,7 +122,8 @@ def build_map(
     m.options["min_zoom"] = MAP_MIN_ZOOM
     if basemap:
         OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
-    EventClusterLayer(rows, guide_url=guide_url, assets=assets, asset_base_url=asset_base_url).add_to(m)
+    EventClusterLayer(rows, guide_url=guide_url, translator=translator, assets=assets,
+                      asset_base_url=asset_base_url).add_to(m)
     bounds = events_bounds(rows)
     if bounds is not None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)

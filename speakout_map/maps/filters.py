@@ -2,7 +2,9 @@
 
 A filtered view is shareable: ``?country=ES,GB&from=2013-09-01&to=2013-09-30``.
 Bad values in a query are dropped with a notice, never an exception, because
-anyone can type anything into an address bar.
+anyone can type anything into an address bar. The notices are messages, shown
+in the visitor's language; the query itself is the same in every language
+(country codes, ISO dates), so a shared link works for anyone.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from speakout_map.places.countries import country_name, resolve_country
 from speakout_map.errors import UnknownCountryError
+from speakout_map.languages.localising import sort_key
+from speakout_map.languages.message import Message, msg
+from speakout_map.languages.translator import Translator, english
+from speakout_map.places.countries import resolve_country
 from speakout_map.places.place import PlacedEvent
 
 QUERY_COUNTRY = "country"
@@ -39,20 +44,24 @@ class EventFilter:
         return not self.countries or event.country_code in self.countries
 
 
-def apply_filter(placed: Iterable[PlacedEvent], event_filter: EventFilter) -> tuple[PlacedEvent, ...]:
-    """The events the filter keeps, sorted by date, country name, city, then start time."""
+def apply_filter(
+    placed: Iterable[PlacedEvent], event_filter: EventFilter, *, translator: Translator | None = None
+) -> tuple[PlacedEvent, ...]:
+    """The events the filter keeps, sorted by date, country name (in the translator's language), city, then start time."""
+    t = translator or english()
     kept = [p for p in placed if event_filter.matches(p)]
-    return tuple(sorted(kept, key=_sort_key))
+    names = {code: sort_key(t.country(code)) for code in {p.event.country_code for p in kept}}
+
+    def key(item: PlacedEvent) -> tuple:
+        e = item.event
+        return (e.date, names[e.country_code], e.city.casefold(), e.start_time or dt.time.min)
+
+    return tuple(sorted(kept, key=key))
 
 
-def _sort_key(placed: PlacedEvent) -> tuple:
-    e = placed.event
-    return (e.date, country_name(e.country_code), e.city.casefold(), e.start_time or dt.time.min)
-
-
-def countries_present(placed: Iterable[PlacedEvent]) -> list[str]:
-    """Country codes that have events, sorted by their English names."""
-    return sorted({p.event.country_code for p in placed}, key=country_name)
+def countries_present(placed: Iterable[PlacedEvent], translator: Translator | None = None) -> list[str]:
+    """Country codes that have events, sorted by their names in the translator's language (English without one)."""
+    return (translator or english()).countries({p.event.country_code for p in placed})
 
 
 def date_span(placed: Sequence[PlacedEvent]) -> tuple[dt.date, dt.date] | None:
@@ -71,28 +80,30 @@ def _values(params: Mapping[str, object], key: str) -> list[str]:
     return [str(item) for item in items]
 
 
-def _parse_query_date(text: str, key: str, notices: list[str]) -> dt.date | None:
+def _parse_query_date(text: str, key: str, notices: list[Message]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        notices.append(f"Ignored {key}={text[:40]!r} in the address: dates are written YYYY-MM-DD.")
+        # Translators: {key} is "from" or "to", a name in the page's address (keep it); {value} is what followed it.
+        notices.append(msg("Ignored {key}={value!r} in the address: dates are written YYYY-MM-DD.",
+                           key=key, value=text[:40]))
         return None
 
 
 def filter_from_query(
     params: Mapping[str, object], known_countries: Iterable[str] | None = None
-) -> tuple[EventFilter, tuple[str, ...]]:
-    """Read a filter from URL query parameters; returns it with notices about ignored values.
+) -> tuple[EventFilter, tuple[Message, ...]]:
+    """Read a filter from URL query parameters; returns it with notices (messages) about ignored values.
 
     ``known_countries`` (codes with events) limits which countries are kept;
     a real country with no events is dropped with a notice too.
     """
-    notices: list[str] = []
+    notices: list[Message] = []
     known = set(known_countries) if known_countries is not None else None
     countries: set[str] = set()
     for value in _values(params, QUERY_COUNTRY):
         if len(value) > MAX_QUERY_VALUE:
-            notices.append("Ignored an overlong country value in the address.")
+            notices.append(msg("Ignored an overlong country value in the address."))
             continue
         for part in value.split(","):
             part = part.strip()
@@ -101,10 +112,14 @@ def filter_from_query(
             try:
                 code = resolve_country(part)
             except UnknownCountryError:
-                notices.append(f"Ignored country {part[:40]!r} in the address: not a country we know.")
+                # Translators: {country} is what the page's address gave as a country, quoted.
+                notices.append(msg("Ignored country {country!r} in the address: not a country we know.",
+                                   country=part[:40]))
                 continue
             if known is not None and code not in known:
-                notices.append(f"Ignored country {part[:40]!r} in the address: no events there yet.")
+                # Translators: {country} is what the page's address gave as a country, quoted.
+                notices.append(msg("Ignored country {country!r} in the address: no events there yet.",
+                                   country=part[:40]))
                 continue
             countries.add(code)
     dates: dict[str, dt.date | None] = {}
@@ -113,7 +128,9 @@ def filter_from_query(
         dates[key] = _parse_query_date(values[-1][:MAX_QUERY_VALUE], key, notices) if values else None
     date_from, date_to = dates[QUERY_FROM], dates[QUERY_TO]
     if date_from and date_to and date_from > date_to:
-        notices.append(f"Ignored the dates in the address: from ({date_from}) is after to ({date_to}).")
+        # Translators: "from" and "to" are names in the page's address (keep them); the dates are YYYY-MM-DD.
+        notices.append(msg("Ignored the dates in the address: from ({date_from}) is after to ({date_to}).",
+                           date_from=date_from.isoformat(), date_to=date_to.isoformat()))
         date_from = date_to = None
     return EventFilter(date_from, date_to, frozenset(countries)), tuple(notices)
 

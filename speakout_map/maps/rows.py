@@ -5,6 +5,10 @@ names the columns); the browser makes the markers, popups and tooltips
 from it (``static/event_layer.js``). Only events with a finite point are
 drawn. Links are kept only when they are plain http(s) addresses (the
 browser checks again). ``contact_email`` is private and is never in a row.
+
+A row is in the visitor's language: the country's name, the date, the time
+and a made-up title come from their translator (English without one); the
+event's own text (title, venue, ...) is shown as the organisers wrote it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.events.formatting import time_range
 from speakout_map.events.model import Status
-from speakout_map.places.countries import country_name
+from speakout_map.languages.translator import Translator, english
 from speakout_map.places.place import PlacedEvent
 
 #: Longest description shown in a popup, in characters.
@@ -95,18 +99,19 @@ def has_valid_point(placed: PlacedEvent) -> bool:
     )
 
 
-def event_row(placed: PlacedEvent) -> list[Any]:
-    """One event as a data row in :data:`DATA_FIELDS` order (public fields only)."""
+def event_row(placed: PlacedEvent, translator: Translator | None = None) -> list[Any]:
+    """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language."""
+    t = translator or english()
     event = placed.event
     return [
         round(float(placed.place.latitude), COORDINATE_DECIMALS),
         round(float(placed.place.longitude), COORDINATE_DECIMALS),
         1 if event.status is Status.CONFIRMED else 0,
-        event.display_title,
+        t.text(event.title_text),
         event.city,
-        country_name(event.country_code),
-        format_date(event.date),
-        format_time_range(event.start_time, event.end_time),
+        t.country(event.country_code),
+        t.date(event.date),
+        t.text(time_range(event.start_time, event.end_time)),
         event.venue,
         event.address,
         event.organiser,
@@ -115,9 +120,10 @@ def event_row(placed: PlacedEvent) -> list[Any]:
     ]
 
 
-def event_rows(placed: Sequence[PlacedEvent]) -> list[list[Any]]:
-    """Data rows of the events that have a valid point (others cannot be drawn)."""
-    return [event_row(p) for p in placed if has_valid_point(p)]
+def event_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None) -> list[list[Any]]:
+    """Data rows of the events that have a valid point (others cannot be drawn), in the translator's language."""
+    t = translator or english()
+    return [event_row(p, t) for p in placed if has_valid_point(p)]
 
 
 def events_bounds(rows: Sequence[Sequence[Any]]) -> list[list[float]] | None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from speakout_map.errors import OidcRefusedError, SettingsError
+from speakout_map.languages.message import msg
 from speakout_map.organisers.passwords import HASH_COMMAND, hash_problem
 
 #: Environment variable holding a JSON object of organiser name -> argon2id hash.
@@ -140,15 +141,15 @@ def email_allowed(email: str | None, allowed: frozenset[str] | Iterable[str]) ->
 
 
 #: Why an OIDC account may not sign in (the page shows these; each says what to do).
-OIDC_NO_EMAIL = (
+OIDC_NO_EMAIL = msg(
     "your sign-in provider gave no email address for this account, so it is not on the organisers' list; "
     "ask the campaign team which account to use"
 )
-OIDC_UNVERIFIED = (
+OIDC_UNVERIFIED = msg(
     "your sign-in provider has not verified the email address of this account (it is not verified); "
     "verify it with the provider, then log out and sign in again"
 )
-OIDC_NOT_LISTED = "this account is not on the organisers' list; ask the campaign team to add your email"
+OIDC_NOT_LISTED = msg("this account is not on the organisers' list; ask the campaign team to add your email")
 
 
 def email_verified(claim: object) -> bool:

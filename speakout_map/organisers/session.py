@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from speakout_map.languages.message import Message, msg, nmsg
 from speakout_map.organisers.roster import Organiser, organiser_key
 
 
@@ -105,13 +106,19 @@ def touched(session: OrganiserSession, now: datetime) -> OrganiserSession:
     return replace(session, last_seen=_aware(now))
 
 
-def end_message(end: SessionEnd, idle_limit: timedelta) -> str:
+def end_message(end: SessionEnd, idle_limit: timedelta) -> Message:
     """What the page tells an organiser whose session ended, saying what to do."""
     if end is SessionEnd.IDLE:
         minutes = round(idle_limit.total_seconds() / 60, 1)
-        return (f"You were signed out after {minutes:g} minutes without activity, to protect the account. "
-                "Sign in again to go on.")
+        if minutes == int(minutes):
+            return nmsg("You were signed out after {count} minute without activity, to protect the account. "
+                        "Sign in again to go on.",
+                        "You were signed out after {count} minutes without activity, to protect the account. "
+                        "Sign in again to go on.", int(minutes))
+        # Translators: {minutes:g} is a number of minutes with a decimal part, e.g. 2.5.
+        return msg("You were signed out after {minutes:g} minutes without activity, to protect the account. "
+                   "Sign in again to go on.", minutes=minutes)
     if end is SessionEnd.PASSWORD_CHANGED:
-        return "You were signed out because this account's password was changed. Sign in with the new password."
-    return ("You were signed out: this account is no longer on the organisers' list. "
-            "Ask the campaign team if that is a mistake.")
+        return msg("You were signed out because this account's password was changed. Sign in with the new password.")
+    return msg("You were signed out: this account is no longer on the organisers' list. "
+               "Ask the campaign team if that is a mistake.")

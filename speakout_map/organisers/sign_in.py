@@ -31,13 +31,14 @@ from argon2.exceptions import InvalidHashError
 from argon2.profiles import Parameters, get_default_parameters
 
 from speakout_map.errors import SignInError, TooManyAttemptsError
+from speakout_map.languages.message import msg
 from speakout_map.organisers.gate import PASSWORD_CHECKS, CheckGate
 from speakout_map.organisers.passwords import verify_password
 from speakout_map.organisers.roster import MAX_NAME_LENGTH, Organiser, organiser_key
 from speakout_map.organisers.throttle import LoginThrottle
 
 #: The one message for an unknown name and for a wrong password.
-WRONG_CREDENTIALS = "wrong organiser name or password"
+WRONG_CREDENTIALS = msg("wrong organiser name or password")
 #: Longest client identifier kept in a throttle key.
 MAX_CLIENT_LENGTH = 200
 

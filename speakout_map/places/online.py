@@ -79,7 +79,7 @@ class OnlineGeocoder(Geocoder):
         self._takes_structured = takes_structured_query(service)
 
     def __repr__(self) -> str:
-        return f"OnlineGeocoder({service_label(self.service, self.source_name)!r})"
+        return f"OnlineGeocoder({str(service_label(self.service, self.source_name))!r})"
 
     def _fresh(self, answer: CachedAnswer | None) -> bool:
         if answer is None:

@@ -24,7 +24,8 @@ from geopy.location import Location
 from speakout_map.errors import GeocoderUnavailableError, GeocodingError, PlaceNotFoundError, UnknownCountryError
 from speakout_map.events.model import Event, Problem
 from speakout_map.places.chain import GeocoderChain, call_geocode, gazetteer_of, source_of
-from speakout_map.places.countries import country_name, fold_name, resolve_country
+from speakout_map.languages.message import CountryName, Message, Text, msg
+from speakout_map.places.countries import fold_name, resolve_country
 from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.places.query import PlaceQuery, parse_place_text
@@ -39,8 +40,9 @@ class Placing:
 
     placed: tuple[PlacedEvent, ...]
     problems: tuple[Problem, ...]
-    #: Why the online geocoder failed, if it did (the batch then went on with the gazetteer only).
-    online_failure: str | None = None
+    #: Why the online geocoder failed, if it did (the batch then went on with the gazetteer only);
+    #: a Message (see :func:`speakout_map.places.services.describe_failure`), rendered when shown.
+    online_failure: Text | None = None
 
 
 def _timezone_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitude: float, country_code: str) -> str:
@@ -104,20 +106,26 @@ def _geocode_tagged(geocoder: Geocoder, place: PlaceQuery) -> tuple[Location, st
     return None if found is None else (found, source_of(geocoder))
 
 
-def not_found_message(city: str, country_code: str | None) -> str:
-    """What to tell someone whose place no geocoder found."""
+def not_found_message(city: str, country_code: str | None) -> Message:
+    """What to tell someone whose place no geocoder found (the country named in the reader's language)."""
     if country_code:
-        return (
-            f"{city!r} could not be found in {country_name(country_code)}; "
-            "check the spelling of the city and country, or add latitude and longitude"
+        # Translators: {city!r} is the city as the organiser wrote it, in quotes; {country} is its country's name.
+        return msg(
+            "{city!r} could not be found in {country}; "
+            "check the spelling of the city and country, or add latitude and longitude",
+            city=city, country=CountryName(country_code),
         )
-    return f"{city!r} could not be found; check the spelling, or add the country after a comma (e.g. Valencia, Spain)"
+    # Translators: {city!r} is the place as it was written, in quotes.
+    return msg(
+        "{city!r} could not be found; check the spelling, or add the country after a comma (e.g. Valencia, Spain)",
+        city=city,
+    )
 
 
 def _locate(city: str, country_code: str | None, geocoder: Geocoder) -> Place:
     name = city.strip()
     if not name:
-        raise PlaceNotFoundError("no city given; write the city's name")
+        raise PlaceNotFoundError(msg("no city given; write the city's name"))
     found = _geocode_tagged(geocoder, PlaceQuery(name, country_code))
     if found is None:
         raise PlaceNotFoundError(not_found_message(name, country_code))
@@ -147,10 +155,22 @@ def _placed_at_coordinates(event: Event, gazetteer: GazetteerGeocoder | None) ->
     )
 
 
-def _online_failure_message(event: Event, error: GeocoderUnavailableError) -> str:
-    where = country_name(event.country_code) if event.country_code else "its country"
-    return f"{event.city!r} ({where}) is not in the offline gazetteer, and {error}, or add latitude and longitude"
+def _online_failure_message(event: Event, error: GeocoderUnavailableError) -> Message:
+    where = CountryName(event.country_code) if event.country_code else msg("its country")
+    # Translators: {city!r} is the city as written, in quotes; {country} its country's name; {failure} says
+    # how the online geocoder failed and what to do (e.g. "the online geocoder nominatim did not answer in
+    # time (timed out); try again later").
+    return msg(
+        "{city!r} ({country}) is not in the offline gazetteer, and {failure}, or add latitude and longitude",
+        city=event.city, country=where, failure=error.text,
+    )
 
+
+def _message_of(error: GeocodingError | UnknownCountryError) -> Message:
+    """An error's message for a Problem (the library's own are Messages already)."""
+    if isinstance(error.text, Message):
+        return error.text
+    return Message("{reason}", (("reason", error.text),))  # text from outside the app, shown as it is
 
 
 def place_events(
@@ -202,12 +222,12 @@ def place_events(
         elif isinstance(result, GeocoderUnavailableError):
             problems.append(Problem(event.row, "city", _online_failure_message(event, result)))
         elif isinstance(result, UnknownCountryError):
-            problems.append(Problem(event.row, "country", str(result)))
+            problems.append(Problem(event.row, "country", _message_of(result)))
         else:
-            problems.append(Problem(event.row, "city", str(result)))
+            problems.append(Problem(event.row, "city", _message_of(result)))
     if progress and events:
         progress(len(events), len(events))
-    return Placing(tuple(placed), tuple(problems), None if online_failure is None else str(online_failure))
+    return Placing(tuple(placed), tuple(problems), None if online_failure is None else online_failure.text)
 
 
 def geocode_query(text: str, geocoder: Geocoder) -> dict[str, object]:

@@ -6,7 +6,8 @@
 * :func:`takes_structured_query` says whether a service is sent the
   structured place ``{"city": ..., "country": ISO code}`` rather than text.
 * :func:`describe_failure` turns a geopy or network error into a short
-  message that says what went wrong and what to do.
+  :class:`~speakout_map.languages.message.Message` that says what went
+  wrong and what to do (organisers see it on their page).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from geopy.geocoders import Nominatim, get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 
 from speakout_map.errors import SettingsError
+from speakout_map.languages.message import Message, Text, msg
 from speakout_map.settings import Settings
 
 #: Names geopy services give their credential parameter, tried in order.
@@ -99,13 +101,14 @@ def make_service(settings: Settings) -> Geocoder:
         raise SettingsError(f"the {settings.geocoder_service} geocoder cannot be set up from the settings: {exc}") from exc
 
 
-_KNOWN_CAUSES = (
-    ("connection refused", "connection refused"),
-    ("failed to resolve", "host name not found"),
-    ("name or service not known", "host name not found"),
-    ("nodename nor servname", "host name not found"),
-    ("certificate verify failed", "TLS certificate not trusted"),
-    ("timed out", "timed out"),
+#: Parts of transport errors' texts, and the short cause they mean.
+_KNOWN_CAUSES: tuple[tuple[str, Message], ...] = (
+    ("connection refused", msg("connection refused")),
+    ("failed to resolve", msg("host name not found")),
+    ("name or service not known", msg("host name not found")),
+    ("nodename nor servname", msg("host name not found")),
+    ("certificate verify failed", msg("TLS certificate not trusted")),
+    ("timed out", msg("timed out")),
 )
 
 
@@ -113,11 +116,13 @@ _KNOWN_CAUSES = (
 _QUERY_STRING = re.compile(r"\?[^\s'\"()<>]*")
 
 
-def _cause(error: BaseException, limit: int = 160) -> str:
+def _cause(error: BaseException, limit: int = 160) -> Text:
     """A short form of a transport error (requests' messages run to hundreds of characters).
 
-    Query strings are cut from any address in it, so an API key sent in the
-    query never reaches a message (organisers see these on the page).
+    A known cause is a Message (translated when shown); any other is the
+    error's own text, cut short. Query strings are cut from any address in
+    it, so an API key sent in the query never reaches a message (organisers
+    see these on the page).
     """
     text = _QUERY_STRING.sub("?…", str(error)) or type(error).__name__
     lowered = text.lower()
@@ -127,37 +132,58 @@ def _cause(error: BaseException, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe_failure(error: BaseException, service: str) -> str:
-    """What went wrong with an online geocoder, and what to do, in words."""
-    error_text = _cause(error)
+def describe_failure(error: BaseException, service: Text) -> Message:
+    """What went wrong with an online geocoder, and what to do, as a message.
+
+    ``service`` names the service (see :func:`service_label`); the error's
+    own words and the setting names stay as they are in every language.
+    """
+    cause = _cause(error)
     if isinstance(error, geopy_exc.GeocoderTimedOut):
-        return f"the online geocoder {service} did not answer in time ({error_text}); try again later"
+        # Translators: {service} is a geocoding service, e.g. "nominatim at nominatim.openstreetmap.org"; {cause} why.
+        return msg("the online geocoder {service} did not answer in time ({cause}); try again later",
+                   service=service, cause=cause)
     if isinstance(error, geopy_exc.GeocoderRateLimited):
-        wait = f" for {error.retry_after:g} s" if error.retry_after else ""
-        return (
-            f"the online geocoder {service} refused the request because too many were sent (rate limited{wait}); "
-            "try again later, or raise the setting geocoder_min_delay"
-        )
+        if error.retry_after:
+            # Translators: {service} is a geocoding service; {seconds:g} how long it asked us to wait, in seconds.
+            return msg("the online geocoder {service} refused the request because too many were sent "
+                       "(rate limited for {seconds:g} s); try again later, or raise the setting geocoder_min_delay",
+                       service=service, seconds=error.retry_after)
+        # Translators: {service} is a geocoding service, e.g. "nominatim at nominatim.openstreetmap.org".
+        return msg("the online geocoder {service} refused the request because too many were sent (rate limited); "
+                   "try again later, or raise the setting geocoder_min_delay", service=service)
     if isinstance(error, geopy_exc.GeocoderQuotaExceeded):
-        return f"the online geocoder {service} says the account's quota is used up ({error_text}); try again later"
+        # Translators: {service} is a geocoding service; {cause} the reason it gave, often in English.
+        return msg("the online geocoder {service} says the account's quota is used up ({cause}); try again later",
+                   service=service, cause=cause)
     if isinstance(error, (geopy_exc.GeocoderAuthenticationFailure, geopy_exc.GeocoderInsufficientPrivileges)):
-        return f"the online geocoder {service} rejected our credentials ({error_text}); check the setting geocoder_api_key"
+        # Translators: {service} is a geocoding service; {cause} the reason it gave, often in English.
+        return msg("the online geocoder {service} rejected our credentials ({cause}); "
+                   "check the setting geocoder_api_key", service=service, cause=cause)
     if isinstance(error, geopy_exc.GeocoderUnavailable):
-        return (
-            f"the online geocoder {service} could not be reached ({error_text}); "
-            "check the network and the setting geocoder_domain, or try again later"
-        )
+        # Translators: {service} is a geocoding service; {cause} why it could not be reached, often in English.
+        return msg("the online geocoder {service} could not be reached ({cause}); "
+                   "check the network and the setting geocoder_domain, or try again later",
+                   service=service, cause=cause)
     if isinstance(error, geopy_exc.GeocoderParseError):
-        return f"the online geocoder {service} sent an answer that could not be read ({error_text}); try again later"
+        # Translators: {service} is a geocoding service; {cause} the reader's complaint, in English.
+        return msg("the online geocoder {service} sent an answer that could not be read ({cause}); try again later",
+                   service=service, cause=cause)
     if isinstance(error, OSError):
-        return f"the online geocoder {service} could not be reached ({error_text}); check the network, or try again later"
-    return f"the online geocoder {service} failed ({error_text}); try again later"
+        # Translators: {service} is a geocoding service; {cause} why it could not be reached, often in English.
+        return msg("the online geocoder {service} could not be reached ({cause}); "
+                   "check the network, or try again later", service=service, cause=cause)
+    # Translators: {service} is a geocoding service; {cause} the error it gave, often in English.
+    return msg("the online geocoder {service} failed ({cause}); try again later", service=service, cause=cause)
 
 
-def service_label(service: Geocoder, name: str) -> str:
+def service_label(service: Geocoder, name: str) -> Text:
     """How messages name a service: "nominatim at nominatim.example.org", or its name alone."""
     domain = getattr(service, "domain", "")
-    return f"{name} at {domain}" if isinstance(domain, str) and domain else name
+    if isinstance(domain, str) and domain:
+        # Translators: a geocoding service's name and the host it is reached at: "nominatim at nominatim.example.org".
+        return msg("{name} at {host}", name=name, host=domain)
+    return name
 
 
 def accepts(function: Callable[..., object], parameter: str) -> bool:

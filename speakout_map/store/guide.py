@@ -1,16 +1,39 @@
-"""The host-your-own-event guide file, and a version token for caching files.
+"""The host-your-own-event guide in each language, and a version token for caching files.
 
-The guide is a Markdown file (``guide_file`` setting, ``SPEAKOUT_GUIDE_FILE``)
-that the guide page shows; :func:`file_version` lets the page cache it until
-the file changes.
+The guide is a Markdown file per language. The English one, the source, is
+the ``guide_file`` setting (``SPEAKOUT_GUIDE_FILE``, by default
+``data/guide.md``); another language's sits beside it with the language
+before the suffix (``data/guide.es.md``). A language without its own file
+gets the English guide (:attr:`Guide.language` then says ``"en"``, so the
+page can say so). :func:`file_version` and :func:`guide_version` let the
+page cache a guide until its files change.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from speakout_map.errors import EventFileError
+from speakout_map.languages.catalogues import SOURCE_LANGUAGE
+from speakout_map.languages.message import msg
 from speakout_map.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: What a language tag in a guide's file name may look like (``es``, ``pt_BR``, ``zh-Hant``): no path parts.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})*")
+
+
+@dataclass(frozen=True)
+class Guide:
+    """The guide's Markdown, and the language it is written in."""
+
+    markdown: str
+    #: The language of ``markdown``: the one asked for, or the source language where that has no guide.
+    language: str
 
 
 def file_version(path: Path) -> str:
@@ -23,10 +46,41 @@ def file_version(path: Path) -> str:
     return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
-def load_guide(settings: Settings) -> str:
-    """The host-your-own-event guide, as Markdown."""
-    path = Path(settings.guide_file)
+def guide_path(settings: Settings, language: str) -> Path:
+    """Where the guide in ``language`` is: the ``guide_file`` for English, ``<stem>.<language><suffix>`` beside it."""
+    english = Path(settings.guide_file)
+    if language == SOURCE_LANGUAGE:
+        return english
+    if not _LANGUAGE_TAG.fullmatch(language):
+        raise ValueError(f"{language!r} is not a language tag (such as es or pt_BR)")
+    return english.with_name(f"{english.stem}.{language}{english.suffix}")
+
+
+def guide_version(settings: Settings, language: str) -> str:
+    """A token that changes whenever the guide :func:`load_guide` gives for ``language`` may change (for caches)."""
+    paths = dict.fromkeys((guide_path(settings, language), guide_path(settings, SOURCE_LANGUAGE)))
+    return "|".join(file_version(path) for path in paths)
+
+
+def load_guide(settings: Settings, language: str) -> Guide:
+    """The host-your-own-event guide in ``language``, else in English.
+
+    Raises EventFileError if the English guide is needed and cannot be read.
+    """
+    if language != SOURCE_LANGUAGE:
+        path = guide_path(settings, language)
+        try:
+            return Guide(path.read_text(encoding="utf-8"), language)
+        except FileNotFoundError:
+            pass  # not translated yet
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("the %s guide %s could not be read (%s); showing the English one", language, path, exc)
+    path = guide_path(settings, SOURCE_LANGUAGE)
     try:
-        return path.read_text(encoding="utf-8")
+        return Guide(path.read_text(encoding="utf-8"), SOURCE_LANGUAGE)
     except OSError as exc:
-        raise EventFileError(f"the guide file {path} could not be read ({exc.strerror}); set SPEAKOUT_GUIDE_FILE") from None
+        raise EventFileError(
+            # Translators: {path} is the guide's file name; {reason} the system's reason, in English.
+            msg("the guide file {path} could not be read ({reason}); set SPEAKOUT_GUIDE_FILE",
+                path=str(path), reason=exc.strerror or type(exc).__name__)
+        ) from None

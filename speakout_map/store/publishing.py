@@ -33,6 +33,7 @@ from speakout_map.events.model import ParseResult, Problem
 from speakout_map.places.place import PlacedEvent
 from speakout_map.events.reading import read_events_file, read_upload
 from speakout_map.events.validation import parse_rows
+from speakout_map.languages.message import Text, msg, nmsg
 from speakout_map.places.chain import build_geocoder
 from speakout_map.settings import Settings
 from speakout_map.store.store import Store, VersionInfo, open_store
@@ -52,8 +53,9 @@ class Checked:
     placed: tuple[PlacedEvent, ...]
     errors: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
-    #: Why the online geocoder failed while placing, if it did (its rows are among the errors).
-    geocoder_unavailable: str | None = None
+    #: Why the online geocoder failed while placing, if it did (its rows are among the errors);
+    #: a Message, rendered in the reader's language when shown.
+    geocoder_unavailable: Text | None = None
 
     @property
     def ok(self) -> bool:
@@ -82,7 +84,7 @@ def check(result: ParseResult, source: str, *, geocoder, progress: Progress | No
     )
     errors = _sorted(tuple(result.errors) + placing.problems)
     if not result.events and not errors:
-        errors = (Problem(None, None, "the file has no events; add one row per event under the header"),)
+        errors = (Problem(None, None, msg("the file has no events; add one row per event under the header")),)
     return Checked(source, result.rows, placing.placed, errors, tuple(result.warnings), placing.online_failure)
 
 
@@ -157,8 +159,9 @@ def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
     if not preview.ok:
         count = len(preview.errors)
         raise NotPublishableError(
-            f"{count} problem(s) must be fixed before publishing; nothing was published" if count
-            else "there are no events to publish; nothing was published"
+            nmsg("{count} problem(s) must be fixed before publishing; nothing was published",
+                 "{count} problem(s) must be fixed before publishing; nothing was published", count) if count
+            else msg("there are no events to publish; nothing was published")
         )
     return store.publish(preview.placed, by=by, source=preview.source, based_on=preview.based_on)
 

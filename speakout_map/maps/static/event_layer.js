@@ -9,17 +9,29 @@
  *   fields         names of the row columns, in order (DATA_FIELDS)
  *   rows           the events, one array of public fields each
  *   guideUrl       where the "no events yet" note links to ("" for no link)
- *   legend         {confirmed, detailsToCome}: the legend's two labels
+ *   labels         every word the layer shows of its own, in the visitor's
+ *                  language (layer_labels in layer.py): organisedBy,
+ *                  detailsToCome, linkToCome, eventPage, noEvents, hostOne,
+ *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
+ *                  markerDetailsToCome, zoomIn, zoomOut
  *   cluster        Leaflet.markercluster options
  *
  * Event text is hostile: every node is made with document.createElement and
  * filled through textContent, never parsed as markup; a link gets an href
  * only when it is http(s) (already checked on the server, checked again here).
+ *
+ * This file has no words of its own: every label comes from options.labels.
+ * A label with a field ("Organised by {organiser}") is a whole translated
+ * template, so each language puts the field where its grammar wants it; fill()
+ * swaps each {name} token for the event's text by splitting the template, so
+ * nothing in the event's text is ever read as a token or a pattern, and the
+ * result is only ever set as textContent or an attribute's value.
  */
 function speakoutEventLayer(map, options) {
   var FIELDS = options.fields;
   var rows = options.rows;
   var guideUrl = options.guideUrl;
+  var labels = options.labels;
   var SAFE_LINK = /^https?:\/\//i;
   var SAFE_GUIDE = /^(https?:\/\/|\/(?![\/\\]))/i;
   var F = {};
@@ -38,6 +50,16 @@ function speakoutEventLayer(map, options) {
     }
   }
 
+  // The template with each {name} token that is a key of values replaced by
+  // its value, once; other text, and braces that are not such tokens, are kept.
+  function fill(template, values) {
+    var parts = template.split(/\{([a-z]+)\}/);
+    for (var i = 1; i < parts.length; i += 2) {
+      parts[i] = Object.prototype.hasOwnProperty.call(values, parts[i]) ? values[parts[i]] : "{" + parts[i] + "}";
+    }
+    return parts.join("");
+  }
+
   function placeLabel(row) {
     return row[F.city] + ", " + row[F.country];
   }
@@ -51,19 +73,19 @@ function speakoutEventLayer(map, options) {
     addLine(box, "speakout-popup-venue", row[F.venue]);
     addLine(box, "speakout-popup-address", row[F.address]);
     if (row[F.organiser]) {
-      addLine(box, "speakout-popup-organiser", "Organised by " + row[F.organiser]);
+      addLine(box, "speakout-popup-organiser", fill(labels.organisedBy, {organiser: row[F.organiser]}));
     }
     addLine(box, "speakout-popup-description", row[F.description]);
     var url = row[F.url];
     var hasLink = typeof url === "string" && SAFE_LINK.test(url);
     if (row[F.confirmed] !== 1) {
-      addLine(box, "speakout-popup-tbc", "Details to come");
+      addLine(box, "speakout-popup-tbc", labels.detailsToCome);
     } else if (!hasLink) {
-      addLine(box, "speakout-popup-tbc", "Event page: link to come");
+      addLine(box, "speakout-popup-tbc", labels.linkToCome);
     }
     if (hasLink) {
       var line = el("p", "speakout-popup-link");
-      var link = el("a", null, "Event page (opens in a new tab)");
+      var link = el("a", null, labels.eventPage);
       link.href = url;
       link.target = "_blank";
       link.rel = "noopener noreferrer";
@@ -94,9 +116,17 @@ function speakoutEventLayer(map, options) {
     var node = this.getElement();
     if (node) {
       var row = this.speakoutRow;
-      var status = row[F.confirmed] === 1 ? "confirmed" : "details to come";
-      node.setAttribute("aria-label", row[F.title] + ", " + placeLabel(row) + " (" + status + ")");
+      var template = row[F.confirmed] === 1 ? labels.markerConfirmed : labels.markerDetailsToCome;
+      node.setAttribute("aria-label", fill(template, {title: row[F.title], place: placeLabel(row)}));
     }
+  }
+
+  // Leaflet's own zoom buttons have English titles: the same buttons, in the same corner, with ours.
+  if (map.zoomControl && L.control.zoom) {
+    var corner = map.zoomControl.getPosition();
+    map.removeControl(map.zoomControl);
+    map.zoomControl = L.control.zoom({position: corner, zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut});
+    map.zoomControl.addTo(map);
   }
 
   var icons = [
@@ -125,8 +155,8 @@ function speakoutEventLayer(map, options) {
   legend.onAdd = function () {
     var box = el("div", "speakout-legend");
     var rowsSpec = [
-      ["speakout-pin speakout-pin--confirmed", options.legend.confirmed],
-      ["speakout-pin speakout-pin--tbc", options.legend.detailsToCome]
+      ["speakout-pin speakout-pin--confirmed", labels.legendConfirmed],
+      ["speakout-pin speakout-pin--tbc", labels.legendDetailsToCome]
     ];
     rowsSpec.forEach(function (spec) {
       var line = el("div", "speakout-legend-row");
@@ -143,9 +173,9 @@ function speakoutEventLayer(map, options) {
     var empty = L.control({position: "topright"});
     empty.onAdd = function () {
       var box = el("div", "speakout-empty");
-      box.appendChild(el("span", null, "No events on the map yet. "));
+      box.appendChild(el("span", null, labels.noEvents + " "));
       if (typeof guideUrl === "string" && SAFE_GUIDE.test(guideUrl)) {
-        var link = el("a", null, "Host one");
+        var link = el("a", null, labels.hostOne);
         link.href = guideUrl;
         link.target = "_blank";
         link.rel = "noopener noreferrer";
