@@ -30,6 +30,9 @@ from speakout_map.maps.build import (
     map_options,
     missing_assets_message,
 )
+from speakout_map.languages.translator import english
+from speakout_map.maps.layer import layer_labels
+from speakout_map.maps.rows import event_rows
 from speakout_map.places.countries import country_name
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, load_settings
 from tests.map_support import (
@@ -45,6 +48,7 @@ from tests.map_support import (
     render,
     st_folium_links,
 )
+from tests.i18n_support import fake_translator
 
 
 # --- every event's data is on the page -------------------------------------------
@@ -73,6 +77,23 @@ def test_page_holds_every_event(count):
         assert row[FIELD["confirmed"]] == (1 if e.status is Status.CONFIRMED else 0)
         # and the text is in the page itself, in its escaped form
         assert script_json(e.display_title) in html
+
+
+def test_english_map_is_the_map_without_a_translator():
+    # element ids differ from map to map; what the events layer carries does not
+    assert options_of(render(WORLD)) == options_of(map_html(build_map(WORLD, translator=english())))
+
+
+def test_map_in_the_readers_language():
+    """The translator reaches the rows (countries, dates, times, made-up titles) and the script's labels."""
+    spanish = fake_translator({"Speak out in {city}": "Alza la voz en {city}", "Host one": "Organiza uno"})
+    placed = WORLD[:2] + [place(make_event(title="", city="Tokyo", country_code="JP"), 35.68, 139.65)]
+    options = options_of(map_html(build_map(placed, translator=spanish)))
+    assert options["rows"] == event_rows(placed, spanish)
+    assert options["labels"] == layer_labels(spanish) and options["labels"]["hostOne"] == "Organiza uno"
+    assert [(r[FIELD["country"]], r[FIELD["date"]]) for r in options["rows"]] == [
+        ("España", "mar, 3 sept 2013"), ("Argentina", "mar, 3 sept 2013"), ("Japón", "mar, 3 sept 2013")]
+    assert options["rows"][2][FIELD["title"]] == "Alza la voz en Tokyo"
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://example.org/x"])

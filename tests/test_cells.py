@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events.cells import cell_text, clean_cell, typed_cell
+from speakout_map.events.cells import CellError, cell_text, clean_cell, parse_time, typed_cell
 from speakout_map.events.model import Status
 from speakout_map.events.reading import parse_events_text
-from tests.events_support import only_error, parse_one
+from speakout_map.languages.message import Message, msg
+from tests.events_support import check_message, only_error, parse_one
+from tests.i18n_support import fake_translator
 
 
 @pytest.mark.parametrize(
@@ -94,6 +96,67 @@ def test_unknown_country_message():
     assert (problem.row, problem.column) == (2, "country")
     assert "'Narnia' is not a country we recognise" in problem.message
     assert "two-letter ISO code" in problem.message
+
+
+# --- the messages: a Message on the error, in the reader's language when shown -----------------
+
+
+def test_a_cell_error_carries_its_message():
+    with pytest.raises(CellError) as raised:
+        parse_time("6pm")
+    assert isinstance(raised.value.text, Message)
+    assert str(raised.value) == str(raised.value.text) == (
+        "'6pm' is not a time; write it as HH:MM in 24-hour local time, e.g. 18:30")
+    with pytest.raises(TypeError):
+        CellError("a plain string")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("extra_header", "extra_cells", "base", "column", "translation", "expected"),
+    [
+        ("", "", "Madrid,ES,03/09/2013", "date",
+         "{value} puede ser día/mes o mes/día; escríbela como YYYY-MM-DD ({day_first} o {month_first})",
+         "03/09/2013 puede ser día/mes o mes/día; escríbela como YYYY-MM-DD (2013-09-03 o 2013-03-09)"),
+        ("", "", "Madrid,ES,13/09/2013", "date",
+         "{value} no está en la forma YYYY-MM-DD; escríbela como {date}",
+         "13/09/2013 no está en la forma YYYY-MM-DD; escríbela como 2013-09-13"),
+        ("", "", "Madrid,ES,next tuesday", "date",
+         "{value!r} no es una fecha en la forma YYYY-MM-DD; escríbela como 2013-09-03",
+         "'next tuesday' no es una fecha en la forma YYYY-MM-DD; escríbela como 2013-09-03"),
+        ("start_time", "6pm", "Madrid,ES,2013-09-03", "start_time",
+         "{value!r} no es una hora; escríbela como HH:MM en hora local de 24 horas, p. ej. 18:30",
+         "'6pm' no es una hora; escríbela como HH:MM en hora local de 24 horas, p. ej. 18:30"),
+        ("status", "maybe", "Madrid,ES,2013-09-03", "status",
+         "{value!r} no es un estado; escribe confirmed o details_to_come",
+         "'maybe' no es un estado; escribe confirmed o details_to_come"),
+        ("latitude,longitude", "91,-3", "Madrid,ES,2013-09-03", "latitude",
+         "{value} está fuera del intervalo; {column} debe estar entre -{limit} y {limit}",
+         "91 está fuera del intervalo; latitude debe estar entre -90 y 90"),
+        ("", "", "Madrid,Narnia,2013-09-03", "country",
+         "{written!r} no es un país que conozcamos; escribe su nombre en inglés (p. ej. Spain) o su código ISO de "
+         "dos letras (p. ej. ES)",
+         "'Narnia' no es un país que conozcamos; escribe su nombre en inglés (p. ej. Spain) o su código ISO de dos "
+         "letras (p. ej. ES)"),
+        ("", "", " ,ES,2013-09-03", "city",
+         "la columna {column} está vacía; todo evento necesita su {column}",
+         "la columna city está vacía; todo evento necesita su city"),
+    ],
+    ids=["ambiguous date", "one date it can be", "not a date", "time", "status", "latitude", "country", "empty city"],
+)
+def test_cell_errors_render_in_the_readers_language(extra_header, extra_cells, base, column, translation, expected):
+    problem = only_error(parse_one(extra_header, extra_cells, base))
+    assert (problem.row, problem.column) == (2, column)
+    check_message(problem.text)
+    spanish = fake_translator({problem.text.source: translation})
+    assert spanish.text(problem.text) == expected
+    assert problem.message == str(problem.text) != expected  # the English stays the English
+
+
+def test_the_message_check_refuses_a_source_that_is_not_a_literal():
+    """check_message (used on every problem of the corpus and the fuzz tests) is not vacuous."""
+    value = "6pm"
+    with pytest.raises(AssertionError):
+        check_message(msg(f"{value!r} is not a time"))  # a computed source: no translator ever sees it
 
 
 # --- the apostrophe rule ---------------------------------------------------------------

@@ -6,6 +6,7 @@ import pytest
 
 from speakout_map.places.countries import country_name, fold_name, resolve_country
 from speakout_map.errors import UnknownCountryError
+from tests.i18n_support import fake_translator
 
 
 @pytest.mark.parametrize(
@@ -89,3 +90,22 @@ def test_country_name(code, name):
 )
 def test_fold_name(a, b):
     assert fold_name(a) == b
+
+
+UNKNOWN = ("{written!r} is not a country we recognise; write its English name (e.g. Spain) or its two-letter ISO "
+           "code (e.g. ES)")
+
+
+@pytest.mark.parametrize(("text", "spanish"), [
+    ("Narnia", "'Narnia' no es un país que conozcamos; escriba su nombre o su código ISO de dos letras"),
+    ("XX", "'XX' no es un país que conozcamos; escriba su nombre o su código ISO de dos letras"),
+    ("{0}", "'{0}' no es un país que conozcamos; escriba su nombre o su código ISO de dos letras"),
+])
+def test_an_unknown_country_is_told_in_the_readers_language_quoting_what_was_written(text, spanish):
+    translator = fake_translator({UNKNOWN: "{written!r} no es un país que conozcamos; escriba su nombre o su código "
+                                           "ISO de dos letras"})
+    with pytest.raises(UnknownCountryError) as info:
+        resolve_country(text)
+    assert info.value.written == text
+    assert translator.text(info.value.text) == spanish
+    assert str(info.value).startswith(f"{text!r} is not a country we recognise")

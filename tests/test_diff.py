@@ -18,6 +18,8 @@ from speakout_map.events.diff import (
 from speakout_map.events.model import Event, Status
 from speakout_map.events.reading import read_events_file
 from speakout_map.settings import PROJECT_ROOT
+from tests.events_support import check_message
+from tests.i18n_support import fake_translator
 
 DAY = dt.date(2013, 9, 3)
 
@@ -39,7 +41,7 @@ def changes_of(diff: EventDiff) -> list[list[tuple[str, str, str]]]:
 def test_identical_lists_are_no_change():
     diff = diff_events([MADRID, VALENCIA, DUBLIN], [MADRID, VALENCIA, DUBLIN])
     assert diff == EventDiff((), (), (), 3)
-    assert diff.is_empty and diff.summary() == "0 added, 0 removed, 0 changed, 3 unchanged"
+    assert diff.is_empty and str(diff.summary()) == "0 added, 0 removed, 0 changed, 3 unchanged"
 
 
 def test_reordering_is_no_change():
@@ -57,7 +59,7 @@ def test_added_and_removed():
     diff = diff_events([MADRID, VALENCIA], [MADRID, paris])
     assert diff.added == (paris,) and diff.removed == (VALENCIA,) and diff.changed == ()
     assert diff.unchanged == 1 and not diff.is_empty
-    assert diff.summary() == "1 added, 1 removed, 0 changed, 1 unchanged"
+    assert str(diff.summary()) == "1 added, 1 removed, 0 changed, 1 unchanged"
 
 
 def test_a_new_title_is_a_change_not_a_removal_and_an_addition():
@@ -146,7 +148,7 @@ def test_exact_title_match_wins_over_same_city_pairing():
 
 
 def test_empty_sides():
-    assert diff_events([], []).summary() == "0 added, 0 removed, 0 changed, 0 unchanged"
+    assert str(diff_events([], []).summary()) == "0 added, 0 removed, 0 changed, 0 unchanged"
     assert diff_events([], [MADRID]).added == (MADRID,)
     assert diff_events([MADRID], []).removed == (MADRID,)
 
@@ -184,6 +186,63 @@ def test_rows_for_display():
     public = diff_rows_for_display(diff, include_private=False)
     assert [r["column"] for r in public] == ["", "", "title"]
     assert diff_rows_for_display(diff_events([MADRID], [MADRID])) == []
+
+
+# --- in the reader's language -------------------------------------------------------------------
+
+SPANISH = fake_translator({
+    ("{count} added", 0): "{count} añadido", ("{count} added", 1): "{count} añadidos",
+    ("{count} removed", 0): "{count} eliminado", ("{count} removed", 1): "{count} eliminados",
+    ("{count} changed", 0): "{count} modificado", ("{count} changed", 1): "{count} modificados",
+    ("{count} unchanged", 0): "{count} sin cambios", ("{count} unchanged", 1): "{count} sin cambios",
+    "{added}, {removed}, {changed}, {unchanged}": "{added}; {removed}; {changed}; {unchanged}",
+    "change": "cambio", "event": "evento", "column": "columna", "before": "antes", "after": "después",
+    "added": "añadido", "removed": "eliminado", "changed": "modificado",
+    "Speak out in {city}": "Alza la voz en {city}",
+})
+PARIS = ev("Paris", "Paris rally", country_code="FR")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "english", "spanish"),
+    [
+        ([MADRID, VALENCIA], [MADRID, PARIS], "1 added, 1 removed, 0 changed, 1 unchanged",
+         "1 añadido; 1 eliminado; 0 modificados; 1 sin cambios"),
+        ([MADRID, VALENCIA, DUBLIN], [dataclasses.replace(MADRID, venue="Embassy"), PARIS, PARIS],
+         "2 added, 2 removed, 1 changed, 0 unchanged", "2 añadidos; 2 eliminados; 1 modificado; 0 sin cambios"),
+        ([], [], "0 added, 0 removed, 0 changed, 0 unchanged", "0 añadidos; 0 eliminados; 0 modificados; 0 sin cambios"),
+        ([MADRID] * 1234, [MADRID] * 1234, "0 added, 0 removed, 0 changed, 1234 unchanged",
+         "0 añadidos; 0 eliminados; 0 modificados; 1234 sin cambios"),
+    ],
+    ids=["one of each", "many", "nothing", "a thousand unchanged"],
+)
+def test_summary_in_the_readers_language(old, new, english, spanish):
+    summary = diff_events(old, new).summary()
+    check_message(summary)
+    assert str(summary) == english
+    assert SPANISH.text(summary) == spanish
+
+
+@pytest.mark.parametrize("include_private", [True, False])
+def test_rows_for_display_in_the_readers_language(include_private):
+    untitled = ev("Sevilla", "")
+    renamed = dataclasses.replace(MADRID, title="Nuevo título", contact_email="x@example.org")
+    diff = diff_events([MADRID, VALENCIA], [renamed, untitled])
+    rows = diff_rows_for_display(diff, include_private=include_private, translator=SPANISH)
+    expected = [
+        {"cambio": "añadido", "evento": "2013-09-03 Sevilla (ES): Alza la voz en Sevilla", "columna": "",
+         "antes": "", "después": ""},
+        {"cambio": "eliminado", "evento": "2013-09-03 Valencia (ES): Valencia rally", "columna": "", "antes": "",
+         "después": ""},
+        {"cambio": "modificado", "evento": "2013-09-03 Madrid (ES): Nuevo título", "columna": "title",
+         "antes": "Rally", "después": "Nuevo título"},
+        {"cambio": "modificado", "evento": "2013-09-03 Madrid (ES): Nuevo título", "columna": "contact_email",
+         "antes": "", "después": "x@example.org"},
+    ]
+    assert rows == (expected if include_private else expected[:3])
+    english = diff_rows_for_display(diff, include_private=include_private)
+    assert [list(row) for row in english] == [["change", "event", "column", "before", "after"]] * len(rows)
+    assert english[0]["change"] == "added" and english[0]["event"] == "2013-09-03 Sevilla (ES): Speak out in Sevilla"
 
 
 @pytest.mark.parametrize(

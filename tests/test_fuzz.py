@@ -4,7 +4,9 @@
   delimiters, line ends, encodings and file names give events or clear
   problems (a message, a row >= 1 or None, a known column, a header name or
   None), never an exception, and never the last-resort "could not be read
-  (SomeError)" message that ``read_upload`` keeps for bugs.
+  (SomeError)" message that ``read_upload`` keeps for bugs. Every problem's
+  message is translatable: a literal ``msg()``/``nmsg()`` source that renders
+  in another language (``check_message``).
 * Valid events written as a CSV in any supported dialect read back equal.
 * Exports: ``events_to_csv(include_private=True)`` reads back as the same
   events for any text, and never leaves a text cell a spreadsheet would run
@@ -55,6 +57,7 @@ from speakout_map.events.export import (
     geojson_text,
     neutralise_cell,
 )
+from tests.events_support import check_message
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -112,6 +115,7 @@ def check_result(result: ParseResult, names: set[str] | None = None) -> ParseRes
     for problem in (*result.errors, *result.warnings):
         assert isinstance(problem, Problem)
         assert isinstance(problem.message, str) and problem.message.strip(), problem
+        check_message(problem.text)
         assert problem.row is None or (type(problem.row) is int and problem.row >= 1), problem
         column = problem.column
         if column is not None:
@@ -625,13 +629,18 @@ def test_geojson_refuses_impossible_points_instead_of_writing_bad_json(event, la
 
 def test_the_fuzz_helpers_catch_what_they_should():
     """The checks above are not vacuous: the backstop message and an unknown column fail them."""
-    bad = ParseResult((), (Problem(None, None, msg("the file could not be read (ValueError); export it again")),))
+    backstop = msg("the file could not be read ({error}); export it again as CSV UTF-8 and upload that",
+                   error="ValueError")
+    fine = msg("{date} is in the past; check the year", date="2013-09-03")
+    check_result(ParseResult((), (Problem(2, "date", fine),)))
     with pytest.raises(AssertionError):
-        check_result(bad)
+        check_result(ParseResult((), (Problem(None, None, backstop),)))
     with pytest.raises(AssertionError):
-        check_result(ParseResult((), (Problem(0, None, msg("row 0")),)))
+        check_result(ParseResult((), (Problem(0, None, fine),)))
     with pytest.raises(AssertionError):
-        check_result(ParseResult((), (Problem(2, "not a header", msg("x")),)), {"city"})
+        check_result(ParseResult((), (Problem(2, "not a header", fine),)), {"city"})
+    with pytest.raises(AssertionError):  # a source no msg() call of the events package has: never translated
+        check_result(ParseResult((), (Problem(2, "date", msg("2013-09-03 is in the past")),)))
 
 
 @pytest.mark.parametrize("url", ["https://[abc", "http://]x", "https://[::1/event", "http://a]b[c/"])

@@ -20,11 +20,13 @@ from speakout_map.maps.layer import (
     CLUSTER_OPTIONS,
     CONFIRMED_COLOUR,
     DETAILS_TO_COME_COLOUR,
-    LEGEND_CONFIRMED,
-    LEGEND_DETAILS_TO_COME,
+    LABEL_FIELDS,
     EventClusterLayer,
+    layer_labels,
 )
 from speakout_map.maps.rows import DATA_FIELDS, event_row
+from speakout_map.languages.translator import english
+from tests.i18n_support import fake_translator
 from tests.map_support import (
     FIELD,
     PAYLOADS,
@@ -72,9 +74,85 @@ def test_legend_explains_the_colours(placed):
     html = render(placed)
     assert 'L.control({position: "bottomleft"})' in html
     assert '"speakout-legend"' in html
-    assert json.dumps(LEGEND_CONFIRMED) in html
-    assert json.dumps(LEGEND_DETAILS_TO_COME) in html
+    labels = options_of(html)["labels"]
+    assert (labels["legendConfirmed"], labels["legendDetailsToCome"]) == ("Confirmed event", "Details to come")
     assert "legend.addTo(map);" in html
+
+
+#: Every label in English: the words the map showed before it spoke other languages.
+ENGLISH_LABELS = {
+    "organisedBy": "Organised by {organiser}",
+    "detailsToCome": "Details to come",
+    "linkToCome": "Event page: link to come",
+    "eventPage": "Event page (opens in a new tab)",
+    "noEvents": "No events on the map yet.",
+    "hostOne": "Host one",
+    "legendConfirmed": "Confirmed event",
+    "legendDetailsToCome": "Details to come",
+    "markerConfirmed": "{title}, {place} (confirmed)",
+    "markerDetailsToCome": "{title}, {place} (details to come)",
+    "zoomIn": "Zoom in",
+    "zoomOut": "Zoom out",
+}
+
+#: The same in a made-up Spanish catalogue (the real one is written elsewhere).
+SPANISH_LABELS = {
+    "Organised by {organiser}": "Organizado por {organiser}",
+    "Details to come": "Detalles por confirmar",
+    "Event page: link to come": "Página del evento: enlace pendiente",
+    "Event page (opens in a new tab)": "Página del evento (se abre en otra pestaña)",
+    "No events on the map yet.": "Aún no hay eventos en el mapa.",
+    "Host one": "Organiza uno",
+    "Confirmed event": "Evento confirmado",
+    "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
+    "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
+    "Zoom in": "Acercar",
+    "Zoom out": "Alejar",
+}
+
+
+def test_labels_in_english():
+    assert layer_labels() == layer_labels(english()) == ENGLISH_LABELS
+
+
+def test_labels_in_the_readers_language():
+    labels = layer_labels(fake_translator(SPANISH_LABELS, language="es"))
+    assert labels == {key: SPANISH_LABELS.get(text, "Detalles por confirmar") for key, text in ENGLISH_LABELS.items()}
+    assert labels["organisedBy"] == "Organizado por {organiser}"
+
+
+def test_templates_keep_their_tokens_where_the_translation_puts_them():
+    """Each template is translated with its fields as their own tokens, for the script to fill in."""
+    labels = layer_labels(fake_translator({"Organised by {organiser}": "{organiser} lo organiza",
+                                           "{title}, {place} (confirmed)": "({place}) {title}: confirmado"}))
+    assert labels["organisedBy"] == "{organiser} lo organiza"
+    assert labels["markerConfirmed"] == "({place}) {title}: confirmado"
+    assert set(LABEL_FIELDS) == {"organiser", "title", "place"}
+
+
+def test_labels_reach_the_page_in_the_readers_language():
+    spanish = fake_translator(SPANISH_LABELS, language="es")
+    for placed in ([], WORLD):
+        options = options_of(map_html(build_map(placed, translator=spanish)))
+        assert options["labels"] == layer_labels(spanish)
+    # and the rows with them
+    rows = options["rows"]
+    assert rows[0][FIELD["country"]] == "España" and rows[0][FIELD["date"]] == "mar, 3 sept 2013"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_translation_stays_inert(payload):
+    """A catalogue is not trusted either: its words go through the same escaping as event text."""
+    hostile = fake_translator({"Host one": payload, "Organised by {organiser}": payload + " {organiser}"})
+    html = map_html(build_map(WORLD, translator=hostile))
+    labels = options_of(html)["labels"]
+    assert labels == layer_labels(hostile)
+    if "{" not in payload and "}" not in payload:  # braces are the catalogue's format syntax
+        assert labels["hostOne"] == payload and labels["organisedBy"] == payload + " {organiser}"
+    for shown in (labels["hostOne"], labels["organisedBy"]):
+        if any(ch in shown for ch in UNSAFE_CHARS) or any(ord(ch) < 32 for ch in shown):
+            assert shown not in html
+    assert start_tags_of(html) == start_tags_of(render(WORLD))
 
 
 def test_one_data_array_no_per_event_elements():
@@ -264,7 +342,7 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "fields": list(DATA_FIELDS),
         "rows": [event_row(p) for p in WORLD[:2]],
         "guideUrl": shown,
-        "legend": {"confirmed": LEGEND_CONFIRMED, "detailsToCome": LEGEND_DETAILS_TO_COME},
+        "labels": ENGLISH_LABELS,
         "cluster": CLUSTER_OPTIONS,
     }
 

@@ -12,7 +12,7 @@ import folium
 import pytest
 
 from speakout_map.escaping import script_json
-from speakout_map.events.formatting import format_date, format_time_range
+from speakout_map.events.formatting import format_date, format_time_range, time_range
 from speakout_map.events.model import Status
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import (
@@ -23,9 +23,10 @@ from speakout_map.maps.basemap import (
 )
 from speakout_map.maps.build import build_map, map_html
 from speakout_map.maps.inline import STATIC_FILES, static_text
-from speakout_map.maps.layer import LEGEND_CONFIRMED, LEGEND_DETAILS_TO_COME, EventClusterLayer
+from speakout_map.maps.layer import EventClusterLayer, layer_labels
 from speakout_map.maps.rows import event_row
 from speakout_map.places.countries import country_name
+from tests.i18n_support import fake_translator
 from tests.map_support import (
     FIELD,
     FORBIDDEN_JS,
@@ -161,7 +162,7 @@ const document = {
   createElement: (tag) => new FakeNode(tag),
   write() { throw new Error("document.write"); },
 };
-const made = { markers: [], controls: [], cluster: null };
+const made = { markers: [], controls: [], cluster: null, zoom: null, removed: [] };
 const L = {
   divIcon: (options) => ({ className: options.className }),
   marker(latlng, options) {
@@ -184,8 +185,13 @@ const L = {
   },
   DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {} },
 };
+L.control.zoom = (options) => ({ options, addTo() { made.zoom = options; return this; } });
 const context = { L, document, console };
-context[mapName] = {};
+// the map as folium makes it: with Leaflet's own zoom control (English titles)
+context[mapName] = {
+  zoomControl: { getPosition: () => "topleft" },
+  removeControl(control) { made.removed.push(control === this.zoomControl ? "zoomControl" : "other"); return this; },
+};
 vm.createContext(context);
 vm.runInContext(code, context);
 const resolve = (content, marker) => (typeof content === "function" ? content(marker) : content);
@@ -204,6 +210,8 @@ const out = {
     };
   }),
   controls: made.controls.map((c) => ({ position: c.options.position, node: c.node })),
+  zoom: made.zoom,
+  removed: made.removed,
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -235,10 +243,75 @@ def links(node: dict) -> list[dict]:
     return found
 
 
+#: What the map says of its own, in English (as it always has) and in a made-up Spanish catalogue.
+WORDS = {
+    "en": {"organised": "Organised by {}", "tbc": "Details to come", "no_link": "Event page: link to come",
+           "page": "Event page (opens in a new tab)", "legend": ["Confirmed event", "Details to come"],
+           "marker": ["{}, {} (details to come)", "{}, {} (confirmed)"], "empty": "No events on the map yet. ",
+           "host": "Host one", "zoom": ["Zoom in", "Zoom out"]},
+    "es": {"organised": "Organizado por {}", "tbc": "Detalles por confirmar",
+           "no_link": "Página del evento: enlace pendiente", "page": "Página del evento (se abre en otra pestaña)",
+           "legend": ["Evento confirmado", "Detalles por confirmar"],
+           "marker": ["{}, {} (detalles por confirmar)", "{}, {} (confirmado)"],
+           "empty": "Aún no hay eventos en el mapa. ", "host": "Organiza uno", "zoom": ["Acercar", "Alejar"]},
+}
+SPANISH = fake_translator({
+    "Organised by {organiser}": "Organizado por {organiser}",
+    "Details to come": "Detalles por confirmar",
+    "Event page: link to come": "Página del evento: enlace pendiente",
+    "Event page (opens in a new tab)": "Página del evento (se abre en otra pestaña)",
+    "No events on the map yet.": "Aún no hay eventos en el mapa.",
+    "Host one": "Organiza uno",
+    "Confirmed event": "Evento confirmado",
+    "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
+    "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
+    "Zoom in": "Acercar",
+    "Zoom out": "Alejar",
+    "{start}\u2013{end} local time": "{start}\u2013{end} hora local",
+    "{start} local time": "{start} hora local",
+    "until {end} local time": "hasta las {end} hora local",
+    "Speak out in {city}": "Alza la voz en {city}",
+}, language="es")
+TRANSLATORS = {"en": None, "es": SPANISH}
+
+
+def expected_popup(e, language: str) -> list[tuple[str, str]]:
+    """What a popup shows of an event, worked out from the event alone (English) or the Spanish words above."""
+    words = WORDS[language]
+    if language == "en":
+        title, country, day, time = (e.display_title, country_name(e.country_code), format_date(e.date),
+                                     format_time_range(e.start_time, e.end_time))
+    else:
+        t = TRANSLATORS[language]
+        title, country, day = t.text(e.title_text), t.country(e.country_code), t.date(e.date)
+        time = t.text(time_range(e.start_time, e.end_time))
+    expected = [("speakout-popup-title", title), ("speakout-popup-place", f"{e.city}, {country}"),
+                ("speakout-popup-when", day)]
+    if time:
+        expected.append(("speakout-popup-time", time))
+    if e.venue:
+        expected.append(("speakout-popup-venue", e.venue))
+    if e.address:
+        expected.append(("speakout-popup-address", e.address))
+    if e.organiser:
+        expected.append(("speakout-popup-organiser", words["organised"].format(e.organiser)))
+    if e.description:
+        expected.append(("speakout-popup-description", e.description))
+    if e.status is not Status.CONFIRMED:
+        expected.append(("speakout-popup-tbc", words["tbc"]))
+    elif not e.url:
+        expected.append(("speakout-popup-tbc", words["no_link"]))
+    if e.url:
+        expected.append(("a", words["page"]))
+    return expected
+
+
 @needs_node
-def test_browser_builds_popups_and_tooltips_from_text(tmp_path):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_browser_builds_popups_and_tooltips_from_text(language, tmp_path):
+    words = WORDS[language]
     placed = WORLD + [place(make_event(**{f: p for f in TEXT_FIELDS})) for p in PAYLOADS[:8]]
-    m = build_map(placed)
+    m = build_map(placed, translator=TRANSLATORS[language])
     out = run_in_node(layer_of(m), tmp_path)
     assert out["clustered"] == len(placed)
     for pe, marker in zip(placed, out["markers"]):
@@ -246,39 +319,79 @@ def test_browser_builds_popups_and_tooltips_from_text(tmp_path):
         confirmed = e.status is Status.CONFIRMED
         assert marker["icon"].endswith("--confirmed" if confirmed else "--tbc")
         assert marker["popupCached"] is True
-        shown = texts(marker["popup"])
-        expected = [("speakout-popup-title", e.display_title),
-                    ("speakout-popup-place", f"{e.city}, {country_name(e.country_code)}"),
-                    ("speakout-popup-when", format_date(e.date))]
-        if e.start_time or e.end_time:
-            expected.append(("speakout-popup-time", format_time_range(e.start_time, e.end_time)))
-        if e.venue:
-            expected.append(("speakout-popup-venue", e.venue))
-        if e.address:
-            expected.append(("speakout-popup-address", e.address))
-        if e.organiser:
-            expected.append(("speakout-popup-organiser", f"Organised by {e.organiser}"))
-        if e.description:
-            expected.append(("speakout-popup-description", e.description))
-        if not confirmed:
-            expected.append(("speakout-popup-tbc", "Details to come"))
-        elif not e.url:
-            expected.append(("speakout-popup-tbc", "Event page: link to come"))
-        if e.url:
-            expected.append(("a", "Event page (opens in a new tab)"))
-        assert shown == expected
+        expected = expected_popup(e, language)
+        assert texts(marker["popup"]) == expected
         found_links = links(marker["popup"])
         if e.url:
-            assert found_links == [{"tag": "a", "text": "Event page (opens in a new tab)", "href": e.url,
+            assert found_links == [{"tag": "a", "text": words["page"], "href": e.url,
                                     "target": "_blank", "rel": "noopener noreferrer"}]
         else:
             assert found_links == []
-        assert texts(marker["tooltip"]) == [("speakout-tooltip-title", e.display_title),
-                                            ("speakout-tooltip-place", f"{e.city}, {country_name(e.country_code)}")]
-        assert marker["label"].startswith(e.display_title + ", ")
+        title, place_label = expected[0][1], expected[1][1]
+        assert texts(marker["tooltip"]) == [("speakout-tooltip-title", title),
+                                            ("speakout-tooltip-place", place_label)]
+        assert marker["label"] == words["marker"][confirmed].format(title, place_label)
     legend = next(c for c in out["controls"] if c["position"] == "bottomleft")
-    assert [t for _, t in texts(legend["node"])] == [LEGEND_CONFIRMED, LEGEND_DETAILS_TO_COME]
+    assert [t for _, t in texts(legend["node"])] == words["legend"]
     assert not any(c["position"] == "topright" for c in out["controls"])
+    # Leaflet's zoom buttons, replaced in their corner by ones with our titles
+    assert out["removed"] == ["zoomControl"]
+    assert out["zoom"] == {"position": "topleft", "zoomInTitle": words["zoom"][0], "zoomOutTitle": words["zoom"][1]}
+
+
+@needs_node
+def test_browser_shows_the_spanish_words_of_a_spanish_map(tmp_path):
+    """Spelled out once: Babel's Spanish for the country and the date, the catalogue's for the rest."""
+    out = run_in_node(layer_of(build_map(WORLD[:2], translator=SPANISH)), tmp_path)
+    madrid, buenos_aires = (texts(marker["popup"]) for marker in out["markers"])
+    assert madrid == [
+        ("speakout-popup-title", "Speak out in Madrid"),  # the organisers' own title, as written
+        ("speakout-popup-place", "Madrid, España"),
+        ("speakout-popup-when", "mar, 3 sept 2013"),
+        ("speakout-popup-time", "18:30\u201320:00 hora local"),
+        ("speakout-popup-venue", "Puerta del Sol"),
+        ("speakout-popup-address", "Plaza de la Puerta del Sol, 28013"),
+        ("speakout-popup-organiser", "Organizado por All Out Madrid"),
+        ("speakout-popup-description", "Bring a friend."),
+        ("a", "Página del evento (se abre en otra pestaña)"),
+    ]
+    assert ("speakout-popup-tbc", "Detalles por confirmar") in buenos_aires
+    assert out["markers"][1]["label"] == "Speak out in Madrid, Buenos Aires, Argentina (detalles por confirmar)"
+
+
+@needs_node
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_browser_fills_templates_with_text_only(language, tmp_path):
+    """Event text in a template is never read as a token or a replacement pattern ($&, $1, {title})."""
+    organiser = "$& $' $` $1 $$ {organiser} {title} {place}"
+    title = "{place} {organiser} $&"
+    m = build_map([place(make_event(organiser=organiser, title=title, city="{title}"))],
+                  translator=TRANSLATORS[language])
+    (marker,) = run_in_node(layer_of(m), tmp_path)["markers"]
+    country = "Spain" if language == "en" else "España"
+    assert ("speakout-popup-organiser", WORDS[language]["organised"].format(organiser)) in texts(marker["popup"])
+    assert marker["label"] == WORDS[language]["marker"][1].format(title, "{title}, " + country)
+
+
+@needs_node
+def test_browser_keeps_unknown_tokens_and_stray_braces_of_a_translation(tmp_path):
+    t = fake_translator({"Organised by {organiser}": "{{x}} {organiser} lo organiza {{ }} {{"})
+    (marker,) = run_in_node(layer_of(build_map([WORLD[0]], translator=t)), tmp_path)["markers"]
+    assert ("speakout-popup-organiser", "{x} All Out Madrid lo organiza { } {") in texts(marker["popup"])
+
+
+def test_script_has_no_words_of_its_own():
+    """Every word comes from the labels: the script would show English in every language otherwise."""
+    script = static_text("event_layer.js")
+    for key, text in layer_labels().items():
+        assert f"labels.{key}" in script, key
+        for words in text.replace("{organiser}", "|").replace("{title}", "|").replace("{place}", "|").split("|"):
+            words = words.strip(" ,")
+            if words:
+                assert words not in script, words
+    for words in ("Organised", "Details", "Event page", "No events", "Host", "confirmed)", '"confirmed"',
+                  "details to come", "Zoom"):  # as words, not inside names such as labels.legendDetailsToCome
+        assert not re.search(r"(?<![A-Za-z])" + re.escape(words), script), words
 
 
 @needs_node
@@ -300,16 +413,23 @@ def test_browser_rechecks_links(url, tmp_path):
 @needs_node
 @pytest.mark.parametrize("guide, linked", [("/guide", True), ("https://example.org/guide", True),
                                            ("javascript:alert(1)", False)])
-def test_browser_empty_state(guide, linked, tmp_path):
-    m = build_map([], guide_url=guide)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_browser_empty_state(guide, linked, language, tmp_path):
+    words = WORDS[language]
+    m = build_map([], guide_url=guide, translator=TRANSLATORS[language])
     out = run_in_node(layer_of(m), tmp_path)
     assert out["markers"] == []
     empty = next(c for c in out["controls"] if c["position"] == "topright")
     found = links(empty["node"])
     if linked:
-        assert found == [{"tag": "a", "text": "Host one", "href": guide, "target": "_blank", "rel": "noopener noreferrer"}]
+        assert found == [{"tag": "a", "text": words["host"], "href": guide, "target": "_blank",
+                          "rel": "noopener noreferrer"}]
+        assert texts(empty["node"]) == [("span", words["empty"]), ("a", words["host"])]
     else:
         assert found == []
+        assert texts(empty["node"]) == [("span", words["empty"])]
+    legend = next(c for c in out["controls"] if c["position"] == "bottomleft")
+    assert [t for _, t in texts(legend["node"])] == words["legend"]
 
 
 def test_basemap_is_drawn_under_the_tiles_and_the_markers():

@@ -168,7 +168,7 @@ def test_an_unexpected_error_is_a_friendly_message_and_a_logged_traceback(page, 
         raise RuntimeError(f"internal detail {PASSWORD}")
 
     monkeypatch.setattr("speakout_map.maps.filters.date_span", broken)
-    monkeypatch.setattr("speakout_map.store.guide.file_version", broken)
+    monkeypatch.setattr("app_pages.common.guide", broken)
     caplog.set_level(logging.INFO)
     at = run_page(page)
     assert not at.exception, [e.value for e in at.exception]

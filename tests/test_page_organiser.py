@@ -91,7 +91,7 @@ def test_bad_upload_lists_problems_and_cannot_publish(alice_hash):
     bad = b"city,country,date,url\nMadrid,ES,2013-02-30,\nDublin,IE,2013-09-03,javascript:alert(1)\n"
     at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv").run()
     assert not at.exception
-    assert any("2 problem(s) to fix" in e.value for e in at.error)
+    assert any("2 problems to fix" in e.value for e in at.error)
     problems = at.dataframe[0].value
     assert list(zip(problems["row"], problems["column"])) == [(2, "date"), (3, "url")]
     publish = next(b for b in at.button if b.label == "Publish")
@@ -354,7 +354,7 @@ def test_the_organisers_tables_are_neutralised(alice_hash):
     alice = signed_in(alice_hash)
     alice.get("file_uploader")[0].upload("=cmd.csv", HOSTILE, "text/csv").run()
     assert not alice.exception
-    problems = [df.value for df in alice.dataframe if "message" in df.value.columns]
+    problems = [df.value for df in alice.dataframe if "problem" in df.value.columns]
     assert problems and "'@evil" in list(problems[-1]["column"]), "the warnings table"
     assert formula_cells(alice) == []
 

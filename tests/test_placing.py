@@ -20,6 +20,7 @@ from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.place import Place
 from speakout_map.places.placing import Placing, geocode_query, locate, place_events
 from speakout_map.settings import PROJECT_ROOT
+from tests.i18n_support import fake_translator
 from tests.places_support import make_online
 
 DAY = dt.date(2013, 9, 3)
@@ -211,7 +212,8 @@ def test_place_events_turns_online_failure_into_problems(gazetteer, nominatim, t
         assert problem.message.endswith("try again later, or add latitude and longitude")
     assert len(nominatim.requests) == 1  # after one failure the batch stops asking
     assert placing.online_failure is not None
-    assert "the online geocoder nominatim at 127.0.0.1" in placing.online_failure and "failed" in placing.online_failure
+    online_failure = str(placing.online_failure)
+    assert "the online geocoder nominatim at 127.0.0.1" in online_failure and "failed" in online_failure
 
 
 def test_place_events_online_success_and_csv_mix(chain, nominatim):
@@ -310,3 +312,74 @@ def test_kosovo_from_the_command_line(gazetteer):
     answer = geocode_query("Pristina, Kosovo", gazetteer)
     assert (answer["name"], answer["country_code"]) == ("Pristina", "XK")
     assert "could not be found in Kosovo" in geocode_query("Qwertyville, XK", gazetteer)["error"]
+
+
+# --- the problems in the reader's language ---------------------------------------------------------
+
+NOT_FOUND_IN = ("{city!r} could not be found in {country}; "
+                "check the spelling of the city and country, or add latitude and longitude")
+SPANISH = fake_translator({
+    NOT_FOUND_IN: "no se encontró {city!r} en {country}; revise la ciudad y el país, o añada latitud y longitud",
+    "{city!r} could not be found; check the spelling, or add the country after a comma (e.g. Valencia, Spain)":
+        "no se encontró {city!r}; revise cómo está escrito, o añada el país tras una coma (p. ej. Valencia, España)",
+    "no city given; write the city's name": "falta la ciudad; escriba su nombre",
+    "{city!r} ({country}) is not in the offline gazetteer, and {failure}, or add latitude and longitude":
+        "{city!r} ({country}) no está en el nomenclátor sin conexión, y {failure}, o añada latitud y longitud",
+    "the online geocoder {service} failed ({cause}); try again later":
+        "el geocodificador en línea {service} falló ({cause}); inténtelo más tarde",
+    "{name} at {host}": "{name} en {host}",
+})
+
+
+@pytest.mark.parametrize(("city", "country", "spanish"), [
+    ("Narniaburg", "GB", "no se encontró 'Narniaburg' en Reino Unido; revise la ciudad y el país, o añada latitud y "
+                         "longitud"),
+    ("Qwertyville", "ES", "no se encontró 'Qwertyville' en España; revise la ciudad y el país, o añada latitud y "
+                          "longitud"),
+])
+def test_a_place_not_found_is_told_in_the_readers_language_with_the_country_named_there(gazetteer, city, country,
+                                                                                          spanish):
+    (problem,) = place_events([event(city, country, 7)], gazetteer).problems
+    assert (problem.row, problem.column) == (7, "city")
+    assert SPANISH.text(problem.text) == spanish
+    assert problem.message.startswith(f"{city!r} could not be found in ")  # the English, for the CLI and the logs
+
+
+@pytest.mark.parametrize(("make", "spanish"), [
+    (lambda g: locate("  ", "ES", g), "falta la ciudad; escriba su nombre"),
+    (lambda g: locate("Qwertyville", "United Kingdom", g),
+     "no se encontró 'Qwertyville' en Reino Unido; revise la ciudad y el país, o añada latitud y longitud"),
+])
+def test_place_not_found_errors_are_messages(gazetteer, make, spanish):
+    with pytest.raises(PlaceNotFoundError) as caught:
+        make(gazetteer)
+    assert SPANISH.text(caught.value.text) == spanish
+
+
+def test_a_place_not_found_without_a_country_is_a_message(gazetteer):
+    from speakout_map.places.placing import not_found_message
+
+    assert SPANISH.text(not_found_message("Atlantis", None)).startswith("no se encontró 'Atlantis'; revise")
+    assert str(not_found_message("Atlantis", None)).startswith("'Atlantis' could not be found; check the spelling")
+
+
+def test_the_online_failure_problem_nests_the_failure_in_the_readers_language(gazetteer, nominatim, tmp_path):
+    nominatim.statuses = [500, 500, 500]
+    chain = GeocoderChain(gazetteer, [make_online(nominatim, tmp_path)])
+    placing = place_events([event("Xyzzyville", "GB", 3), event("Plughville", "IE", 4)], chain)
+    first, second = (SPANISH.text(p.text) for p in placing.problems)
+    assert first.startswith("'Xyzzyville' (Reino Unido) no está en el nomenclátor sin conexión, y el geocodificador "
+                            "en línea nominatim en 127.0.0.1:")
+    assert "falló (" in first and first.endswith("inténtelo más tarde, o añada latitud y longitud")
+    assert second.startswith("'Plughville' (Irlanda) no está en el nomenclátor")
+    assert SPANISH.text(placing.online_failure).startswith("el geocodificador en línea nominatim en 127.0.0.1:")
+
+
+def test_an_unknown_country_problem_is_a_message(gazetteer):
+    spanish = fake_translator({"{written!r} is not a country we recognise; write its English name (e.g. Spain) or "
+                               "its two-letter ISO code (e.g. ES)": "{written!r} no es un país que conozcamos; escriba "
+                               "su nombre o su código ISO de dos letras (p. ej. ES)"})
+    (problem,) = place_events([event("Madrid", "Narnia", 9)], gazetteer).problems
+    assert (problem.row, problem.column) == (9, "country")
+    assert spanish.text(problem.text) == "'Narnia' no es un país que conozcamos; escriba su nombre o su código ISO " \
+                                         "de dos letras (p. ej. ES)"

@@ -11,10 +11,12 @@ import pytest
 from speakout_map.store import publishing
 from speakout_map.errors import NotPublishableError, StaleVersionError, VersionNotFoundError
 from speakout_map.events.export import events_to_rows
-from speakout_map.events.model import Event
+from speakout_map.events.model import Event, ParseResult, Problem
+from speakout_map.languages.message import msg
 from speakout_map.places.placing import place_events
 from speakout_map.settings import PROJECT_ROOT
 from speakout_map.store.store import Store
+from tests.i18n_support import fake_translator
 from tests.store_support import batch
 
 SEED = PROJECT_ROOT / "data" / "events.csv"
@@ -208,7 +210,7 @@ def test_rollback_preview_compares_with_the_published_version_and_refuses_when_s
     publishing.publish(update, store=seeded, by="alice")
     back = publishing.prepare_rollback(1, store=seeded)
     assert (back.based_on, back.source, back.rows, back.ok) == (2, "rollback to version 1", 19, True)
-    assert back.diff.summary() == "18 added, 1 removed, 1 changed, 0 unchanged"
+    assert str(back.diff.summary()) == "18 added, 1 removed, 1 changed, 0 unchanged"
     assert back.placed == seeded.get(1).events
 
     other = publishing.prepare_upload(NEW_FILE.replace(b"Berlin", b"Paris").replace(b"Deutschland", b"France"),
@@ -266,3 +268,57 @@ def refuse_stale_and_unknown(store: Store) -> None:
     with pytest.raises(VersionNotFoundError):
         publishing.prepare_rollback(9, store=store)
     assert store.latest_number() == 2
+
+
+# --- what organisers are told, in their language ----------------------------------------------------
+
+SPANISH = fake_translator({
+    "the events changed meanwhile: you started from version {based_on}, but version {latest} is now published; "
+    "reload, check the differences and publish again (nothing was lost)":
+        "los eventos cambiaron entretanto: partió de la versión {based_on}, pero ya está publicada la versión "
+        "{latest}; recargue, revise las diferencias y publique de nuevo (no se perdió nada)",
+    ("{count:,} problem must be fixed before publishing; nothing was published", 0):
+        "hay que corregir {count:,} problema antes de publicar; no se publicó nada",
+    ("{count:,} problem must be fixed before publishing; nothing was published", 1):
+        "hay que corregir {count:,} problemas antes de publicar; no se publicó nada",
+    "there are no events to publish; nothing was published": "no hay eventos que publicar; no se publicó nada",
+    "the file has no events; add one row per event under the header":
+        "el archivo no tiene eventos; añada una fila por evento bajo la cabecera",
+})
+
+
+def test_a_stale_publish_is_told_in_the_readers_language(seeded):
+    with pytest.raises(StaleVersionError) as caught:
+        seeded.publish(seeded.latest().events, by="bob", source="bob.csv", based_on=None)
+    assert (caught.value.based_on, caught.value.latest) == (None, 1)
+    stale = StaleVersionError(2, 3)
+    assert SPANISH.text(stale.text) == (
+        "los eventos cambiaron entretanto: partió de la versión 2, pero ya está publicada la versión 3; recargue, "
+        "revise las diferencias y publique de nuevo (no se perdió nada)")
+    assert str(stale).startswith("the events changed meanwhile: you started from version 2, but version 3 is now")
+
+
+@pytest.mark.parametrize(("errors", "english", "spanish"), [
+    (1, "1 problem must be fixed before publishing; nothing was published",
+     "hay que corregir 1 problema antes de publicar; no se publicó nada"),
+    (3, "3 problems must be fixed before publishing; nothing was published",
+     "hay que corregir 3 problemas antes de publicar; no se publicó nada"),
+    (0, "there are no events to publish; nothing was published", "no hay eventos que publicar; no se publicó nada"),
+])
+def test_a_change_that_cannot_be_published_says_why_in_the_readers_language(seeded, gazetteer, errors, english,
+                                                                              spanish):
+    problems = tuple(Problem(row, "city", msg("wrong")) for row in range(2, 2 + errors))
+    preview = publishing.prepare(ParseResult(events=(), errors=problems, rows=errors), "bad.csv", store=seeded,
+                                 geocoder=gazetteer)
+    preview = dataclasses.replace(preview, errors=problems)  # no errors at all: nothing to publish either
+    with pytest.raises(NotPublishableError) as caught:
+        publishing.publish(preview, store=seeded, by="alice")
+    assert str(caught.value) == english
+    assert SPANISH.text(caught.value.text) == spanish
+
+
+def test_a_file_without_events_is_a_problem_in_the_readers_language(gazetteer):
+    checked = publishing.check(ParseResult(events=()), "empty.csv", geocoder=gazetteer)
+    (problem,) = checked.errors
+    assert (problem.row, problem.column) == (None, None)
+    assert SPANISH.text(problem.text) == "el archivo no tiene eventos; añada una fila por evento bajo la cabecera"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 
+import openpyxl
 import pytest
 
+from speakout_map.errors import EventFileError
+from speakout_map.events import reading
 from speakout_map.events.model import Status
 from speakout_map.events.reading import parse_events_bytes, read_events_file, read_upload, read_upload_file
 from speakout_map.settings import PROJECT_ROOT
-from tests.events_support import HEADER, only_error
+from tests.events_support import HEADER, check_message, check_problems, only_error
+from tests.i18n_support import fake_translator
 
 
 def test_seed_file_is_valid_and_complete():
@@ -123,3 +129,91 @@ def test_read_upload_file_that_cannot_be_read(tmp_path, make, reason):
     with pytest.raises(OSError) as raised:
         read_upload_file(path)
     assert raised.value.strerror == reason
+
+
+# --- whole-file problems in the reader's language -----------------------------------------------
+
+
+def _sheet(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Eventos"
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+EMPTY_FILE = ("el archivo está vacío; necesita una fila de cabecera (city,country,date,...) y una fila por evento")
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "translation", "nested", "expected"),
+    [
+        (b"x" * (6 * MB), "e.csv",
+         "el archivo es demasiado grande ({size}; el límite es {limit}): divídelo en archivos más pequeños "
+         "(p. ej. por país o por mes) y sube cada uno", {},
+         "el archivo es demasiado grande (6 MB; el límite es 5 MB): divídelo en archivos más pequeños "
+         "(p. ej. por país o por mes) y sube cada uno"),
+        (b"", "e.csv", EMPTY_FILE, {}, EMPTY_FILE),
+        (b"  \n\n", "e.csv", EMPTY_FILE, {}, EMPTY_FILE),
+        ((HEADER + "\nMadrid,ES,2013-09-03\n").encode(), "events",
+         "no se pueden leer archivos de tipo {extension}; sube un archivo {accepted} (en tu hoja de cálculo: "
+         "Guardar como → CSV UTF-8, o Libro de Excel .xlsx)",
+         {"(no extension)": "(sin extensión)", "{extensions} or {last}": "{extensions} o {last}"},
+         "no se pueden leer archivos de tipo (sin extensión); sube un archivo .csv, .tsv, .txt o .xlsx (en tu hoja "
+         "de cálculo: Guardar como → CSV UTF-8, o Libro de Excel .xlsx)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "e.csv",
+         "el archivo contiene datos binarios, no texto; exporta la hoja como CSV (UTF-8) y sube eso", {},
+         "el archivo contiene datos binarios, no texto; exporta la hoja como CSV (UTF-8) y sube eso"),
+        ((HEADER + "\nMadrid,ES,2013-09-03\n").encode(), "e.xlsx",
+         "el archivo no es un .xlsx legible; guárdalo de nuevo desde tu hoja de cálculo o expórtalo como CSV", {},
+         "el archivo no es un .xlsx legible; guárdalo de nuevo desde tu hoja de cálculo o expórtalo como CSV"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "e.xls",
+         "el archivo es un libro antiguo de Excel 97-2003 (.xls) o uno protegido con contraseña", {},
+         "el archivo es un libro antiguo de Excel 97-2003 (.xls) o uno protegido con contraseña"),
+        (_sheet([]), "e.xlsx",
+         "la hoja {sheet!r} está vacía; necesita una fila de cabecera (city,country,date,...) y una fila por evento",
+         {}, "la hoja 'Eventos' está vacía; necesita una fila de cabecera (city,country,date,...) y una fila por evento"),
+        (_sheet([["city", "country", "date"]]), "e.xlsx",
+         "la hoja {sheet!r} tiene cabecera pero no eventos; añade una fila por evento debajo de la cabecera", {},
+         "la hoja 'Eventos' tiene cabecera pero no eventos; añade una fila por evento debajo de la cabecera"),
+    ],
+    ids=["too large", "empty", "only blank lines", "no extension", "binary", "not an xlsx", "legacy xls",
+         "empty sheet", "sheet without events"],
+)
+def test_whole_file_errors_render_in_the_readers_language(data, filename, translation, nested, expected):
+    problem = only_error(read_upload(data, filename))
+    assert (problem.row, problem.column) == (None, None)
+    check_message(problem.text)
+    spanish = fake_translator({problem.text.source: translation, **nested})
+    assert spanish.text(problem.text) == expected
+    assert problem.message == str(problem.text) != expected
+
+
+def test_the_rest_of_a_mixed_file_is_one_warning_with_counts_in_the_readers_language():
+    utf8 = "".join(f"München {i},DE,2013-09-03\n" for i in range(1100)).encode()
+    cp1252 = "".join(f"Zürich {i},CH,2013-09-03\n" for i in range(1025)).encode("cp1252")
+    result = parse_events_bytes(HEADER.encode() + b"\n" + utf8 + cp1252)
+    assert result.ok
+    check_problems(result)
+    assert len(result.warnings) == reading.MAX_ENCODING_WARNINGS + 1
+    rest = result.warnings[-1]
+    assert rest.message.startswith("1,005 more lines (from line 1,122) were saved as Windows-1252 while the rest "
+                                   "of the file is UTF-8;")
+    spanish = fake_translator({rest.text.source: "{count:,} líneas más (desde la línea {line:,}) se guardaron como "
+                                                 "{odd} y el resto del archivo es {rest}"})
+    assert spanish.text(rest.text) == ("1.005 líneas más (desde la línea 1.122) se guardaron como Windows-1252 y el "
+                                       "resto del archivo es UTF-8")
+
+
+def test_a_file_error_without_a_message_is_logged_and_answered_by_the_last_resort(monkeypatch, caplog):
+    """Every EventFileError of the reading modules carries a Message; one without is a bug, never a crash."""
+    def plain_error(data):
+        raise EventFileError("a plain English string")
+
+    monkeypatch.setattr(reading, "decode_table", plain_error)
+    with caplog.at_level(logging.ERROR, logger=reading.__name__):
+        problem = only_error(read_upload(b"city,country,date\n", "e.csv"))
+    assert problem.message == "the file could not be read (EventFileError); export it again as CSV UTF-8 and upload that"
+    assert "without a Message" in caplog.text

@@ -9,12 +9,16 @@ import pytest
 
 from speakout_map.errors import OidcRefusedError, SettingsError
 from speakout_map.organisers.roster import (
+    OIDC_NO_EMAIL,
+    OIDC_NOT_LISTED,
+    OIDC_UNVERIFIED,
     Organiser,
     email_allowed,
     load_organisers,
     oidc_organiser_email,
     organiser_key,
 )
+from tests.i18n_support import fake_translator
 from tests.organiser_support import ALICE_HASH, ALICE_PASSWORD, BOB_HASH
 
 
@@ -227,3 +231,17 @@ def test_oidc_account_without_a_verified_listed_email_is_refused(claims, needle)
         oidc_organiser_email({"is_logged_in": True, **claims}, LIST)
     assert needle in str(caught.value)
     assert "ask" in str(caught.value) or "verify" in str(caught.value)
+
+
+@pytest.mark.parametrize(("claims", "source", "spanish"), [
+    ({"email_verified": True}, OIDC_NO_EMAIL, "su proveedor no dio ningún correo"),
+    ({"email": "ana@example.org", "email_verified": False}, OIDC_UNVERIFIED, "su proveedor no ha verificado el correo"),
+    ({"email": "eve@example.org", "email_verified": True}, OIDC_NOT_LISTED, "esta cuenta no está en la lista"),
+])
+def test_an_oidc_refusal_is_told_in_the_readers_language(claims, source, spanish):
+    translator = fake_translator({source.source: spanish})
+    with pytest.raises(OidcRefusedError) as caught:
+        oidc_organiser_email({"is_logged_in": True, **claims}, LIST)
+    assert caught.value.text == source
+    assert translator.text(caught.value.text) == spanish
+    assert str(caught.value) == source.source  # English for the logs

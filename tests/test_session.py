@@ -20,6 +20,7 @@ from speakout_map.organisers.session import (
     session_end,
     touched,
 )
+from tests.i18n_support import fake_translator
 from tests.organiser_support import ALICE_HASH, BOB_HASH, CHEAP, T0, organisers  # noqa: F401 - a fixture
 
 IDLE = timedelta(minutes=120)
@@ -111,5 +112,43 @@ def test_a_naive_time_is_refused(organisers):
     (SessionEnd.PASSWORD_CHANGED, ["password", "changed"]),
 ])
 def test_each_end_has_a_message_saying_what_to_do(end, needles):
-    message = end_message(end, IDLE)
+    message = str(end_message(end, IDLE))
     assert all(needle in message.lower() for needle in needles), message
+
+
+IDLE_SOURCES = (
+    "You were signed out after {count} minute without activity, to protect the account. Sign in again to go on.",
+    "You were signed out after {count} minutes without activity, to protect the account. Sign in again to go on.",
+)
+SPANISH = fake_translator({
+    (IDLE_SOURCES[0], 0): "Se cerró su sesión tras {count} minuto sin actividad, para proteger la cuenta. "
+                          "Vuelva a entrar para seguir.",
+    (IDLE_SOURCES[0], 1): "Se cerró su sesión tras {count} minutos sin actividad, para proteger la cuenta. "
+                          "Vuelva a entrar para seguir.",
+    "You were signed out after {minutes:g} minutes without activity, to protect the account. Sign in again to go on.":
+        "Se cerró su sesión tras {minutes:g} minutos sin actividad, para proteger la cuenta. "
+        "Vuelva a entrar para seguir.",
+    "You were signed out because this account's password was changed. Sign in with the new password.":
+        "Se cerró su sesión porque cambió la contraseña de esta cuenta. Entre con la nueva contraseña.",
+    "You were signed out: this account is no longer on the organisers' list. Ask the campaign team if that is a "
+    "mistake.": "Se cerró su sesión: esta cuenta ya no está en la lista de organizadores. Pregunte al equipo de "
+                "la campaña si es un error.",
+})
+
+
+@pytest.mark.parametrize(("end", "idle", "english", "spanish"), [
+    (SessionEnd.IDLE, IDLE, "You were signed out after 120 minutes without activity",
+     "Se cerró su sesión tras 120 minutos sin actividad"),
+    (SessionEnd.IDLE, timedelta(minutes=1), "You were signed out after 1 minute without activity",
+     "Se cerró su sesión tras 1 minuto sin actividad"),
+    (SessionEnd.IDLE, timedelta(seconds=90), "You were signed out after 1.5 minutes without activity",
+     "Se cerró su sesión tras 1.5 minutos sin actividad"),
+    (SessionEnd.PASSWORD_CHANGED, IDLE, "You were signed out because this account's password was changed",
+     "Se cerró su sesión porque cambió la contraseña"),
+    (SessionEnd.REMOVED, IDLE, "You were signed out: this account is no longer on the organisers' list",
+     "Se cerró su sesión: esta cuenta ya no está en la lista"),
+])
+def test_each_end_message_reads_in_the_readers_language(end, idle, english, spanish):
+    message = end_message(end, idle)
+    assert str(message).startswith(english)
+    assert SPANISH.text(message).startswith(spanish)

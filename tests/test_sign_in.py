@@ -24,6 +24,7 @@ from speakout_map.organisers.sign_in import (
     pair_key,
     sign_in,
 )
+from tests.i18n_support import fake_translator
 from tests.organiser_support import (  # noqa: F401 - clock, organisers and throttle are fixtures
     ALICE_HASH,
     ALICE_PASSWORD,
@@ -62,7 +63,8 @@ def test_sign_in_fails_with_one_message(organisers, throttle, name, password):
     with pytest.raises(SignInError) as caught:
         sign_in(organisers, name, password, throttle)
     assert type(caught.value) is SignInError
-    assert str(caught.value) == WRONG_CREDENTIALS
+    assert caught.value.text == WRONG_CREDENTIALS
+    assert str(caught.value) == "wrong organiser name or password"
 
 
 def test_unknown_name_and_wrong_password_look_the_same(organisers, throttle, monkeypatch):
@@ -310,3 +312,53 @@ def test_at_most_two_password_checks_run_at_once(organisers, throttle, monkeypat
 
 def test_the_process_wide_gate_allows_two_checks():
     assert sign_in_module.PASSWORD_CHECKS.slots == 2
+
+
+# --- what a refused organiser is told, in their language --------------------------------------------
+
+SPANISH = fake_translator({
+    "wrong organiser name or password": "nombre de organizador o contraseña incorrectos",
+    ("too many failed sign-ins; try again in {count} second", 0):
+        "demasiados intentos fallidos; inténtelo de nuevo en {count} segundo",
+    ("too many failed sign-ins; try again in {count} second", 1):
+        "demasiados intentos fallidos; inténtelo de nuevo en {count} segundos",
+    "signing in is busy right now; wait a few seconds and try again":
+        "el acceso está ocupado ahora; espere unos segundos e inténtelo de nuevo",
+})
+
+
+@pytest.mark.parametrize(("seconds", "english", "spanish"), [
+    (0.2, "too many failed sign-ins; try again in 1 second",
+     "demasiados intentos fallidos; inténtelo de nuevo en 1 segundo"),
+    (1.4, "too many failed sign-ins; try again in 1 second",
+     "demasiados intentos fallidos; inténtelo de nuevo en 1 segundo"),
+    (59.6, "too many failed sign-ins; try again in 60 seconds",
+     "demasiados intentos fallidos; inténtelo de nuevo en 60 segundos"),
+    (900, "too many failed sign-ins; try again in 900 seconds",
+     "demasiados intentos fallidos; inténtelo de nuevo en 900 segundos"),
+])
+def test_too_many_attempts_says_how_long_to_wait_in_the_readers_language(seconds, english, spanish):
+    error = TooManyAttemptsError(seconds)
+    assert error.retry_after_seconds == seconds
+    assert str(error) == english
+    assert SPANISH.text(error.text) == spanish
+
+
+def test_a_locked_sign_in_says_the_seconds_left_in_the_readers_language(organisers, throttle, clock):
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            sign_in(organisers, "alice", "guess", throttle)
+    clock.advance(minutes=14, seconds=30)
+    with pytest.raises(TooManyAttemptsError) as caught:
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle)
+    assert SPANISH.text(caught.value.text) == "demasiados intentos fallidos; inténtelo de nuevo en 30 segundos"
+
+
+def test_wrong_credentials_and_busy_are_told_in_the_readers_language(organisers, throttle):
+    with pytest.raises(SignInError) as wrong:
+        sign_in(organisers, "alice", "guess", throttle)
+    assert SPANISH.text(wrong.value.text) == "nombre de organizador o contraseña incorrectos"
+    gate = CheckGate(1, wait_seconds=0.01)
+    with gate.slot(), pytest.raises(SignInBusyError) as busy:
+        sign_in(organisers, "alice", ALICE_PASSWORD, throttle, client="session:b", gate=gate)
+    assert SPANISH.text(busy.value.text) == "el acceso está ocupado ahora; espere unos segundos e inténtelo de nuevo"

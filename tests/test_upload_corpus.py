@@ -3,6 +3,9 @@
 Every file is built in memory or in ``tmp_path`` (nothing binary is committed).
 A case either expects events (by city) or one error whose message contains a
 needle and, where the problem is in one place, names that row and column.
+Every problem of every upload here is a translatable message: a literal
+``msg()``/``nmsg()`` source of the events package that renders in another
+language (``check_problems``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, 
 from speakout_map.events.reading import read_upload
 from speakout_map.events.xlsx_table import NOT_XLSX_MESSAGE as NOT_XLSX
 from speakout_map.events.model import ParseResult
+from tests.events_support import check_problems
 
 MB = 1024 * 1024
 NOT_XLSX_MESSAGE = str(NOT_XLSX)
@@ -40,6 +44,7 @@ def read(data: bytes, filename: str = "events.csv", **kwargs) -> ParseResult:
     result = read_upload(data, filename, **kwargs)
     assert isinstance(result, ParseResult)
     assert not any(BACKSTOP.search(p.message) for p in result.errors), result.errors
+    check_problems(result)
     return result
 
 

@@ -12,7 +12,8 @@ from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS
 from speakout_map.events.model import COLUMNS, Event, Status
 from speakout_map.events.reading import parse_events_text
 from speakout_map.events.validation import parse_rows
-from tests.events_support import HEADER, only_error, parse_one
+from tests.events_support import HEADER, check_problems, only_error, parse_one
+from tests.i18n_support import fake_translator
 
 
 def test_full_row_is_read():
@@ -122,6 +123,55 @@ def test_past_dates_warn_only_when_today_is_given(today, warned):
     assert result.ok
     past = [str(w) for w in result.warnings if "in the past" in w.message]
     assert past == (["row 2, date: 2013-09-03 is in the past; check the year"] if warned else [])
+
+
+# --- the messages in the reader's language ------------------------------------------------------
+
+KNOWN = ", ".join(COLUMNS)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "kind", "translation", "expected"),
+    [
+        ("city,country\nMadrid,ES\n", (1, "date"), "errors",
+         "a la cabecera le falta la columna {column}; añádela (columnas obligatorias: {required})",
+         "a la cabecera le falta la columna date; añádela (columnas obligatorias: city, country, date)"),
+        ("city,country,date,City\nMadrid,ES,2013-09-03,Madrid\n", (1, "city"), "errors",
+         "la columna {column} aparece dos veces (columnas {first} y {second}); borra una",
+         "la columna city aparece dos veces (columnas 1 y 4); borra una"),
+        (HEADER + ",colour\nMadrid,ES,2013-09-03,red\n", (1, "colour"), "warnings",
+         "la columna {column!r} no es de las nuestras y se ignora; columnas conocidas: {known}",
+         f"la columna 'colour' no es de las nuestras y se ignora; columnas conocidas: {KNOWN}"),
+        (",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\nx\n", (1, None), "errors",
+         "la cabecera tiene más de {limit} columnas; el límite es {limit}: borra las que no necesites",
+         "la cabecera tiene más de 100 columnas; el límite es 100: borra las que no necesites"),
+        ("\n" + HEADER + "\nMadrid,ES,2013-09-03\n", (1, None), "errors",
+         "la primera fila está vacía; pon la cabecera ({columns},...) en la fila 1, encima de los eventos",
+         "la primera fila está vacía; pon la cabecera (city,country,date,...) en la fila 1, encima de los eventos"),
+        (HEADER + ",description\nMadrid,ES,2013-09-03," + "d" * (MAX_CELL_CHARS + 1) + "\n", (2, "description"),
+         "errors", "la celda tiene {length:,} caracteres; el límite es {limit:,}: acórtala",
+         "la celda tiene 5.001 caracteres; el límite es 5.000: acórtala"),
+        (HEADER + "\n" + "Madrid,ES,2013-09-03\n" * (MAX_EVENTS + 1), (None, None), "errors",
+         "el archivo tiene más de {limit:,} eventos; el límite es {limit:,}: divídelo en archivos más pequeños "
+         "(p. ej. por país o por mes) y sube cada uno",
+         "el archivo tiene más de 20.000 eventos; el límite es 20.000: divídelo en archivos más pequeños "
+         "(p. ej. por país o por mes) y sube cada uno"),
+        (HEADER + "\nMadrid,ES,2013-09-03\nmadrid,Spain,2013-09-03\n", (3, None), "warnings",
+         "el mismo evento que la fila {row}; borra uno de los dos si es una copia",
+         "el mismo evento que la fila 2; borra uno de los dos si es una copia"),
+    ],
+    ids=["missing column", "column twice", "unknown column", "too many columns", "first row empty", "cell too long",
+         "too many events", "same event"],
+)
+def test_header_and_table_problems_render_in_the_readers_language(text, where, kind, translation, expected):
+    result = parse_events_text(text)
+    check_problems(result)
+    problems = [p for p in getattr(result, kind) if (p.row, p.column) == where]
+    assert len(problems) == 1, getattr(result, kind)
+    (problem,) = problems
+    spanish = fake_translator({problem.text.source: translation})
+    assert spanish.text(problem.text) == expected
+    assert str(problem.text) == problem.message != expected
 
 
 # --- limits ------------------------------------------------------------------------------

@@ -243,12 +243,5 @@ def parse_coordinate(text: str, column: str) -> float:
 def parse_country(text: str) -> str:
     try:
         return resolve_country(text)
-    except UnknownCountryError:
-        # The words of UnknownCountryError, as a message for organisers.
-        raise CellError(
-            msg(
-                "{value!r} is not a country we recognise; write its English name (e.g. Spain) or its two-letter ISO "
-                "code (e.g. ES)",
-                value=text,
-            )
-        ) from None
+    except UnknownCountryError as exc:
+        raise CellError(exc.text) from None

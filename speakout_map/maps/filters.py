@@ -47,7 +47,7 @@ class EventFilter:
 def apply_filter(
     placed: Iterable[PlacedEvent], event_filter: EventFilter, *, translator: Translator | None = None
 ) -> tuple[PlacedEvent, ...]:
-    """The events the filter keeps, sorted by date, country name (in the translator's language), city, then start time."""
+    """The events the filter keeps, sorted by date, country name (in the translator's language), city, start time."""
     t = translator or english()
     kept = [p for p in placed if event_filter.matches(p)]
     names = {code: sort_key(t.country(code)) for code in {p.event.country_code for p in kept}}

@@ -70,6 +70,7 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         "zoomOut": t("Zoom out"),
     }
 
+
 #: Leaflet.markercluster's options: no hull on hover, markers added in
 #: chunks (thousands stay responsive), clusters up to 50 px, and at the
 #: deepest zoom a cluster spreads out so each marker can be clicked.

@@ -159,8 +159,8 @@ def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
     if not preview.ok:
         count = len(preview.errors)
         raise NotPublishableError(
-            nmsg("{count} problem(s) must be fixed before publishing; nothing was published",
-                 "{count} problem(s) must be fixed before publishing; nothing was published", count) if count
+            nmsg("{count:,} problem must be fixed before publishing; nothing was published",
+                 "{count:,} problems must be fixed before publishing; nothing was published", count) if count
             else msg("there are no events to publish; nothing was published")
         )
     return store.publish(preview.placed, by=by, source=preview.source, based_on=preview.based_on)

@@ -482,7 +482,7 @@ def test_script_links_are_refused_at_upload(hostile_app: AppServer, open_page):
         "Berlin,DE,2013-09-03,https://example.org/berlin\n"
     )
     upload(page, "links.csv", bad.encode("utf-8"))
-    expect(page.get_by_text("3 problem(s) to fix in links.csv")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("3 problems to fix in links.csv")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     cells = table_cells(page)
     # The problems table: row, column, problem, for rows 2, 3 and 4, all about the link.
     problems = [cells[i : i + 3] for i in range(0, len(cells), 3)]

@@ -21,9 +21,10 @@
  * only when it is http(s) (already checked on the server, checked again here).
  *
  * This file has no words of its own: every label comes from options.labels.
- * A label with a field ("Organised by {organiser}") is a whole translated
- * template, so each language puts the field where its grammar wants it; fill()
- * swaps each {name} token for the event's text by splitting the template, so
+ * A label with a field (organisedBy, with its {organiser} token) is a whole
+ * translated template, so each language puts the field where its grammar
+ * wants it. fill() swaps each {name} token for the event's text by splitting
+ * the template (no replacement strings, whose "$" sequences would act), so
  * nothing in the event's text is ever read as a token or a pattern, and the
  * result is only ever set as textContent or an attribute's value.
  */
