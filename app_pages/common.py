@@ -125,8 +125,9 @@ def _language_picked() -> None:
 
 def language_switch(t: Translator) -> None:
     """The language menu, each language named in itself; a pick goes into the address."""
-    st.selectbox(t("Language"), available_languages(), format_func=language_name, key=LANGUAGE,
-                 on_change=_language_picked, label_visibility="collapsed", width=140)
+    _, corner = st.columns([5, 1])  # top right, where people look for it
+    corner.selectbox(t("Language"), available_languages(), format_func=language_name, key=LANGUAGE,
+                     on_change=_language_picked, label_visibility="collapsed")
 
 
 # --- failures ----------------------------------------------------------------

@@ -15,6 +15,8 @@ import re
 import pytest
 from e2e_support import ORGANISER, PAGE_TIMEOUT_MS, PASSWORD, SEED_EVENTS, AppServer, is_local
 
+from speakout_map.languages.translator import translator_for
+from speakout_map.maps.layer import layer_labels
 from speakout_map.places.countries import country_name
 
 pytestmark = pytest.mark.e2e
@@ -378,6 +380,9 @@ def pin(frame, label: str):
         label,
     ).as_element()
     assert handle is not None, f"no pin labelled {label!r}"
+    # The whole map in view first: Playwright's own scrolling, for a pin below the fold, moves the page
+    # under the pointer (Streamlit's main container scrolls smoothly), and the click lands beside the pin.
+    frame.frame_element().scroll_into_view_if_needed()
     return handle
 
 
@@ -614,3 +619,40 @@ def test_only_the_declared_pages_are_served(start_app, open_page):
         visit.screenshot(path.strip("/"))
         # Only the app's own pages, never a sidebar of the folder's files.
         assert folder_nav.count() == 0, f"{path} is served as a page of its own, outside the app's navigation"
+
+
+# --- languages ---------------------------------------------------------------------------
+
+
+def test_a_browser_that_prefers_spanish_gets_the_spanish_map(multi_date_app: AppServer, open_page):
+    """No ?lang=: Chromium's es-ES locale (its Accept-Language) is enough; ?lang=en switches back for good."""
+    es = translator_for("es")
+    labels = layer_labels(es)
+    visit = open_page(locale="es-ES")
+    page = visit.page
+    page.goto(multi_date_app.url("/"))
+    count = es.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", 4, shown=4)
+    assert count.replace("**", "") != "4 of 4 events shown"
+    expect(page.get_by_text(count.replace("**", ""))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name=es("Speak Out For Russia — events worldwide"))).to_be_visible()
+    expect(page.get_by_role("link", name=es("Host an event"))).to_be_visible()
+    frame = map_frame(page)
+    markers(frame, 4)
+    expect(frame.locator(".speakout-legend")).to_contain_text(labels["legendConfirmed"])
+    new_york = labels["markerDetailsToCome"].replace("{title}", "New York rally")
+    pin(frame, new_york.replace("{place}", "New York, Estados Unidos")).click()
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text("mar, 3 sept 2013")
+    expect(popup).to_contain_text("Estados Unidos")
+    expect(popup).to_contain_text(labels["detailsToCome"])
+    visit.screenshot("spanish-map")
+    cells = table_cells(page)
+    assert "España" in cells and "mar, 3 sept 2013" in cells and "vie, 20 sept 2013" in cells, cells
+
+    page.goto(multi_date_app.url("/", lang="en"))
+    assert shown_count(page, 4, 4) == (4, 4)
+    page.get_by_role("link", name="Host an event").click()  # the menu: moving to another page keeps English
+    expect(page.get_by_role("heading", name="Host your own Speak Out For Russia event", level=1)).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"/guide\?(.*&)?lang=en"))
+    assert not visit.dialogs and not visit.page_errors, (visit.dialogs, visit.page_errors)
