@@ -78,6 +78,15 @@ def map_frame(page, index: int = 0):
     return frame
 
 
+def whole_map_in_view(frame) -> None:
+    """Scroll the whole map into view before clicking in it.
+
+    For a pin below the fold, Playwright's own scrolling moves the page under the pointer (Streamlit's
+    main container scrolls smoothly), and the click lands beside the pin.
+    """
+    frame.frame_element().scroll_into_view_if_needed()
+
+
 def markers(frame, expected_total: int) -> dict:
     """The drawn markers once they add up to ``expected_total`` and the map has settled.
 
@@ -261,6 +270,7 @@ def test_organiser_uploads_previews_and_publishes(start_app, open_page):
     frame = map_frame(page)
     drawn = markers(frame, 1)
     assert drawn["singles"] == ["Speak Out For Russia – Berlin, Berlin, Germany (confirmed)"], drawn
+    whole_map_in_view(frame)
     frame.locator(".leaflet-marker-pane .speakout-pin").click()
     popup = frame.locator(".leaflet-popup-content .speakout-popup")
     expect(popup).to_contain_text("Brandenburger Tor")
@@ -380,9 +390,7 @@ def pin(frame, label: str):
         label,
     ).as_element()
     assert handle is not None, f"no pin labelled {label!r}"
-    # The whole map in view first: Playwright's own scrolling, for a pin below the fold, moves the page
-    # under the pointer (Streamlit's main container scrolls smoothly), and the click lands beside the pin.
-    frame.frame_element().scroll_into_view_if_needed()
+    whole_map_in_view(frame)
     return handle
 
 
@@ -514,6 +522,7 @@ def test_no_request_leaves_the_machine(seed_app: AppServer, open_page):
     shown_count(page, SEED_TOTAL, SEED_TOTAL)
     frame = map_frame(page)
     markers(frame, SEED_TOTAL)
+    whole_map_in_view(frame)
     frame.locator(".leaflet-marker-pane .leaflet-marker-icon").first.click()
     page.goto(seed_app.url("/guide"))
     expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
