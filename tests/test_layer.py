@@ -22,6 +22,7 @@ from speakout_map.maps.layer import (
     DETAILS_TO_COME_COLOUR,
     LABEL_FIELDS,
     EventClusterLayer,
+    language_tag,
     layer_labels,
 )
 from speakout_map.maps.rows import DATA_FIELDS, event_row
@@ -343,6 +344,7 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "rows": [event_row(p) for p in WORLD[:2]],
         "guideUrl": shown,
         "labels": ENGLISH_LABELS,
+        "lang": "en",
         "cluster": CLUSTER_OPTIONS,
     }
 
@@ -353,3 +355,13 @@ def test_layer_style_is_the_stylesheet_once():
         styles = re.findall(r"<style>\n(.*?)</style>", html, re.S)
         assert styles.count(static_text("map.css")) == 1
         assert sum(".speakout-pin" in style for style in styles) == 1
+
+
+@pytest.mark.parametrize(("language", "tag"), [("en", "en"), ("es", "es"), ("pt_BR", "pt-BR")])
+def test_the_maps_document_gets_the_readers_language(language, tag):
+    assert language_tag(fake_translator({}, language=language)) == tag
+    assert options_of(map_html(build_map([], translator=fake_translator({}, language=language))))["lang"] == tag
+
+
+def test_an_english_map_says_it_is_english():
+    assert language_tag() == "en" and options_of(map_html(build_map([])))["lang"] == "en"

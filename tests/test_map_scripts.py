@@ -11,7 +11,7 @@ from pathlib import Path
 import folium
 import pytest
 
-from speakout_map.escaping import script_json
+from speakout_map.escaping import script_json, script_object
 from speakout_map.events.formatting import format_date, format_time_range, time_range
 from speakout_map.events.model import Status
 from speakout_map.maps import assets as asset_files
@@ -159,6 +159,7 @@ for (const name of ["innerHTML", "outerHTML", "insertAdjacentHTML", "innerText"]
   });
 }
 const document = {
+  documentElement: new FakeNode("html"),
   createElement: (tag) => new FakeNode(tag),
   write() { throw new Error("document.write"); },
 };
@@ -212,6 +213,7 @@ const out = {
   controls: made.controls.map((c) => ({ position: c.options.position, node: c.node })),
   zoom: made.zoom,
   removed: made.removed,
+  lang: document.documentElement.attrs.lang,
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -357,6 +359,7 @@ def test_browser_shows_the_spanish_words_of_a_spanish_map(tmp_path):
     ]
     assert ("speakout-popup-tbc", "Detalles por confirmar") in buenos_aires
     assert out["markers"][1]["label"] == "Speak out in Madrid, Buenos Aires, Argentina (detalles por confirmar)"
+    assert out["lang"] == "es"  # the map's document says so, for screen readers
 
 
 @needs_node
@@ -649,3 +652,11 @@ def test_integrity_guard_gives_each_cdn_file_its_pinned_hash(tmp_path):
     out = json.loads(result.stdout)
     assert out[:len(pinned)] == [[a.url("cdn"), a.integrity, "anonymous"] for a in pinned]
     assert out[len(pinned):] == [[url, "", None] for _, url in others]  # unknown addresses are left alone
+
+
+@needs_node
+@pytest.mark.parametrize(("lang", "set_to"), [("en", "en"), ("pt-BR", "pt-BR"), ('en" onload="x', None), ("", None)])
+def test_the_script_sets_the_documents_language_only_from_a_plain_tag(tmp_path, lang, set_to):
+    layer = layer_of(build_map(WORLD[:1]))
+    layer.options_json = script_object({**json.loads(layer.options_json), "lang": lang})
+    assert run_in_node(layer, tmp_path).get("lang") == set_to

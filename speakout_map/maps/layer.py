@@ -71,6 +71,11 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
     }
 
 
+def language_tag(translator: Translator | None = None) -> str:
+    """The map document's language as HTML writes it (``es``, ``pt-BR``), so screen readers speak it right."""
+    return (translator or english()).language.replace("_", "-")
+
+
 #: Leaflet.markercluster's options: no hull on hover, markers added in
 #: chunks (thousands stay responsive), clusters up to 50 px, and at the
 #: deepest zoom a cluster spreads out so each marker can be clicked.
@@ -110,6 +115,7 @@ class EventClusterLayer(InlineScriptElement):
             "rows": self.rows,
             "guideUrl": safe_guide_link(guide_url),
             "labels": layer_labels(translator),
+            "lang": language_tag(translator),
             "cluster": CLUSTER_OPTIONS,
         }
         super().__init__(options, asset_names=asset_files.CLUSTER_ASSETS, assets=assets,

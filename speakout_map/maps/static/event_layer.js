@@ -15,6 +15,8 @@
  *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
  *                  markerDetailsToCome, zoomIn, zoomOut
  *   cluster        Leaflet.markercluster options
+ *   lang           the language of the labels (an HTML lang tag), set on
+ *                  the map's document for screen readers
  *
  * Event text is hostile: every node is made with document.createElement and
  * filled through textContent, never parsed as markup; a link gets an href
@@ -33,6 +35,10 @@ function speakoutEventLayer(map, options) {
   var rows = options.rows;
   var guideUrl = options.guideUrl;
   var labels = options.labels;
+  if (typeof options.lang === "string" && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(options.lang) &&
+      document.documentElement) {
+    document.documentElement.setAttribute("lang", options.lang);
+  }
   var SAFE_LINK = /^https?:\/\//i;
   var SAFE_GUIDE = /^(https?:\/\/|\/(?![\/\\]))/i;
   var F = {};
