@@ -65,12 +65,14 @@ $(LOCALES)/%/LC_MESSAGES/speakout.mo: $(LOCALES)/%/LC_MESSAGES/speakout.po $(VEN
 
 catalogues: $(MO_FILES)
 
-# After changing texts in the code: extract them to speakout.pot (the marking names are in
-# speakout_map/languages/extraction.py) and merge it into every .po.
+# After changing texts in the code: extract them to speakout.pot with pybabel (the marking
+# names come from speakout_map/languages/extraction.py) and merge it into every .po.
 messages: $(VENV)/.installed
-	$(PY) -m speakout_map.languages extract
+	$(PYBABEL) extract --mapping-file babel.cfg $(shell $(PY) -c 'from speakout_map.languages.extraction import pybabel_keywords as k; print(k())') \
+		--add-comments "Translators:" --strip-comment-tags --sort-by-file --width 100 --project "SpeakOut Map" \
+		--output-file $(LOCALES)/speakout.pot speakout_map app_pages app.py
 	$(if $(PO_FILES),$(PYBABEL) update --domain speakout --input-file $(LOCALES)/speakout.pot --output-dir $(LOCALES) \
-		--no-fuzzy-matching --ignore-obsolete)
+		--no-fuzzy-matching --ignore-obsolete --width 100)
 
 # A new language: make language NEW=ru (then translate its .po and add data/guide.ru.md).
 language: messages

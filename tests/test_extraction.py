@@ -9,7 +9,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from speakout_map.languages.catalogues import DOMAIN, available_languages, catalogue_dir, po_path
-from speakout_map.languages.extraction import catalogue_problems, extract, fields, template
+from speakout_map.languages.extraction import KEYWORDS, catalogue_problems, extract, fields, pybabel_keywords
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [language for language in available_languages() if language != "en"]
@@ -120,8 +120,6 @@ def test_fields(text, expected):
     assert fields(text) == expected
 
 
-def test_the_template_holds_plurals_and_translator_comments(tmp_path):
-    (tmp_path / "app.py").write_text(CODE)
-    catalog = template(tmp_path)
-    assert catalog[("{count:,} event", "{count:,} events")].id == ("{count:,} event", "{count:,} events")
-    assert catalog["{column} is empty"].auto_comments == ["{column} is a column of the events file."]
+def test_pybabel_gets_the_same_marking_names():
+    assert pybabel_keywords() == "--no-default-keywords -k msg -k nmsg:1,2 -k t -k plural:1,2"
+    assert KEYWORDS == {"msg": None, "nmsg": (1, 2), "t": None, "plural": (1, 2)}

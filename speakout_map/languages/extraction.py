@@ -1,11 +1,13 @@
 """Finding the texts to translate in the code, and checking a catalogue against them.
 
 The library marks texts with ``msg``/``nmsg``; the pages and ``app.py`` with
-the session's translator, ``t("...")`` and ``t.plural(...)``. :func:`extract`
-collects them all (``python -m speakout_map.languages extract`` writes the
-template ``speakout.pot`` that ``make messages`` merges into every ``.po``),
-and :func:`catalogue_problems` says what a language's catalogue lacks: the
-quality gate that the tests run for every language.
+the session's translator, ``t("...")`` and ``t.plural(...)``. Those names are
+:data:`KEYWORDS`, in one place: ``make messages`` gives them to ``pybabel
+extract`` (:func:`pybabel_keywords`), which writes the template
+``speakout.pot`` that ``pybabel update`` merges into every ``.po``.
+:func:`extract` collects the same texts with Babel's extractor, and
+:func:`catalogue_problems` says what a language's catalogue lacks: the quality
+gate that the tests run for every language.
 """
 
 from __future__ import annotations
@@ -15,11 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
-from speakout_map.languages.catalogues import DOMAIN, catalogue_dir, po_path
+from speakout_map.languages.catalogues import DOMAIN, po_path
 
 #: The marking names and which arguments hold the texts (babel's keyword spec).
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"msg": None, "nmsg": (1, 2), "t": None, "plural": (1, 2)}
@@ -69,20 +70,12 @@ def extract(root: Path) -> dict[str | tuple[str, str], SourceText]:
     return found
 
 
-def template(root: Path) -> Catalog:
-    """The ``.pot`` template of the texts under ``root``."""
-    catalog = Catalog(project="SpeakOut Map", domain=DOMAIN, fuzzy=False)
-    for text in extract(root).values():
-        msgid = (text.singular, text.plural) if text.plural is not None else text.singular
-        catalog.add(msgid, locations=text.locations, auto_comments=text.comments)
-    return catalog
-
-
-def write_template(root: Path, output: Path | None = None) -> Path:
-    output = output or catalogue_dir() / f"{DOMAIN}.pot"
-    with output.open("wb") as handle:
-        write_po(handle, template(root), sort_by_file=True, width=100)
-    return output
+def pybabel_keywords() -> str:
+    """The marking names as ``pybabel extract`` options: ``--no-default-keywords -k msg -k nmsg:1,2 ...``."""
+    options = ["--no-default-keywords"]
+    for name, spec in KEYWORDS.items():
+        options.append(f"-k {name}" + (":" + ",".join(map(str, spec)) if spec else ""))
+    return " ".join(options)
 
 
 def fields(text: str) -> tuple[str, ...]:
