@@ -179,3 +179,18 @@ def test_the_organisers_page_in_spanish(alice_hash, tmp_path):
     assert list(problems.columns) == [spanish("row"), spanish("column"), spanish("problem")]
     english_problems = {str(p) for p in problems[ES("problem")]}
     assert not any("is empty" in p or "not a country we recognise" in p for p in english_problems), english_problems
+
+
+def test_notices_and_the_empty_map_in_spanish(tmp_path):
+    events = tmp_path / "events.csv"
+    events.write_text("city,country,date\nMadrid,ES,2013-09-03\nDublin,IE,2013-09-20\n", encoding="utf-8")
+    at = app({"lang": "es", "country": "Narnia", "from": "2013-09-04", "to": "2013-09-19"},
+             secrets={"events_file": str(events)})
+    at.run()
+    assert not at.exception
+    (warning,) = at.warning
+    assert warning.value == escape_markdown(spanish("Ignored country {country!r} in the address: not a country we know.",
+                                                    country="Narnia"))
+    (info,) = at.info
+    assert info.value == spanish("No events match these filters. Clear a filter, or host an event of your own.")
+    assert [link.label for link in at.get("page_link")][-1] == spanish("How to host your own event")
