@@ -39,6 +39,7 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.lru_cache(maxsize=4096)
 def country_name(code: str, language: str) -> str:
     """The country's name in ``language``; the English name where CLDR has none."""
     if language != SOURCE_LANGUAGE:
@@ -64,6 +65,7 @@ def sorted_countries(codes, language: str) -> list[str]:
     return sorted(codes, key=lambda code: sort_key(country_name(code, language)))
 
 
+@functools.lru_cache(maxsize=4096)  # a campaign has few dates and thousands of events
 def format_date(day: dt.date, language: str) -> str:
     """``Tue 3 Sep 2013`` in English, ``mar, 3 sept 2013`` in Spanish: weekday, day, month, year."""
     if language == SOURCE_LANGUAGE:

@@ -42,6 +42,16 @@ class _Formatter(string.Formatter):
         return super().get_field(field_name, args, kwargs)
 
 
+@functools.lru_cache(maxsize=4096)
+def _plain(template: str) -> bool:
+    """Whether ``str.format_map`` fills ``template`` as :class:`_Formatter` would: plain named fields, no ``{n:,}``."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return False  # let the formatter raise it, in the caller's error handling
+    return all(name is None or (name.isidentifier() and spec != ",") for _, name, spec, _ in parsed)
+
+
 @dataclass(frozen=True)
 class Translator:
     """Renders messages, labels, country names and dates in one language."""
@@ -95,9 +105,10 @@ class Translator:
 
     def _fill(self, template: str, source: str, params: Mapping[str, Value]) -> str:
         values = {name: self._value(value) for name, value in params.items()}
-        formatter = _Formatter(self.language)
         try:
-            return formatter.vformat(template, (), values)
+            if _plain(template):  # the common case, filled by str.format_map (a map draws thousands)
+                return template.format_map(values)
+            return _Formatter(self.language).vformat(template, (), values)
         except (KeyError, IndexError, ValueError, TypeError) as exc:
             if template == source:
                 raise

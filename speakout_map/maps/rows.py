@@ -14,6 +14,7 @@ event's own text (title, venue, ...) is shown as the organisers wrote it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,8 +59,12 @@ def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return cut.rstrip(" ,.;:-\u2013\u2014") + "\u2026"
 
 
+#: Whitespace (``\s`` is ``str.isspace`` for text patterns) and the C0 controls and DEL.
+_CONTROL_OR_SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def _has_control_or_space(text: str) -> bool:
-    return any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+    return _CONTROL_OR_SPACE.search(text) is not None
 
 
 def safe_link(url: str) -> str:
