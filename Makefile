@@ -97,6 +97,7 @@ bench: install
 	$(PY) bench/bench_map.py 10000
 	$(PY) bench/bench_gazetteer.py
 	$(PY) bench/bench_reading.py
+	$(PY) bench/bench_nearby.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from urllib.parse import urlencode
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,7 +44,9 @@ from speakout_map.organisers.session import (
 )
 from speakout_map.organisers.sign_in import sign_in
 from speakout_map.organisers.throttle import LoginThrottle, utc_now
+from speakout_map.places import nearby
 from speakout_map.places.chain import build_geocoder
+from speakout_map.places.nearby import PlaceMatches
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import Settings, load_settings
 from speakout_map.store.guide import Guide, file_version, guide_path, load_guide
@@ -96,6 +99,11 @@ def choose_session_language() -> LanguageChoice:
     return choice
 
 
+def browser_locale() -> str | None:
+    """The browser's locale (``en-US``), for what follows the region more than the language (miles)."""
+    return _browser_language_hints()[1]
+
+
 def language_query() -> dict[str, str]:
     """``{"lang": …}`` once the visitor picked a language (so links and shared addresses keep it), else ``{}``."""
     if st.session_state.get(LANGUAGE_PICKED) and st.session_state.get(LANGUAGE):
@@ -108,6 +116,13 @@ def language_query_kept() -> None:
     for key, value in language_query().items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def feed_url(name: str, query: dict[str, str]) -> str:
+    """The address of a live feed (``/feeds/events.ics``) for this filter, under the app's base path."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    path = f"/{base}/feeds/events.{name}" if base else f"/feeds/events.{name}"
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def translator() -> Translator:
@@ -166,6 +181,12 @@ def store(settings: Settings) -> Store:
 @st.cache_resource(show_spinner=False)
 def geocoder(settings: Settings):
     return build_geocoder(settings, cache=store(settings).geocode_cache())
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def resolve_place(settings: Settings, text: str) -> PlaceMatches:
+    """The places a visitor's text may mean (the geocoder's answers change rarely: an hour's cache)."""
+    return nearby.resolve_place(text, geocoder(settings))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -1,4 +1,5 @@
-"""The supporters' map: filters, the map, the count, and the table of events, in the visitor's language."""
+"""The supporters' map: filters (countries, dates, near a place), the map, the count, the table of events,
+and the events to take away (calendar, feeds), in the visitor's language."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
+from app_pages.near import near_control
 from speakout_map.errors import SpeakOutError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.languages.message import msg
 from speakout_map.maps import filters
+from speakout_map.events.calendar import MEDIA_TYPE as ICS_MEDIA_TYPE
+from speakout_map.events.calendar import calendar_ics
+from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.maps.build import build_map, map_options, missing_assets_message
+from speakout_map.maps.focus import Focus
+from speakout_map.places.distance import distance_unit, format_distance
+from speakout_map.places.nearby import events_near
 
 t = common.translator()
 settings = common.settings()
@@ -59,13 +67,32 @@ if span is not None:
     elif isinstance(picked, dt.date):
         date_from = date_to = picked
 
+near = near_control(settings, t, from_query)
+
 current = filters.EventFilter(
     date_from if span is None or date_from != span[0] else None,
     date_to if span is None or date_to != span[1] else None,
     frozenset(chosen_countries),
+    near=near.text if near is not None else "",
+    radius_km=near.radius_km if near is not None and near.text else None,
 )
-st.query_params.from_dict({**filters.filter_to_query(current), **common.language_query()})
+query_now = {**filters.filter_to_query(current), **common.language_query()}
+st.query_params.from_dict(query_now)
 shown = filters.apply_filter(placed, current, translator=t)
+nearby = events_near(shown, near.origin, near.radius_km) if near is not None else None
+if nearby is not None:
+    shown = nearby.events
+    unit = distance_unit(common.browser_locale())
+    radius_text = format_distance(near.radius_km, unit, t)
+    if nearby.none_within:
+        st.info(t("No events within {radius} of {place} yet. The nearest ones are below, or host one there.",
+                  radius=radius_text, place=escape_markdown(near.label)), icon="📍")
+        st.page_link(common.GUIDE_PAGE_PATH, label=t("Host an event near {place}", place=near.label), icon="📣",
+                     query_params=common.language_query())
+    else:
+        st.markdown(t.plural("**{count:,}** event within {radius} of {place}, nearest first",
+                             "**{count:,}** events within {radius} of {place}, nearest first",
+                             nearby.count_within, radius=radius_text, place=escape_markdown(near.label)))
 
 st.markdown(t.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", len(placed),
                      shown=len(shown)))
@@ -74,17 +101,37 @@ if shown:
     if missing_assets:
         common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
-        st_folium(build_map(shown, translator=t, **map_options(settings)), returned_objects=[],
+        focus = Focus(near.origin.latitude, near.origin.longitude, near.radius_km, near.label) if near else None
+        st_folium(build_map(shown, translator=t, focus=focus, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
-    columns = export.table_columns(translator=t)
-    link_column = columns[-1]
+    columns = list(export.table_columns(translator=t))
+    link_column, calendar_column, distance_column = columns[-1], t("Calendar"), t("Distance")
+    rows = export.table_rows(shown, translator=t)
+    for row, placed_event in zip(rows, shown):
+        row[calendar_column] = google_calendar_link(placed_event, translator=t)
+    if nearby is not None:
+        columns.insert(0, distance_column)
+        for row, distance in zip(rows, nearby.distances_km):
+            row[distance_column] = format_distance(distance, unit, t)
     st.dataframe(
-        export.neutralise_rows(export.table_rows(shown, translator=t)),  # it can be downloaded as CSV
+        export.neutralise_rows(rows),  # it can be downloaded as CSV
         hide_index=True,
-        column_order=columns,
-        column_config={link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page"))},
+        column_order=[*columns, calendar_column],
+        column_config={
+            link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page")),
+            calendar_column: st.column_config.LinkColumn(calendar_column, display_text=t("Add to Google Calendar")),
+        },
     )
+    calendar_col, subscribe_col, data_col = st.columns(3)
+    calendar_col.download_button(
+        t("Add these events to your calendar (.ics)"), on_click="ignore", icon="📅", file_name="speakout-events.ics",
+        mime=ICS_MEDIA_TYPE, data=lambda: calendar_ics(shown, among=placed, translator=t,
+                                                      name=msg("SpeakOut Map events")),
+    )
+    subscribe_col.link_button(t("Subscribe to this calendar"), common.feed_url("ics", query_now), icon="🔔")
+    data_col.markdown(t("Data: [GeoJSON]({geojson}) · [CSV]({csv})", geojson=common.feed_url("geojson", query_now),
+                        csv=common.feed_url("csv", query_now)))
 else:
     st.info(t("No events match these filters. Clear a filter, or host an event of your own."))
     st.page_link(common.GUIDE_PAGE_PATH, label=t("How to host your own event"), icon="📣",

@@ -19,17 +19,22 @@ from typing import TextIO
 
 from speakout_map.errors import (
     NotPublishableError,
+    PlaceNotFoundError,
     SpeakOutError,
     StaleVersionError,
     StoreError,
     VersionNotFoundError,
 )
 from speakout_map.events import export
+from speakout_map.events.calendar import calendar_ics
 from speakout_map.events.model import ParseResult, Problem
 from speakout_map.events.reading import read_upload_file
 from speakout_map.organisers.passwords import hash_password
 from speakout_map.places.chain import build_geocoder
+from speakout_map.places.countries import country_name
+from speakout_map.places.distance import DEFAULT_RADIUS_KM, parse_radius, radius_text
 from speakout_map.places.gazetteer_index import ensure_index
+from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, resolve_place
 from speakout_map.places.placing import geocode_query
 from speakout_map.settings import Settings, load_settings
 from speakout_map.store import publishing
@@ -98,6 +103,81 @@ def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     return EXIT_PROBLEMS if any("error" in a for a in answers) else EXIT_OK
 
 
+def _radius_argument(text: str) -> float:
+    try:
+        return parse_radius(text)
+    except SpeakOutError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _place_dict(place) -> dict[str, object]:
+    return {"name": place.name, "country_code": place.country_code, "latitude": place.latitude,
+            "longitude": place.longitude}
+
+
+def _place_label(place) -> str:
+    return f"{place.name}, {country_name(place.country_code)}" if place.country_code else place.name
+
+
+def _near_event_dict(item: NearbyEvent) -> dict[str, object]:
+    event = item.placed.event
+    (row,) = export.events_to_rows([event])  # the public columns only, never contact_email
+    for key in ("title", "latitude", "longitude"):
+        row.pop(key)
+    return {
+        "city": row.pop("city"),
+        "country_code": row.pop("country"),
+        "date": row.pop("date"),
+        "title": event.display_title,
+        "distance_km": round(item.distance_km, 1),
+        "within_radius": item.within_radius,
+        **row,
+        "latitude": item.placed.place.latitude,  # where the map shows it
+        "longitude": item.placed.place.longitude,
+    }
+
+
+def near_payload(matches: PlaceMatches, nearby: Nearby) -> dict[str, object]:
+    """The JSON of ``near``: the place used, the radius, the events nearest first, every candidate place."""
+    return {
+        "place": _place_dict(nearby.origin),
+        "radius_km": nearby.radius_km,
+        "none_within": nearby.none_within,
+        "events": [_near_event_dict(item) for item in nearby.items()],
+        "candidates": [_place_dict(place) for place in matches.places],
+    }
+
+
+def cmd_near(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    store = publishing.open_published_store(settings)
+    try:
+        matches = resolve_place(args.place, build_geocoder(settings, cache=store.geocode_cache()))
+    except PlaceNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    version = store.latest()
+    nearby = events_near(version.events if version is not None else (), matches.best, args.radius_km)
+    if args.json:
+        json.dump(near_payload(matches, nearby), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return EXIT_OK
+    where = _place_label(nearby.origin)
+    if matches.ambiguous:
+        others = "; ".join(_place_label(place) for place in matches.places[1:])
+        print(f"{args.place!r} may be several places: using {where} (also: {others}); "
+              f'add the country to choose, e.g. "{_place_label(matches.places[1])}"', file=out)
+    radius = radius_text(nearby.radius_km)
+    if nearby.none_within:
+        print(f"no events within {radius} km of {where}; the nearest:", file=out)
+    else:
+        print(f"{len(nearby.events)} event(s) within {radius} km of {where}, nearest first:", file=out)
+    for item in nearby.items():
+        event = item.placed.event
+        print(f"{item.distance_km:>8.1f} km  {event.date.isoformat()}  {event.city}, {event.country_code}  "
+              f"{event.display_title}", file=out)
+    return EXIT_OK
+
+
 def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     path = ensure_index(settings.cache_dir)
     print(f"gazetteer index ready: {path}", file=out)
@@ -155,7 +235,13 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     store = publishing.open_published_store(settings)
     number = args.version if args.version is not None else store.latest_number()
     version = store.get(number)
-    if args.format == "geojson":
+    if args.format == "ics":
+        if args.include_private:
+            print("error: a calendar never carries contact_email; export without --include-private", file=sys.stderr)
+            return EXIT_USAGE
+        # Decoded to text for the output; its CRLF lines are kept (files are opened with newline="").
+        text = calendar_ics(version.events, stamp=version.info.created_at).decode("utf-8")
+    elif args.format == "geojson":
         text = export.geojson_text(version.events, include_private=args.include_private)
     else:
         text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private)
@@ -200,6 +286,23 @@ def build_parser() -> argparse.ArgumentParser:
     geocode.add_argument("--json", action="store_true", help="print a JSON list")
     geocode.set_defaults(handler=cmd_geocode)
 
+    near = sub.add_parser(
+        "near",
+        help="the published events nearest a town or city, within a radius",
+        description=(
+            "List the published events within a radius of a place, nearest first; with none within it, the three "
+            "nearest. An ambiguous name (Valencia) uses its most likely place and says so; add the country to "
+            'choose ("Valencia, Spain"). JSON: {"place": {name, country_code, latitude, longitude}, "radius_km", '
+            '"none_within", "events": [{city, country_code, date, title, ..., distance_km, within_radius}], '
+            '"candidates": [every place the name may mean, the one used first]}. Exit 1 if the place is not found.'
+        ),
+    )
+    near.add_argument("place", metavar="PLACE", help='a town or city, in any language: "Cork", "Cork, Ireland"')
+    near.add_argument("--radius-km", type=_radius_argument, default=DEFAULT_RADIUS_KM, metavar="R",
+                      help=f"search radius in km, 1 to 20000 (default {DEFAULT_RADIUS_KM:g})")
+    near.add_argument("--json", action="store_true", help="print JSON (see above)")
+    near.set_defaults(handler=cmd_near)
+
     publish = sub.add_parser("publish", help="validate, place and publish an events file as a new version")
     publish.add_argument("file", help="the events CSV or xlsx")
     publish.add_argument("--by", help="who publishes (default: $SPEAKOUT_BY or $USER)")
@@ -214,8 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("--by", help="who rolls back (default: $SPEAKOUT_BY or $USER)")
     rollback.set_defaults(handler=cmd_rollback)
 
-    exporter = sub.add_parser("export", help="write a version as CSV (the upload format) or GeoJSON")
-    exporter.add_argument("--format", choices=("csv", "geojson"), default="csv")
+    exporter = sub.add_parser(
+        "export", help="write a version as CSV (the upload format), GeoJSON or an iCalendar file (ics)"
+    )
+    exporter.add_argument("--format", choices=("csv", "geojson", "ics"), default="csv")
     exporter.add_argument("--version", type=int, help="the version (default: the published one)")
     exporter.add_argument("-o", "--output", help="output file (default: standard output)")
     exporter.add_argument(

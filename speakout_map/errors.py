@@ -60,6 +60,10 @@ class GazetteerError(GeocodingError):
     """The offline gazetteer index could not be built or opened."""
 
 
+class RadiusError(SpeakOutError, ValueError):
+    """A search radius that is not a number of kilometres within the bounds (the message gives them)."""
+
+
 class StoreError(SpeakOutError):
     """The event store could not be read or written; published data is unchanged."""
 
@@ -109,3 +113,8 @@ class OidcRefusedError(SignInError):
 
 class NotPublishableError(SpeakOutError):
     """A change still has errors (or no events) and cannot be published."""
+
+
+class FeedQueryError(SpeakOutError, ValueError):
+    """A feed's query has a bad value (``/feeds/events.csv?from=...``); the text is the one-line reason,
+    in English for the developer who wrote the link (answered with HTTP 400): fix that value."""

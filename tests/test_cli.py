@@ -177,6 +177,38 @@ def test_export_to_file(tmp_path):
     assert target.read_text(encoding="utf-8-sig").startswith("city,country,date")
 
 
+def test_export_ics(tmp_path):
+    import icalendar
+
+    assert run("publish", write(tmp_path, UPDATE), "--by", "alice")[0] == 0
+    code, text = run("export", "--format", "ics")
+    assert code == 0
+    assert "host@example.org" not in text, "a calendar never carries contact_email"
+    calendar = icalendar.Calendar.from_ical(text)
+    summaries = sorted(str(v["SUMMARY"]) for v in calendar.walk("VEVENT"))
+    assert summaries == ["Berlin rally", "Madrid rally"]
+    assert [str(v["DESCRIPTION"]) for v in calendar.walk("VEVENT") if v["SUMMARY"] == "Madrid rally"] == [
+        '=HYPERLINK("http://x")'], "text as written (a calendar is not a spreadsheet)"
+    assert all(v["DTSTART"].params.get("VALUE") == "DATE" for v in calendar.walk("VEVENT")), "no times: all-day"
+    assert run("export", "--format", "ics")[1] == text, "the same version, the same file (DTSTAMP: its publication)"
+
+    # an earlier version, to a file: CRLF lines kept, the seed's 19 events, UIDs stable across versions
+    target = tmp_path / "seed.ics"
+    assert run("export", "--format", "ics", "--version", "1", "-o", str(target))[0] == 0
+    data = target.read_bytes()
+    assert data.startswith(b"BEGIN:VCALENDAR\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    seed = icalendar.Calendar.from_ical(data).walk("VEVENT")
+    assert len(seed) == 19
+    assert any(v["STATUS"] == "TENTATIVE" for v in seed) and any(v["STATUS"] == "CONFIRMED" for v in seed)
+    madrid_uid = {str(v["UID"]) for v in calendar.walk("VEVENT") if v["SUMMARY"] == "Madrid rally"}
+    assert madrid_uid <= {str(v["UID"]) for v in seed}, "the seed's Madrid event, retitled, keeps its UID"
+
+
+def test_export_ics_refuses_private_fields(capsys):
+    assert run("export", "--format", "ics", "--include-private") == (2, "")
+    assert "contact_email" in capsys.readouterr().err
+
+
 def test_publish_with_errors_changes_nothing(tmp_path):
     code, out = run("publish", write(tmp_path, "city,country,date\nMadrid,ES,2013-02-30\nQwertyville,ES,2013-09-03\n"))
     assert code == 1
@@ -283,3 +315,85 @@ def test_output_closed_early_is_quiet(tmp_path):
     err = reader_closes.stderr.read().decode()
     assert reader_closes.wait(timeout=120) == 141, err
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+# --- near: the published events nearest a place ---------------------------------------------
+
+
+def test_near_text_lists_the_nearest_first():
+    code, out = run("near", "Cork")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "2 event(s) within 250 km of Cork, Ireland, nearest first:"
+    assert "Galway, IE" in lines[1] and "Dublin, IE" in lines[2], "Galway is nearer Cork than Dublin"
+    assert lines[1].split()[:2] == ["157.8", "km"]
+
+
+def test_near_json_has_the_issues_shape():
+    code, out = run("near", "Cork, Ireland", "--radius-km", "300", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert set(payload) == {"place", "radius_km", "events", "none_within", "candidates"}
+    assert payload["place"] == {"name": "Cork", "country_code": "IE", "latitude": pytest.approx(51.898, abs=0.01),
+                                "longitude": pytest.approx(-8.471, abs=0.01)}
+    assert payload["radius_km"] == 300 and payload["none_within"] is False
+    events = payload["events"]
+    assert [e["city"] for e in events] == ["Galway", "Dublin"]
+    assert list(events[0])[:5] == ["city", "country_code", "date", "title", "distance_km"]
+    assert events[0]["country_code"] == "IE" and events[0]["date"] == "2013-09-03"
+    assert events[0]["title"] == "Speak Out For Russia – Galway"
+    assert events[0]["distance_km"] < events[1]["distance_km"] < 300
+    assert all(e["within_radius"] for e in events)
+    assert payload["candidates"] == [payload["place"]]
+
+
+def test_near_an_ambiguous_name_uses_the_first_and_says_so():
+    code, out = run("near", "Valencia", "--radius-km", "20")
+    assert code == 0
+    first = out.splitlines()[0]
+    assert "using Valencia, Venezuela" in first and "Valencia, Spain" in first
+    payload = json.loads(run("near", "Valencia", "--radius-km", "20", "--json")[1])
+    assert [c["country_code"] for c in payload["candidates"]][:2] == ["VE", "ES"]
+    assert payload["place"] == payload["candidates"][0]
+
+
+def test_near_with_none_within_shows_the_three_nearest():
+    code, out = run("near", "Toledo, Spain", "--radius-km", "5", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    events = payload["events"]
+    assert payload["none_within"] is True and len(events) == 3
+    assert [e["city"] for e in events] == ["Madrid", "Valencia", "Barcelona"]
+    assert not any(e["within_radius"] for e in events) and events[0]["distance_km"] > 5
+    code, out = run("near", "Toledo, Spain", "--radius-km", "5")
+    assert out.splitlines()[0] == "no events within 5 km of Toledo, Spain; the nearest:"
+    assert len(out.splitlines()) == 4
+
+
+@pytest.mark.parametrize(
+    ("place", "needle"),
+    [("Plughville", "'Plughville' could not be found"), ("Plughville, Spain", "could not be found in Spain"),
+     ("   ", "write a town or city")],
+)
+def test_near_a_place_not_found_exits_1(place, needle, capsys):
+    code, out = run("near", place, "--json")
+    assert code == 1 and out == ""
+    assert needle in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("radius", ["0", "abc", "20001", "-3"])
+def test_near_a_bad_radius_is_a_usage_error(radius, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["near", "Cork", "--radius-km", radius])
+    assert info.value.code == 2
+    assert "radius must be a number of kilometres from 1 to 20,000" in capsys.readouterr().err
+
+
+def test_near_reads_the_latest_version_and_no_private_column(tmp_path):
+    assert run("publish", write(tmp_path, UPDATE), "--by", "alice")[0] == 0
+    code, out = run("near", "Toledo, Spain", "--json")
+    assert code == 0
+    payload = json.loads(out)
+    assert [e["city"] for e in payload["events"]] == ["Madrid"]
+    assert "contact_email" not in out and "host@example.org" not in out
+    assert payload["events"][0]["description"] == "=HYPERLINK(\"http://x\")", "JSON keeps the text as it is"

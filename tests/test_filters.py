@@ -182,3 +182,93 @@ def test_query_round_trip(event_filter):
 def test_query_format():
     query = filter_to_query(EventFilter(dt.date(2013, 9, 1), dt.date(2013, 9, 30), frozenset({"GB", "ES"})))
     assert query == {"country": "ES,GB", "from": "2013-09-01", "to": "2013-09-30"}
+
+
+# --- near and radius: the place as typed, the radius in km ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"near": "Cork, Ireland", "radius": "300"}, EventFilter(near="Cork, Ireland", radius_km=300.0)),
+        ({"near": "Cork"}, EventFilter(near="Cork")),
+        ({"near": "Nueva York"}, EventFilter(near="Nueva York")),
+        ({"near": "  Göteborg \n"}, EventFilter(near="Göteborg")),
+        ({"near": ["Dublin", "Cork"]}, EventFilter(near="Cork")),
+        ({"near": ""}, EventFilter()),
+        ({"radius": "12.5"}, EventFilter(radius_km=12.5)),
+        ({"radius": "300 km"}, EventFilter(radius_km=300.0)),
+        ({"radius": ["10", "20000"]}, EventFilter(radius_km=20000.0)),
+        ({"country": "IE", "near": "Cork", "radius": "1"},
+         EventFilter(countries=frozenset({"IE"}), near="Cork", radius_km=1.0)),
+    ],
+)
+def test_good_near_and_radius(params, expected):
+    assert filter_from_query(params, KNOWN) == (expected, ())
+
+
+@pytest.mark.parametrize(
+    ("params", "expected", "english_text"),
+    [
+        ({"near": "Cork", "radius": "abc"}, EventFilter(near="Cork"),
+         "Ignored radius='abc' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"radius": "0"}, EventFilter(),
+         "Ignored radius='0' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"radius": "-5"}, EventFilter(),
+         "Ignored radius='-5' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"radius": "50000"}, EventFilter(),
+         "Ignored radius='50000' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"radius": "nan"}, EventFilter(),
+         "Ignored radius='nan' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"radius": "<script>"}, EventFilter(),
+         "Ignored radius='<script>' in the address: the radius is a number of kilometres from 1 to 20,000."),
+        ({"near": "x" * 5000, "radius": "10"}, EventFilter(radius_km=10.0),
+         "Ignored an overlong place in the address."),
+    ],
+)
+def test_bad_radius_or_place_is_ignored_with_a_notice(params, expected, english_text):
+    event_filter, notices = filter_from_query(params, KNOWN)
+    assert event_filter == expected
+    assert [str(n) for n in notices] == [english_text] and isinstance(notices[0], Message)
+
+
+def test_radius_notice_in_the_readers_language():
+    source = "Ignored radius={value!r} in the address: the radius is a number of kilometres from {low:,} to {high:,}."
+    entries = {source:
+               "Se ha ignorado radius={value!r} de la dirección: el radio es un número de kilómetros de {low:,} a "
+               "{high:,}."}
+    _, (notice,) = filter_from_query({"radius": "x"}, KNOWN)
+    assert fake_translator(entries, language="es").text(notice) == (
+        "Se ha ignorado radius='x' de la dirección: el radio es un número de kilómetros de 1 a 20.000.")
+
+
+@pytest.mark.parametrize(
+    "event_filter",
+    [
+        EventFilter(near="Cork, Ireland"),
+        EventFilter(near="Cork, Ireland", radius_km=300.0),
+        EventFilter(near="Nueva York", radius_km=12.5),
+        EventFilter(radius_km=20000.0),
+        EventFilter(dt.date(2013, 9, 1), None, frozenset({"IE"}), "Göteborg", 1.0),
+    ],
+)
+def test_near_query_round_trip(event_filter):
+    query = filter_to_query(event_filter)
+    assert filter_from_query(query, KNOWN) == (event_filter, ())
+
+
+def test_near_query_format():
+    query = filter_to_query(EventFilter(near="Cork, Ireland", radius_km=300.0))
+    assert query == {"near": "Cork, Ireland", "radius": "300"}
+    assert filter_to_query(EventFilter(radius_km=12.5)) == {"radius": "12.5"}
+
+
+def test_radius_defaults_to_250_km():
+    assert EventFilter().radius_or_default == 250.0
+    assert EventFilter(radius_km=30.0).radius_or_default == 30.0
+
+
+def test_apply_filter_leaves_near_to_events_near():
+    """The filter stays pure: the place is resolved and measured outside (places.nearby)."""
+    near_cork = EventFilter(countries=frozenset({"ES"}), near="Cork", radius_km=1.0)
+    assert [p.event.city for p in apply_filter(EVENTS, near_cork)] == ["Madrid", "Valencia"]

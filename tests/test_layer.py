@@ -92,6 +92,7 @@ ENGLISH_LABELS = {
     "legendDetailsToCome": "Details to come",
     "markerConfirmed": "{title}, {place} (confirmed)",
     "markerDetailsToCome": "{title}, {place} (details to come)",
+    "searchedPlace": "Searched place: {place}",
     "zoomIn": "Zoom in",
     "zoomOut": "Zoom out",
 }
@@ -107,6 +108,7 @@ SPANISH_LABELS = {
     "Confirmed event": "Evento confirmado",
     "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
     "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
+    "Searched place: {place}": "Lugar buscado: {place}",
     "Zoom in": "Acercar",
     "Zoom out": "Alejar",
 }
@@ -345,6 +347,7 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "guideUrl": shown,
         "labels": ENGLISH_LABELS,
         "lang": "en",
+        "focus": None,
         "cluster": CLUSTER_OPTIONS,
     }
 

@@ -14,6 +14,7 @@ import pytest
 from speakout_map.escaping import script_json, script_object
 from speakout_map.events.formatting import format_date, format_time_range, time_range
 from speakout_map.events.model import Status
+from speakout_map.maps.focus import Focus
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import (
     BASEMAP_LAND_COLOUR,
@@ -187,6 +188,13 @@ const L = {
   DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {} },
 };
 L.control.zoom = (options) => ({ options, addTo() { made.zoom = options; return this; } });
+L.circle = (latlng, options) => ({ addTo() { made.circle = { latlng, options }; return this; } });
+L.circleMarker = (latlng, options) => ({
+  latlng, options, element: new FakeNode("path"),
+  addTo() { made.origin = this; return this; },
+  bindTooltip(content) { this.tooltip = content; return this; },
+  getElement() { return this.element; },
+});
 const context = { L, document, console };
 // the map as folium makes it: with Leaflet's own zoom control (English titles)
 context[mapName] = {
@@ -214,6 +222,9 @@ const out = {
   zoom: made.zoom,
   removed: made.removed,
   lang: document.documentElement.attrs.lang,
+  circle: made.circle || null,
+  origin: made.origin ? { latlng: made.origin.latlng, tooltip: made.origin.tooltip,
+                          label: made.origin.element.attrs["aria-label"] } : null,
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -660,3 +671,20 @@ def test_the_script_sets_the_documents_language_only_from_a_plain_tag(tmp_path, 
     layer = layer_of(build_map(WORLD[:1]))
     layer.options_json = script_object({**json.loads(layer.options_json), "lang": lang})
     assert run_in_node(layer, tmp_path).get("lang") == set_to
+
+
+@needs_node
+def test_a_near_search_draws_its_place_and_radius_with_the_place_as_plain_text(tmp_path):
+    hostile = '<img src=x onerror="alert(1)">, Cork {title}'
+    out = run_in_node(layer_of(build_map(WORLD[:1], focus=Focus(51.89851, -8.47561, 250, hostile))), tmp_path)
+    assert out["circle"]["latlng"] == [51.89851, -8.47561]
+    assert out["circle"]["options"]["radius"] == 250_000 and out["circle"]["options"]["interactive"] is False
+    assert out["origin"]["latlng"] == [51.89851, -8.47561]
+    assert out["origin"]["tooltip"] == {"tag": "span", "class": "speakout-origin-label", "text": hostile}
+    assert out["origin"]["label"] == f"Searched place: {hostile}"
+
+
+@needs_node
+def test_without_a_near_search_no_circle_is_drawn(tmp_path):
+    out = run_in_node(layer_of(build_map(WORLD[:2])), tmp_path)
+    assert out["circle"] is None and out["origin"] is None

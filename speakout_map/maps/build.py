@@ -26,6 +26,7 @@ from speakout_map.errors import SettingsError
 from speakout_map.languages.translator import Translator, english
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import OfflineBasemap
+from speakout_map.maps.focus import Focus, union_bounds
 from speakout_map.maps.inline import integrity_guard
 from speakout_map.maps.layer import EventClusterLayer
 from speakout_map.maps.links import add_links
@@ -74,6 +75,7 @@ def build_map(
     assets: str = asset_files.SELF,
     asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     basemap: bool = True,
+    focus: Focus | None = None,
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -86,7 +88,8 @@ def build_map(
     finite point are left out. Use :func:`map_options` to get these from settings.
     ``translator`` gives the popups, the legend and the map's other words in
     the visitor's language (English without one); the events' own text is
-    shown as written.
+    shown as written. ``focus`` (a "near" search) draws the searched place
+    and its radius, and the view takes them in with the events.
     """
     if tiles is not None and tiles.strip().lower() in TILES_OFF:
         tiles = None
@@ -122,9 +125,9 @@ def build_map(
     m.options["min_zoom"] = MAP_MIN_ZOOM
     if basemap:
         OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
-    EventClusterLayer(rows, guide_url=guide_url, translator=translator, assets=assets,
+    EventClusterLayer(rows, guide_url=guide_url, translator=translator, focus=focus, assets=assets,
                       asset_base_url=asset_base_url).add_to(m)
-    bounds = events_bounds(rows)
+    bounds = union_bounds(events_bounds(rows), focus.bounds() if focus is not None else None)
     if bounds is not None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
     return m

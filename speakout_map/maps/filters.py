@@ -1,6 +1,12 @@
 """Filtering events by date and country, and the URL query that carries a filter.
 
-A filtered view is shareable: ``?country=ES,GB&from=2013-09-01&to=2013-09-30``.
+A filtered view is shareable: ``?country=ES,GB&from=2013-09-01&to=2013-09-30``,
+and ``?near=Cork, Ireland&radius=300`` for the events near a place. The filter
+keeps the place as it was typed: resolving it to coordinates needs a geocoder,
+so the page, the feeds and the CLI do it outside
+(:func:`speakout_map.places.nearby.resolve_place`, then
+:func:`speakout_map.places.nearby.events_near`); :func:`apply_filter`
+applies the dates and countries only.
 Bad values in a query are dropped with a notice, never an exception, because
 anyone can type anything into an address bar. The notices are messages, shown
 in the visitor's language; the query itself is the same in every language
@@ -13,27 +19,43 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from speakout_map.errors import UnknownCountryError
+from speakout_map.errors import RadiusError, UnknownCountryError
 from speakout_map.languages.localising import sort_key
 from speakout_map.languages.message import Message, msg
 from speakout_map.languages.translator import Translator, english
 from speakout_map.places.countries import resolve_country
+from speakout_map.places.distance import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, MIN_RADIUS_KM, parse_radius, radius_text
+from speakout_map.places.nearby import MAX_PLACE_TEXT, clean_place_text
 from speakout_map.places.place import PlacedEvent
 
 QUERY_COUNTRY = "country"
 QUERY_FROM = "from"
 QUERY_TO = "to"
+QUERY_NEAR = "near"
+QUERY_RADIUS = "radius"
 #: Longest query value looked at; anything longer is ignored with a notice.
 MAX_QUERY_VALUE = 2000
 
 
 @dataclass(frozen=True)
 class EventFilter:
-    """Which events to show. Empty ``countries`` means every country."""
+    """Which events to show. Empty ``countries`` means every country.
+
+    ``near`` is a place as typed ("Cork, Ireland"; "" for none) and
+    ``radius_km`` the search radius around it (None: the default, 250 km);
+    :meth:`matches` and :func:`apply_filter` do not look at them (see the
+    module's docstring).
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     countries: frozenset[str] = field(default_factory=frozenset)
+    near: str = ""
+    radius_km: float | None = None
+
+    @property
+    def radius_or_default(self) -> float:
+        return DEFAULT_RADIUS_KM if self.radius_km is None else self.radius_km
 
     def matches(self, placed: PlacedEvent) -> bool:
         event = placed.event
@@ -132,7 +154,31 @@ def filter_from_query(
         notices.append(msg("Ignored the dates in the address: from ({date_from}) is after to ({date_to}).",
                            date_from=date_from.isoformat(), date_to=date_to.isoformat()))
         date_from = date_to = None
-    return EventFilter(date_from, date_to, frozenset(countries)), tuple(notices)
+    near = _parse_near(_values(params, QUERY_NEAR), notices)
+    radius_values = _values(params, QUERY_RADIUS)
+    radius = _parse_query_radius(radius_values[-1], notices) if radius_values else None
+    return EventFilter(date_from, date_to, frozenset(countries), near, radius), tuple(notices)
+
+
+def _parse_near(values: list[str], notices: list[Message]) -> str:
+    if not values:
+        return ""
+    if len(values[-1]) > MAX_PLACE_TEXT:
+        notices.append(msg("Ignored an overlong place in the address."))
+        return ""
+    return clean_place_text(values[-1])
+
+
+def _parse_query_radius(text: str, notices: list[Message]) -> float | None:
+    try:
+        return parse_radius(text)
+    except RadiusError:
+        # Translators: "radius" is a name in the page's address (keep it); {value!r} is what followed it;
+        # {low:,} and {high:,} are whole numbers of kilometres (1 and 20,000).
+        notices.append(msg("Ignored radius={value!r} in the address: the radius is a number of kilometres "
+                           "from {low:,} to {high:,}.", value=text[:40], low=int(MIN_RADIUS_KM),
+                           high=int(MAX_RADIUS_KM)))
+        return None
 
 
 def filter_to_query(event_filter: EventFilter) -> dict[str, str]:
@@ -144,4 +190,8 @@ def filter_to_query(event_filter: EventFilter) -> dict[str, str]:
         query[QUERY_FROM] = event_filter.date_from.isoformat()
     if event_filter.date_to:
         query[QUERY_TO] = event_filter.date_to.isoformat()
+    if event_filter.near:
+        query[QUERY_NEAR] = event_filter.near
+    if event_filter.radius_km is not None:
+        query[QUERY_RADIUS] = radius_text(event_filter.radius_km)
     return query

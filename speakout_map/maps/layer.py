@@ -22,6 +22,7 @@ from typing import Any
 
 from speakout_map.languages.translator import Translator, english
 from speakout_map.maps import assets as asset_files
+from speakout_map.maps.focus import Focus
 from speakout_map.maps.inline import InlineScriptElement
 from speakout_map.maps.rows import DATA_FIELDS, events_bounds, safe_guide_link
 
@@ -65,6 +66,8 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         # Translators: what a screen reader says of a marker on the map; {title} is the event's title,
         # {place} its city and country ("Madrid, Spain").
         "markerDetailsToCome": t("{title}, {place} (details to come)", title=title, place=place),
+        # Translators: what a screen reader says of the point of a "near" search; {place} is the place searched.
+        "searchedPlace": t("Searched place: {place}", place=place),
         # Translators: the titles of the map's + and - buttons.
         "zoomIn": t("Zoom in"),
         "zoomOut": t("Zoom out"),
@@ -106,6 +109,7 @@ class EventClusterLayer(InlineScriptElement):
         *,
         guide_url: str = "",
         translator: Translator | None = None,
+        focus: Focus | None = None,
         assets: str = asset_files.SELF,
         asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     ) -> None:
@@ -116,6 +120,7 @@ class EventClusterLayer(InlineScriptElement):
             "guideUrl": safe_guide_link(guide_url),
             "labels": layer_labels(translator),
             "lang": language_tag(translator),
+            "focus": focus.as_option() if focus is not None else None,
             "cluster": CLUSTER_OPTIONS,
         }
         super().__init__(options, asset_names=asset_files.CLUSTER_ASSETS, assets=assets,

@@ -203,10 +203,11 @@ def app_environment(workdir: Path, cache_dir: Path, events_file: Path, organiser
 
 
 def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | None, organisers: dict[str, str],
-                 base_path: str = "") -> AppServer:
+                 base_path: str = "", script: str = "app.py") -> AppServer:
     """Start ``streamlit run app.py`` on 127.0.0.1 and a free port; return once it answers its health check.
 
     ``base_path`` (e.g. ``/campaign``) serves the app under that path, as behind a proxy's prefix.
+    ``script`` (relative to the project) runs another script instead, e.g. a test-only page of one component.
     """
     # An empty secrets file: the developer's .streamlit/secrets.toml must not leak in.
     secrets = workdir / "secrets.toml"
@@ -215,7 +216,7 @@ def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | 
     log_path = workdir / "server.log"
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port),
         "--server.headless", "true",
         "--server.address", "127.0.0.1",

@@ -15,6 +15,9 @@
  *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
  *                  markerDetailsToCome, zoomIn, zoomOut
  *   cluster        Leaflet.markercluster options
+ *   focus          null, or {lat, lon, radiusM, label}: a "near" search's
+ *                  place, drawn as a point (labelled with text only) and
+ *                  the circle of its radius
  *   lang           the language of the labels (an HTML lang tag), set on
  *                  the map's document for screen readers
  *
@@ -157,6 +160,20 @@ function speakoutEventLayer(map, options) {
   }
   cluster.addLayers(markers);
   cluster.addTo(map);
+
+  var focus = options.focus;
+  if (focus && isFinite(focus.lat) && isFinite(focus.lon) && isFinite(focus.radiusM) && focus.radiusM > 0) {
+    L.circle([focus.lat, focus.lon], {
+      radius: focus.radiusM, color: "#1d4ed8", weight: 2, dashArray: "6 5", fillOpacity: 0.05, interactive: false
+    }).addTo(map);
+    var origin = L.circleMarker([focus.lat, focus.lon], {
+      radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1, className: "speakout-origin"
+    }).addTo(map);
+    var placeName = typeof focus.label === "string" ? focus.label : "";
+    origin.bindTooltip(el("span", "speakout-origin-label", placeName), {direction: "top", offset: [0, -8]});
+    var originNode = origin.getElement && origin.getElement();
+    if (originNode) { originNode.setAttribute("aria-label", fill(labels.searchedPlace, {place: placeName})); }
+  }
 
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {

@@ -1,0 +1,315 @@
+"""The live feeds without a server: queries, bodies, ETags, 304s and refusals (speakout_map/web/feeds.py)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+
+import icalendar
+import pytest
+
+from speakout_map.errors import FeedQueryError
+from speakout_map.events.model import PRIVATE_COLUMNS
+from speakout_map.store.store import Version, VersionInfo
+from speakout_map.web.feeds import (
+    CSV,
+    FORMATS,
+    GEOJSON,
+    ICS,
+    MAX_AGE_SECONDS,
+    FeedQuery,
+    answer_feed,
+    etag_matches,
+    feed_body,
+    feed_etag,
+    feed_events,
+    parse_feed_query,
+    refusal,
+)
+from tests.map_support import PAYLOADS, PRIVATE_EMAIL, WORLD, make_event, place
+
+PUBLISHED = dt.datetime(2013, 8, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def version(number: int = 7, events=WORLD) -> Version:
+    return Version(VersionInfo(number, PUBLISHED, "alice", "events.csv", len(events)), tuple(events))
+
+
+def query(**params: str | list[str]) -> FeedQuery:
+    return parse_feed_query({k: v if isinstance(v, list) else [v] for k, v in params.items()})
+
+
+def cities(feed, q: FeedQuery, events=WORLD, **kwargs) -> list[str]:
+    return [p.event.city for p in feed_events(feed, q, events, **kwargs)]
+
+
+def csv_rows(body: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+
+
+def answer(feed=CSV, q: FeedQuery | None = None, number: int | None = 7, events=WORLD, **kwargs):
+    return answer_feed(feed, q or query(), version=number, published=lambda: version(number or 0, events), **kwargs)
+
+
+# --- the query ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, ["Buenos Aires", "Madrid", "Reykjavík", "Tokyo", "Sydney", "Anchorage"]),
+        ({"country": "ES"}, ["Madrid"]),
+        ({"country": "es, jp"}, ["Madrid", "Tokyo"]),
+        ({"country": ["Spain", "AR"]}, ["Buenos Aires", "Madrid"]),
+        ({"country": "FR"}, []),  # a real country without events: an empty feed, not an error
+        ({"from": "2013-09-03", "to": "2013-09-03", "country": "IS"}, ["Reykjavík"]),
+        ({"from": "2013-09-04"}, []),
+        ({"to": "2013-09-02"}, []),
+        ({"lang": "es", "_": "1234"}, ["Buenos Aires", "Madrid", "Reykjavík", "Tokyo", "Sydney", "Anchorage"]),
+    ],
+)
+def test_the_query_filters_as_the_map_does(params, expected):
+    assert sorted(cities(GEOJSON, query(**params))) == sorted(expected)
+    assert sorted(r["city"] for r in csv_rows(feed_body(CSV, query(**params), WORLD))) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "params, named",
+    [
+        ({"country": "Narnia"}, "Narnia"),
+        ({"country": "ES,Atlantis"}, "Atlantis"),
+        ({"country": "x" * 3000}, "overlong"),
+        ({"from": "yesterday"}, "from="),
+        ({"to": "2013-13-45"}, "to="),
+        ({"from": ""}, "from="),
+        ({"from": "2013-09-05", "to": "2013-09-01"}, "after"),
+        ({"radius": "far"}, "radius="),
+        ({"radius": "0"}, "radius="),
+        ({"near": "x" * 500}, "overlong"),
+        ({"lang": "<script>alert(1)</script>"}, "lang="),
+        ({"lang": "en\nX-Injected: 1"}, "lang="),
+        ({"country": "Narnia\r\nSet-Cookie: a=b", "from": "no"}, "more"),
+    ],
+)
+def test_a_bad_value_is_refused_with_a_one_line_reason(params, named):
+    with pytest.raises(FeedQueryError) as caught:
+        query(**params)
+    reason = str(caught.value)
+    assert named in reason
+    assert reason.startswith("Bad query: ")
+    assert "\n" not in reason and "\r" not in reason and len(reason) <= 300
+
+
+@pytest.mark.parametrize(
+    "lang, language", [(None, "en"), ("es", "es"), ("es-AR", "es"), ("ES", "es"), ("ru", "en"), ("en", "en")]
+)
+def test_lang_picks_one_of_our_languages_or_english(lang, language):
+    assert (query(lang=lang) if lang else query()).language == language
+
+
+# --- near ---------------------------------------------------------------------------------
+
+IRELAND = [
+    place(make_event(city="Dublin", country_code="IE"), 53.3331, -6.2489),
+    place(make_event(city="Galway", country_code="IE"), 53.2724, -9.0510),
+    place(make_event(city="Madrid", country_code="ES"), 40.4168, -3.7038),
+]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"near": "Cork"}, ["Galway", "Dublin"]),  # nearest first
+        ({"near": "Cork, Ireland", "radius": "160"}, ["Galway"]),
+        ({"near": "Cork", "radius": "50"}, []),  # none within: none at all (no "nearest anyway" in a feed)
+        ({"near": "Madrid", "radius": "20000", "country": "ES"}, ["Madrid"]),
+        ({"radius": "10"}, ["Dublin", "Galway", "Madrid"]),  # a radius without a place changes nothing
+    ],
+)
+def test_near_keeps_the_events_within_the_radius_nearest_first(gazetteer, params, expected):
+    found = cities(CSV, query(**params), IRELAND, geocoder=gazetteer)
+    assert found == expected if "near" in params else sorted(found) == expected
+
+
+def test_a_place_that_cannot_be_found_is_refused(gazetteer):
+    with pytest.raises(FeedQueryError, match=r"^Bad query: near='Qwxzzy Town'"):
+        feed_body(GEOJSON, query(near="Qwxzzy Town"), IRELAND, geocoder=gazetteer)
+
+
+# --- the bodies: public columns only, formula-safe CSV, hostile text intact -----------------
+
+
+@pytest.mark.parametrize("feed", FORMATS.values(), ids=lambda f: f.name)
+def test_no_private_column_in_any_feed(feed):
+    body = feed_body(feed, query(), WORLD, published_at=PUBLISHED)
+    assert PRIVATE_EMAIL.encode() not in body
+    assert all(column.encode() not in body for column in PRIVATE_COLUMNS)
+
+
+def test_the_csv_is_the_upload_format_without_bom_and_formula_safe():
+    events = [place(make_event(title="=HYPERLINK(\"http://x\",\"y\")", organiser="+1 call", venue="@home",
+                               description="-2+3", city="Madrid"))]
+    body = feed_body(CSV, query(), events)
+    assert not body.startswith(b"\xef\xbb\xbf")
+    (row,) = csv_rows(body)
+    assert "contact_email" not in row
+    assert row["title"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert (row["organiser"], row["venue"], row["description"]) == ("'+1 call", "'@home", "'-2+3")
+    assert row["date"] == "2013-09-03"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_text_arrives_intact_in_the_geojson(payload):
+    fields = ("title", "city", "venue", "address", "organiser", "description")
+    events = [place(make_event(**dict.fromkeys(fields, payload), url=f"https://example.org/?q={payload}"))]
+    (feature,) = json.loads(feed_body(GEOJSON, query(), events))["features"]
+    expected = payload.encode("utf-8", errors="replace").decode("utf-8")  # a lone surrogate cannot be UTF-8
+    assert {field: feature["properties"][field] for field in fields} == dict.fromkeys(fields, expected)
+    assert feature["properties"]["url"] == f"https://example.org/?q={expected}"
+    assert "contact_email" not in feature["properties"]
+
+
+def test_the_calendar_is_in_the_query_language_and_the_same_bytes_every_time():
+    q = query(country="AR", lang="es")
+    body = feed_body(ICS, q, WORLD, published_at=PUBLISHED)
+    assert body == feed_body(ICS, q, WORLD, published_at=PUBLISHED)
+    calendar = icalendar.Calendar.from_ical(body)
+    (entry,) = calendar.walk("VEVENT")
+    assert entry["SUMMARY"] == "Speak out in Madrid"  # the organisers' own title, as written
+    assert entry["STATUS"] == "TENTATIVE"
+    assert entry.decoded("DTSTAMP") == PUBLISHED
+
+
+def test_uids_do_not_depend_on_the_filter():
+    """A calendar of one country names its events as the whole calendar does, so subscriptions agree."""
+    entries = icalendar.Calendar.from_ical(feed_body(ICS, query(), WORLD)).walk("VEVENT")
+    whole = {e["LOCATION"]: e["UID"] for e in entries}
+    part = icalendar.Calendar.from_ical(feed_body(ICS, query(country="JP"), WORLD)).walk("VEVENT")
+    assert [e["UID"] for e in part] == [whole[e["LOCATION"]] for e in part]
+
+
+# --- ETags and 304s ---------------------------------------------------------------------------
+
+
+def test_the_etag_is_strong_quoted_and_names_the_version():
+    tag = feed_etag(CSV, query(), 7)
+    assert tag.startswith('"v7-') and tag.endswith('"') and tag.count('"') == 2
+    assert feed_etag(CSV, query(), None).startswith('"v0-')
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ({"country": "ES,GB"}, {"country": ["gb", "Spain"]}),
+        ({"from": "2013-09-01"}, {"from": " 2013-09-01 ", "_": "cache-buster"}),
+        ({}, {"lang": "es"}),  # the CSV does not change with the language
+        ({"near": "Cork,  Ireland"}, {"near": "Cork, Ireland"}),
+    ],
+)
+def test_the_same_query_written_differently_has_the_same_etag(one, other):
+    assert feed_etag(CSV, query(**one), 3) == feed_etag(CSV, query(**other), 3)
+
+
+@pytest.mark.parametrize(
+    "feed, one, other, number",
+    [
+        (CSV, {}, {}, 4),  # a new version
+        (CSV, {}, {"country": "ES"}, 3),
+        (CSV, {"from": "2013-09-01"}, {"to": "2013-09-01"}, 3),
+        (CSV, {"near": "Cork"}, {"near": "Cork", "radius": "300"}, 3),
+        (ICS, {}, {"lang": "es"}, 3),  # the calendar does
+        (GEOJSON, {}, {}, 3),  # another feed
+    ],
+)
+def test_a_new_version_query_or_feed_has_another_etag(feed, one, other, number):
+    assert feed_etag(CSV, query(**one), 3) != feed_etag(feed, query(**other), number)
+
+
+@pytest.mark.parametrize(
+    "header, matches",
+    [
+        ('"v7-abc"', True),
+        ('W/"v7-abc"', True),  # If-None-Match compares weakly
+        ('"v6-abc", "v7-abc"', True),
+        ('"v6-abc","v7-abc"', True),
+        ("*", True),
+        ('"v6-abc"', False),
+        ("v7-abc", False),  # not quoted
+        ('"v7-abc" junk', False),
+        ('"v7-abc", ' * 1000, False),  # overlong
+        ("", False),
+        (None, False),
+    ],
+)
+def test_if_none_match(header, matches):
+    assert etag_matches(header, '"v7-abc"') is matches
+
+
+def test_a_matching_if_none_match_is_answered_304_without_reading_the_version():
+    first = answer(CSV)
+    assert first.status == 200
+
+    def never() -> Version:
+        raise AssertionError("a 304 needs no events")
+
+    again = answer_feed(CSV, query(), version=7, published=never, if_none_match=first.header("ETag"))
+    assert (again.status, again.body) == (304, b"")
+    for name in ("ETag", "Cache-Control", "Access-Control-Allow-Origin"):
+        assert again.header(name) == first.header(name)
+    assert again.header("Content-Type") is None
+    assert answer(CSV, number=8, if_none_match=first.header("ETag")).status == 200  # published since
+
+
+@pytest.mark.parametrize(
+    "feed, content_type",
+    [(GEOJSON, "application/geo+json"), (CSV, "text/csv; charset=utf-8"), (ICS, "text/calendar; charset=utf-8")],
+)
+def test_the_200_headers(feed, content_type):
+    response = answer(feed)
+    assert response.status == 200
+    assert response.header("content-type") == content_type
+    assert response.header("Content-Disposition") == f'inline; filename="speakout-events.{feed.name}"'
+    assert response.header("Cache-Control") == f"public, max-age={MAX_AGE_SECONDS}"
+    assert response.header("Access-Control-Allow-Origin") == "*"
+    assert response.header("X-Content-Type-Options") == "nosniff"
+    assert response.header("ETag") == feed_etag(feed, query(), 7)
+    assert (response.header("Content-Language") == "en") is (feed is ICS)
+
+
+def test_nothing_published_is_an_empty_feed():
+    response = answer(GEOJSON, number=None)
+    assert json.loads(response.body) == {"type": "FeatureCollection", "features": []}
+    assert response.header("ETag").startswith('"v0-')
+
+
+def test_a_kept_body_is_not_made_again():
+    kept: dict[str, bytes] = {}
+    calls = []
+
+    def keep(etag, make):
+        calls.append(etag)
+        return kept.setdefault(etag, make()) if etag not in kept else kept[etag]
+
+    first = answer(CSV, keep=keep)
+    second = answer_feed(CSV, query(), version=7, published=lambda: pytest.fail("kept"), keep=keep)
+    assert second.body == first.body and calls == [first.header("ETag")] * 2
+
+
+@pytest.mark.parametrize("status", [400, 500, 503])
+def test_a_refusal_is_one_line_of_text_never_cached(status):
+    response = refusal(status, "Bad query: from='x\ny'\r\n  and more")
+    assert response.status == status
+    assert response.body.decode().count("\n") == 1 and response.body.endswith(b"\n")
+    assert response.header("Content-Type") == "text/plain; charset=utf-8"
+    assert response.header("Cache-Control") == "no-store"
+    assert response.header("ETag") is None
+    assert response.header("Access-Control-Allow-Origin") == "*"
+    assert (response.header("Retry-After") is not None) is (status == 503)
+
+
+def test_feed_query_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        query().language = "es"  # type: ignore[misc]
