@@ -162,3 +162,61 @@ def test_the_events_table_is_safe_to_download_into_a_spreadsheet(tmp_path):
     assert list(table["Link"]) == ["", "https://example.org/madrid"]
     for value in table.to_numpy().ravel():
         assert not (isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r")), value
+
+
+# --- near a place ------------------------------------------------------------------------------
+
+
+def test_near_a_place_lists_the_events_around_it_nearest_first(events_file):
+    at = make_app(events_file, {"near": "Cork, Ireland", "radius": "300"})
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["City"]) == ["Dublin"]  # London and Madrid are farther than 300 km
+    assert table["Distance"][0].endswith(" km")
+    assert any("**1** event within 300 km of Cork, Ireland" in m.value for m in at.markdown)
+    assert at.query_params["near"] == "Cork, Ireland" and at.query_params["radius"] == "300"
+
+
+def test_none_within_the_radius_shows_the_three_nearest_and_offers_to_host(events_file):
+    at = make_app(events_file, {"near": "Reykjavik", "radius": "25"})
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 3
+    assert any("No events within 25 km of Reykjavík, Iceland" in i.value for i in at.info)
+    assert any("Host an event near" in link.label for link in at.get("page_link"))
+
+
+def test_an_ambiguous_place_offers_the_likely_ones():
+    at = make_app(query={"near": "Valencia"})
+    at.run()
+    assert not at.exception
+    (choice,) = at.radio
+    assert choice.options[:2] == ["Valencia, Venezuela", "Valencia, Spain"]
+    choice.set_value(1).run()
+    assert at.dataframe[0].value["City"][0] == "Valencia"  # the seed's Valencia, 0 km away
+
+
+@pytest.mark.parametrize(("query", "needle"), [
+    ({"near": "Qwertyville"}, "could not be found"),
+    ({"near": "Cork", "radius": "-5"}, "radius"),
+])
+def test_an_unknown_place_or_a_bad_radius_is_a_notice(events_file, query, needle):
+    at = make_app(events_file, query)
+    at.run()
+    assert not at.exception
+    assert any(needle in w.value for w in at.warning), [w.value for w in at.warning]
+    assert shown_count(at)[1] == 4
+
+
+def test_the_events_shown_go_into_calendars_and_feeds(events_file):
+    at = make_app(events_file, {"country": "ES"})
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert all(link.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&") for link in table["Calendar"])
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Add these events to your calendar (.ics)"
+    (subscribe,) = at.get("link_button")
+    assert subscribe.proto.url == "/feeds/events.ics?country=ES"
+    assert any("[GeoJSON](/feeds/events.geojson?country=ES)" in m.value for m in at.markdown)

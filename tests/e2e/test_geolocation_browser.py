@@ -134,3 +134,21 @@ def test_in_a_partners_iframe_only_an_allowed_frame_asks(partner_site: str, open
     expect(frame.get_by_role("status")).to_have_text(f"status: {answer.split()[0]}")
     visit.screenshot("iframe")
     assert visit.page_errors == [] and visit.dialogs == []
+
+
+def test_near_me_on_the_map_lists_the_events_around_the_browsers_position(seed_app: AppServer, open_page):
+    """The real map page: Cork's position gives its town in the box, Galway and Dublin within 250 km (an Irish
+    browser reads km), and no coordinates in the address."""
+    visit = open_page(geolocation=CORK, permissions=["geolocation"], locale="en-IE")
+    page = visit.page
+    page.goto(seed_app.url("/"))
+    button = page.get_by_role("button", name="📍 Near me")
+    expect(button).to_be_enabled(timeout=PAGE_TIMEOUT_MS)
+    button.click()
+    expect(page.get_by_label("Near a town or city")).to_have_value("Cork, IE", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("2 events within 250 km of Cork, Ireland, nearest first")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"near=Cork"))
+    assert "51.89" not in page.url and "-8.47" not in page.url
+    visit.screenshot("near-me-map")
+    assert visit.page_errors == [] and visit.dialogs == []
