@@ -44,6 +44,7 @@ from speakout_map.organisers.session import (
 )
 from speakout_map.organisers.sign_in import sign_in
 from speakout_map.organisers.throttle import LoginThrottle, utc_now
+from speakout_map.events.calendar import event_uids
 from speakout_map.places import nearby
 from speakout_map.places.chain import build_geocoder
 from speakout_map.places.nearby import PlaceMatches
@@ -181,6 +182,13 @@ def store(settings: Settings) -> Store:
 @st.cache_resource(show_spinner=False)
 def geocoder(settings: Settings):
     return build_geocoder(settings, cache=store(settings).geocode_cache())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def calendar_uids(settings: Settings, version: int | None) -> dict[PlacedEvent, str]:
+    """Each published event's calendar UID (its identity within its whole version), by event."""
+    events = published_events(settings, version)
+    return dict(zip(events, event_uids([p.event for p in events])))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)

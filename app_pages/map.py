@@ -26,7 +26,8 @@ from speakout_map.places.nearby import events_near
 t = common.translator()
 settings = common.settings()
 try:
-    placed = common.published_events(settings, common.store(settings).latest_number())
+    version = common.store(settings).latest_number()
+    placed = common.published_events(settings, version)
 except SpeakOutError as exc:
     common.show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
     st.stop()
@@ -96,20 +97,30 @@ if nearby is not None:
 
 st.markdown(t.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", len(placed),
                      shown=len(shown)))
+uids = common.calendar_uids(settings, version)
+
+
+def calendar_links(placed_event) -> tuple[str, str]:
+    """An event's "Add to calendar" addresses: Google Calendar, and its own .ics from the feed."""
+    ics = common.feed_url("ics", {"event": uids.get(placed_event, ""), **common.language_query()})
+    return google_calendar_link(placed_event, translator=t), ics
+
+
 if shown:
     missing_assets = missing_assets_message(settings)
     if missing_assets:
         common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
         focus = Focus(near.origin.latitude, near.origin.longitude, near.radius_km, near.label) if near else None
-        st_folium(build_map(shown, translator=t, focus=focus, **map_options(settings)), returned_objects=[],
-                  use_container_width=True, height=520, key="map")
+        st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links, **map_options(settings)),
+                  returned_objects=[], use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
     columns = list(export.table_columns(translator=t))
-    link_column, calendar_column, distance_column = columns[-1], t("Calendar"), t("Distance")
+    link_column, calendar_column, ics_column = columns[-1], t("Calendar"), t("Calendar file")
+    distance_column = t("Distance")
     rows = export.table_rows(shown, translator=t)
     for row, placed_event in zip(rows, shown):
-        row[calendar_column] = google_calendar_link(placed_event, translator=t)
+        row[calendar_column], row[ics_column] = calendar_links(placed_event)
     if nearby is not None:
         columns.insert(0, distance_column)
         for row, distance in zip(rows, nearby.distances_km):
@@ -117,10 +128,11 @@ if shown:
     st.dataframe(
         export.neutralise_rows(rows),  # it can be downloaded as CSV
         hide_index=True,
-        column_order=[*columns, calendar_column],
+        column_order=[*columns, calendar_column, ics_column],
         column_config={
             link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page")),
             calendar_column: st.column_config.LinkColumn(calendar_column, display_text=t("Add to Google Calendar")),
+            ics_column: st.column_config.LinkColumn(ics_column, display_text=t("Download .ics")),
         },
     )
     calendar_col, subscribe_col, data_col = st.columns(3)

@@ -29,6 +29,7 @@ from speakout_map.web.feeds import (
     parse_feed_query,
     refusal,
 )
+from speakout_map.events.calendar import event_uids
 from tests.map_support import PAYLOADS, PRIVATE_EMAIL, WORLD, make_event, place
 
 PUBLISHED = dt.datetime(2013, 8, 30, 12, 0, tzinfo=dt.timezone.utc)
@@ -313,3 +314,32 @@ def test_a_refusal_is_one_line_of_text_never_cached(status):
 def test_feed_query_is_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         query().language = "es"  # type: ignore[misc]
+
+
+# --- one event's calendar (an event's "Add to calendar" link) ------------------------------------
+
+
+@pytest.mark.parametrize("feed", FORMATS.values(), ids=lambda f: f.name)
+def test_event_keeps_that_one_event_whatever_the_filter(feed):
+    uids = event_uids([p.event for p in WORLD])
+    for index in (0, len(WORLD) - 1):
+        one = query(event=uids[index], country="JP" if WORLD[index].event.country_code != "JP" else "ES")
+        assert cities(feed, one) == [WORLD[index].event.city]
+
+
+def test_events_calendar_has_its_uid():
+    uid = event_uids([p.event for p in WORLD])[1]
+    (entry,) = icalendar.Calendar.from_ical(feed_body(ICS, query(event=uid), WORLD)).walk("VEVENT")
+    assert str(entry["UID"]) == uid
+
+
+@pytest.mark.parametrize("value", ["x", "0" * 32, "0" * 32 + "@evil.example", "A" * 32 + "@speakout-map", "<b>"])
+def test_an_event_that_is_not_a_uid_is_refused(value):
+    with pytest.raises(FeedQueryError, match="not an event's calendar UID"):
+        query(event=value)
+
+
+def test_an_unknown_uid_is_an_empty_feed_and_each_event_has_its_own_etag():
+    assert cities(CSV, query(event="f" * 32 + "@speakout-map")) == []
+    uids = event_uids([p.event for p in WORLD])
+    assert feed_etag(ICS, query(event=uids[0]), 7) != feed_etag(ICS, query(event=uids[1]), 7) != feed_etag(ICS, query(), 7)

@@ -93,6 +93,9 @@ ENGLISH_LABELS = {
     "markerConfirmed": "{title}, {place} (confirmed)",
     "markerDetailsToCome": "{title}, {place} (details to come)",
     "searchedPlace": "Searched place: {place}",
+    "addToCalendar": "Add to calendar:",
+    "googleCalendar": "Google Calendar",
+    "icsFile": ".ics file",
     "zoomIn": "Zoom in",
     "zoomOut": "Zoom out",
 }
@@ -109,6 +112,9 @@ SPANISH_LABELS = {
     "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
     "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
     "Searched place: {place}": "Lugar buscado: {place}",
+    "Add to calendar:": "Añadir al calendario:",
+    "Google Calendar": "Google Calendar",
+    ".ics file": "archivo .ics",
     "Zoom in": "Acercar",
     "Zoom out": "Alejar",
 }

@@ -688,3 +688,19 @@ def test_a_near_search_draws_its_place_and_radius_with_the_place_as_plain_text(t
 def test_without_a_near_search_no_circle_is_drawn(tmp_path):
     out = run_in_node(layer_of(build_map(WORLD[:2])), tmp_path)
     assert out["circle"] is None and out["origin"] is None
+
+
+@needs_node
+def test_a_popup_offers_the_events_calendar_links_and_only_safe_ones(tmp_path):
+    links = {WORLD[0].event.city: ("https://calendar.google.com/calendar/render?action=TEMPLATE&text=Madrid",
+                                   "/feeds/events.ics?event=abc%40speakout-map"),
+             WORLD[1].event.city: ("javascript:alert(1)", "//evil.example/x.ics")}
+    out = run_in_node(layer_of(build_map(WORLD[:2], calendar=lambda p: links[p.event.city])), tmp_path)
+    madrid, other = (marker["popup"] for marker in out["markers"])
+    (line,) = [kid for kid in madrid["kids"] if kid.get("class") == "speakout-popup-calendar"]
+    assert line["text"] == "Add to calendar: "
+    anchors = [kid for kid in line["kids"] if kid["tag"] == "a"]
+    assert [(a["text"], a["href"]) for a in anchors] == [
+        ("Google Calendar", links["Madrid"][0]), (".ics file", links["Madrid"][1])]
+    assert all(a["target"] == "_blank" and a["rel"] == "noopener noreferrer" for a in anchors)
+    assert not any(kid.get("class") == "speakout-popup-calendar" for kid in other["kids"])

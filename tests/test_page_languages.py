@@ -55,8 +55,8 @@ def test_the_map_page_in_spanish():
                                  "México", "Paraguay", "Reino Unido", "Suecia"]
     assert at.date_input(key="dates").proto.format == "DD/MM/YYYY"
     table = at.dataframe[0].value
-    assert list(table.columns) == [*export.table_columns(translator=ES), spanish("Calendar")]
-    assert list(table.columns) != [*export.table_columns(), "Calendar"]
+    assert list(table.columns) == [*export.table_columns(translator=ES), spanish("Calendar"), spanish("Calendar file")]
+    assert list(table.columns) != [*export.table_columns(), "Calendar", "Calendar file"]
     assert "España" in set(table[ES("Country")]) and "mar, 3 sept 2013" in set(table[ES("Date")])
     assert at.selectbox(key="language").value == "es"
 
@@ -69,7 +69,8 @@ def test_the_map_page_in_english_is_unchanged():
     assert at.multiselect(key="countries").label == "Countries"
     assert at.date_input(key="dates").proto.format == "YYYY-MM-DD"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link", "Calendar"]
+    assert list(table.columns) == ["Date", "Time", "City", "Country", "Event", "Venue", "Status", "Link", "Calendar",
+                                   "Calendar file"]
     assert "Spain" in set(table["Country"]) and "Tue 3 Sep 2013" in set(table["Date"])
 
 

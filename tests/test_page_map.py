@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -215,6 +216,8 @@ def test_the_events_shown_go_into_calendars_and_feeds(events_file):
     assert not at.exception
     table = at.dataframe[0].value
     assert all(link.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&") for link in table["Calendar"])
+    assert all(re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map", link) for link in table["Calendar file"])
+    assert len(set(table["Calendar file"])) == len(table)
     (download,) = at.get("download_button")
     assert download.proto.label == "Add these events to your calendar (.ics)"
     (subscribe,) = at.get("link_button")

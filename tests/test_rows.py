@@ -86,7 +86,23 @@ def test_row_of_a_full_event():
         "organiser": "All Out Madrid",
         "description": "Bring a friend.",
         "url": "https://example.org/madrid",
+        "googleCalendar": "",
+        "icsFile": "",
     }
+
+
+@pytest.mark.parametrize(
+    ("google", "ics", "kept"),
+    [
+        ("https://calendar.google.com/calendar/render?action=TEMPLATE&text=x", "/feeds/events.ics?event=a%40b",
+         ("https://calendar.google.com/calendar/render?action=TEMPLATE&text=x", "/feeds/events.ics?event=a%40b")),
+        ("javascript:alert(1)", "//evil.example/x.ics", ("", "")),
+        ("https://calendar.google.com/x y", "https://map.example.org/feeds/events.ics", ("", "https://map.example.org/feeds/events.ics")),
+    ],
+)
+def test_calendar_links_are_kept_only_when_safe(google, ics, kept):
+    row = dict(zip(DATA_FIELDS, event_row(WORLD[0], calendar=lambda placed: (google, ics))))
+    assert (row["googleCalendar"], row["icsFile"]) == kept
 
 
 def test_row_with_the_english_translator_is_the_same():

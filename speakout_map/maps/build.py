@@ -30,7 +30,7 @@ from speakout_map.maps.focus import Focus, union_bounds
 from speakout_map.maps.inline import integrity_guard
 from speakout_map.maps.layer import EventClusterLayer
 from speakout_map.maps.links import add_links
-from speakout_map.maps.rows import event_rows, events_bounds
+from speakout_map.maps.rows import CalendarLinks, event_rows, events_bounds
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
 
@@ -76,6 +76,7 @@ def build_map(
     asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     basemap: bool = True,
     focus: Focus | None = None,
+    calendar: CalendarLinks | None = None,
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -89,7 +90,8 @@ def build_map(
     ``translator`` gives the popups, the legend and the map's other words in
     the visitor's language (English without one); the events' own text is
     shown as written. ``focus`` (a "near" search) draws the searched place
-    and its radius, and the view takes them in with the events.
+    and its radius, and the view takes them in with the events. ``calendar``
+    gives each event's "Add to calendar" links for its popup.
     """
     if tiles is not None and tiles.strip().lower() in TILES_OFF:
         tiles = None
@@ -99,7 +101,7 @@ def build_map(
     assets = asset_files.check_mode(assets)
     asset_base_url = asset_files.check_base_url(asset_base_url)
     translator = translator or english()
-    rows = event_rows(placed, translator)
+    rows = event_rows(placed, translator, calendar)
     m = _Map(
         location=WORLD_CENTER,
         zoom_start=WORLD_ZOOM,

@@ -68,6 +68,11 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         "markerDetailsToCome": t("{title}, {place} (details to come)", title=title, place=place),
         # Translators: what a screen reader says of the point of a "near" search; {place} is the place searched.
         "searchedPlace": t("Searched place: {place}", place=place),
+        # Translators: a popup line before its two links, "Google Calendar" and ".ics file".
+        "addToCalendar": t("Add to calendar:"),
+        "googleCalendar": t("Google Calendar"),
+        # Translators: a link to download the event as a calendar file (iCalendar), for any calendar app.
+        "icsFile": t(".ics file"),
         # Translators: the titles of the map's + and - buttons.
         "zoomIn": t("Zoom in"),
         "zoomOut": t("Zoom out"),

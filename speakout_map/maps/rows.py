@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,6 +44,8 @@ DATA_FIELDS: tuple[str, ...] = (
     "organiser",
     "description",
     "url",
+    "googleCalendar",
+    "icsFile",
 )
 
 
@@ -104,8 +106,17 @@ def has_valid_point(placed: PlacedEvent) -> bool:
     )
 
 
-def event_row(placed: PlacedEvent, translator: Translator | None = None) -> list[Any]:
-    """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language."""
+#: An event's two "Add to calendar" addresses: a Google Calendar link, and its own .ics file.
+CalendarLinks = Callable[[PlacedEvent], tuple[str, str]]
+
+
+def event_row(placed: PlacedEvent, translator: Translator | None = None,
+              calendar: CalendarLinks | None = None) -> list[Any]:
+    """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language.
+
+    ``calendar`` gives the event's "Add to calendar" addresses; the Google one is
+    kept only as an http(s) link, the .ics one as a same-site path or an http(s) link.
+    """
     t = translator or english()
     event = placed.event
     return [
@@ -122,13 +133,22 @@ def event_row(placed: PlacedEvent, translator: Translator | None = None) -> list
         event.organiser,
         shorten(event.description),
         safe_link(event.url),
+        *_calendar_fields(placed, calendar),
     ]
 
 
-def event_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None) -> list[list[Any]]:
+def _calendar_fields(placed: PlacedEvent, calendar: CalendarLinks | None) -> tuple[str, str]:
+    if calendar is None:
+        return "", ""
+    google, ics = calendar(placed)
+    return safe_link(google), safe_guide_link(ics)
+
+
+def event_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None,
+               calendar: CalendarLinks | None = None) -> list[list[Any]]:
     """Data rows of the events that have a valid point (others cannot be drawn), in the translator's language."""
     t = translator or english()
-    return [event_row(p, t) for p in placed if has_valid_point(p)]
+    return [event_row(p, t, calendar) for p in placed if has_valid_point(p)]
 
 
 def events_bounds(rows: Sequence[Sequence[Any]]) -> list[list[float]] | None:

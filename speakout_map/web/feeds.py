@@ -40,7 +40,7 @@ from geopy.geocoders.base import Geocoder
 
 from speakout_map.errors import FeedQueryError, PlaceNotFoundError
 from speakout_map.events.calendar import MEDIA_TYPE as CALENDAR_MEDIA_TYPE
-from speakout_map.events.calendar import calendar_ics
+from speakout_map.events.calendar import UID_DOMAIN, calendar_ics, event_uids
 from speakout_map.events.export import events_to_csv, geojson_text
 from speakout_map.languages.catalogues import SOURCE_LANGUAGE, available_languages
 from speakout_map.languages.choosing import LANG_PARAMETER, choose_language, normalise_tag
@@ -79,6 +79,10 @@ class FeedFormat:
 GEOJSON = FeedFormat("geojson", "application/geo+json")
 CSV = FeedFormat("csv", "text/csv; charset=utf-8")
 ICS = FeedFormat("ics", CALENDAR_MEDIA_TYPE, uses_language=True)
+#: The parameter of one event's calendar, and what its value looks like (see calendar.event_uid).
+EVENT_PARAMETER = "event"
+EVENT_UID = re.compile(r"[0-9a-f]{32}@" + re.escape(UID_DOMAIN))
+
 #: The feeds by name; each is served at ``/feeds/events.<name>``.
 FORMATS: Mapping[str, FeedFormat] = {feed.name: feed for feed in (GEOJSON, CSV, ICS)}
 
@@ -90,12 +94,16 @@ class FeedQuery:
     event_filter: EventFilter
     #: One of the app's languages (English when ``lang`` is absent or names a language the app lacks).
     language: str = SOURCE_LANGUAGE
+    #: ``?event=``: one event only, by its calendar UID (an event's "Add to calendar" link); "" for all.
+    event: str = ""
 
     def normalised(self, feed: FeedFormat) -> str:
         """The query in one canonical form (same filter, same text), as the ETag and a link use it."""
         query = dict(filter_to_query(self.event_filter))
         if feed.uses_language:
             query[LANG_PARAMETER] = self.language
+        if self.event:
+            query[EVENT_PARAMETER] = self.event
         return urlencode(sorted(query.items()))
 
     @property
@@ -131,6 +139,15 @@ def _language(params: Mapping[str, Sequence[str]]) -> str:
     return choose_language(requested, None, None, available_languages()).language
 
 
+def _event(params: Mapping[str, Sequence[str]]) -> str:
+    values = params.get(EVENT_PARAMETER) or []
+    if not values:
+        return ""
+    if not EVENT_UID.fullmatch(values[-1]):
+        raise FeedQueryError(_one_line(f"Bad query: event={values[-1][:80]!r} is not an event's calendar UID."))
+    return values[-1]
+
+
 def parse_feed_query(params: Mapping[str, Sequence[str]]) -> FeedQuery:
     """The checked query of a feed request; :class:`FeedQueryError` (a one-line reason) for any bad value.
 
@@ -145,7 +162,7 @@ def parse_feed_query(params: Mapping[str, Sequence[str]]) -> FeedQuery:
     if notices:
         more = f" (and {len(notices) - 1} more)" if len(notices) > 1 else ""
         raise FeedQueryError(_one_line(f"Bad query: {notices[0]}{more}"))
-    return FeedQuery(event_filter, _language(params))
+    return FeedQuery(event_filter, _language(params), _event(params))
 
 
 def feed_etag(feed: FeedFormat, query: FeedQuery, version: int | None) -> str:
@@ -194,6 +211,9 @@ def feed_events(
     line): a place it cannot find is a :class:`FeedQueryError`.
     """
     translator = query.translator if feed.uses_language else english()
+    if query.event:  # one event, whatever the other filters say (its UID is its place in the whole version)
+        uids = event_uids([p.event for p in placed])
+        return tuple(p for p, uid in zip(placed, uids) if uid == query.event)
     kept = apply_filter(placed, query.event_filter, translator=translator)
     near = query.event_filter.near
     if not near:

@@ -184,3 +184,15 @@ def test_under_a_base_url_path_the_feeds_are_there_too(start_app):
     assert {row["country"] for row in csv_rows(body)} == {"IE"}
     outside = f"http://127.0.0.1:{server.port}/feeds/events.csv"
     assert fetch(outside)[1].get("content-type") != "text/csv; charset=utf-8"
+
+
+def test_an_events_own_calendar_file(feeds_app: AppServer):
+    """The "Add to calendar" .ics link of one event (the map's popup and table): that event alone, its UID."""
+    status, _, whole = fetch(feeds_app.url("/feeds/events.ics"))
+    assert status == 200
+    uids = {str(e["SUMMARY"]): str(e["UID"]) for e in icalendar.Calendar.from_ical(whole).walk("VEVENT")}
+    status, headers, body = fetch(feeds_app.url("/feeds/events.ics", event=uids["Tokyo"]))
+    assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
+    (entry,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert (str(entry["SUMMARY"]), str(entry["UID"])) == ("Tokyo", uids["Tokyo"])
+    assert fetch(feeds_app.url("/feeds/events.ics", event="not-a-uid"))[0] == 400

@@ -102,7 +102,27 @@ function speakoutEventLayer(map, options) {
       line.appendChild(link);
       box.appendChild(line);
     }
+    addCalendarLinks(box, row);
     return box;
+  }
+
+  // The popup's calendar line: its label, then each of the two calendar links that is a safe address.
+  function addCalendarLinks(box, row) {
+    var google = row[F.googleCalendar], ics = row[F.icsFile];
+    var links = [];
+    if (typeof google === "string" && SAFE_LINK.test(google)) { links.push([google, labels.googleCalendar]); }
+    if (typeof ics === "string" && SAFE_GUIDE.test(ics)) { links.push([ics, labels.icsFile]); }
+    if (!links.length) { return; }
+    var line = el("p", "speakout-popup-calendar", labels.addToCalendar + " ");
+    links.forEach(function (spec, index) {
+      if (index) { line.appendChild(el("span", null, " \u00b7 ")); }
+      var link = el("a", null, spec[1]);
+      link.href = spec[0];
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      line.appendChild(link);
+    });
+    box.appendChild(line);
   }
 
   function buildTooltip(row) {
