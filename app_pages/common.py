@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -124,6 +124,19 @@ def feed_url(name: str, query: dict[str, str]) -> str:
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     path = f"/{base}/feeds/events.{name}" if base else f"/feeds/events.{name}"
     return f"{path}?{urlencode(query)}" if query else path
+
+
+def calendar_subscription_url(query: dict[str, str]) -> str:
+    """The calendar feed as calendar apps subscribe to it (``webcal://host/feeds/events.ics?...``).
+
+    The host is the one the visitor's browser used; without one (a test harness) the plain path.
+    """
+    path = feed_url("ics", query)
+    try:
+        host = urlsplit(st.context.url or "").netloc
+    except Exception:  # noqa: BLE001 - no browser behind this run
+        host = ""
+    return f"webcal://{host}{path}" if host else path
 
 
 def translator() -> Translator:

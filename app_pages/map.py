@@ -102,7 +102,7 @@ uids = common.calendar_uids(settings, version)
 
 def calendar_links(placed_event) -> tuple[str, str]:
     """An event's "Add to calendar" addresses: Google Calendar, and its own .ics from the feed."""
-    ics = common.feed_url("ics", {"event": uids.get(placed_event, ""), **common.language_query()})
+    ics = common.feed_url("ics", {"event": uids.get(placed_event, ""), "lang": t.language})
     return google_calendar_link(placed_event, translator=t), ics
 
 
@@ -141,9 +141,12 @@ if shown:
         mime=ICS_MEDIA_TYPE, data=lambda: calendar_ics(shown, among=placed, translator=t,
                                                       name=msg("SpeakOut Map events")),
     )
-    subscribe_col.link_button(t("Subscribe to this calendar"), common.feed_url("ics", query_now), icon="🔔")
-    data_col.markdown(t("Data: [GeoJSON]({geojson}) · [CSV]({csv})", geojson=common.feed_url("geojson", query_now),
-                        csv=common.feed_url("csv", query_now)))
+    calendar_query = {**query_now, "lang": t.language}  # the calendar's own words in the visitor's language
+    subscribe_col.link_button(t("Subscribe to this calendar"), common.calendar_subscription_url(calendar_query),
+                              icon="🔔")
+    data_col.markdown(t("Data: [GeoJSON]({geojson}) · [CSV]({csv}) · [iCalendar]({ics})",
+                        geojson=common.feed_url("geojson", query_now), csv=common.feed_url("csv", query_now),
+                        ics=common.feed_url("ics", calendar_query)))
 else:
     st.info(t("No events match these filters. Clear a filter, or host an event of your own."))
     st.page_link(common.GUIDE_PAGE_PATH, label=t("How to host your own event"), icon="📣",

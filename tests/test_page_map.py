@@ -216,10 +216,12 @@ def test_the_events_shown_go_into_calendars_and_feeds(events_file):
     assert not at.exception
     table = at.dataframe[0].value
     assert all(link.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&") for link in table["Calendar"])
-    assert all(re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map", link) for link in table["Calendar file"])
+    assert all(re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map&lang=en", link)
+               for link in table["Calendar file"])
     assert len(set(table["Calendar file"])) == len(table)
     (download,) = at.get("download_button")
     assert download.proto.label == "Add these events to your calendar (.ics)"
     (subscribe,) = at.get("link_button")
-    assert subscribe.proto.url == "/feeds/events.ics?country=ES"
-    assert any("[GeoJSON](/feeds/events.geojson?country=ES)" in m.value for m in at.markdown)
+    assert subscribe.proto.url == "/feeds/events.ics?country=ES&lang=en"  # webcal:// with the browser's host
+    assert any("[GeoJSON](/feeds/events.geojson?country=ES)" in m.value
+               and "[iCalendar](/feeds/events.ics?country=ES&lang=en)" in m.value for m in at.markdown)
