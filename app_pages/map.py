@@ -88,7 +88,8 @@ if nearby is not None:
     if nearby.none_within:
         st.info(t("No events within {radius} of {place} yet. The nearest ones are below, or host one there.",
                   radius=radius_text, place=escape_markdown(near.label)), icon="📍")
-        st.page_link(common.GUIDE_PAGE_PATH, label=t("Host an event near {place}", place=near.label), icon="📣",
+        st.page_link(common.GUIDE_PAGE_PATH, label=t("Host an event near {place}", place=escape_markdown(near.label)),
+                     icon="📣",
                      query_params=common.language_query())
     else:
         st.markdown(t.plural("**{count:,}** event within {radius} of {place}, nearest first",

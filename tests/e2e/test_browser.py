@@ -275,7 +275,7 @@ def test_organiser_uploads_previews_and_publishes(start_app, open_page):
     popup = frame.locator(".leaflet-popup-content .speakout-popup")
     expect(popup).to_contain_text("Brandenburger Tor")
     expect(popup).to_contain_text("18:00–20:00 local time")
-    assert popup.get_by_role("link").get_attribute("href") == "https://example.org/berlin"
+    assert popup.get_by_role("link", name=POPUP_LINK_TEXT).get_attribute("href") == "https://example.org/berlin"
     assert "Berlin" in table_cells(page)
     page.locator(MAP_IFRAME).scroll_into_view_if_needed()
     visit.screenshot("berlin")
@@ -439,9 +439,15 @@ def test_hostile_event_text_shows_literally_and_never_runs(hostile_app: AppServe
             f"Organised by {row['organiser']}",
             row["description"],
             POPUP_LINK_TEXT,
+            "Add to calendar: Google Calendar \u00b7 .ics file",
         ]
-        assert popup.get_by_role("link").get_attribute("href") == row["url"]
-        assert popup.locator("*").count() == len(lines) + 1  # the <p>s and the one link: no other element
+        assert popup.get_by_role("link", name=POPUP_LINK_TEXT).get_attribute("href") == row["url"]
+        google = popup.get_by_role("link", name="Google Calendar").get_attribute("href")
+        ics = popup.get_by_role("link", name=".ics file").get_attribute("href")
+        assert google.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&")
+        assert re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map&lang=en", ics), ics
+        # the <p>s, the three links and the calendar line's separator: no other element
+        assert popup.locator("*").count() == len(lines) + 4
         if index in (0, 1):
             visit.screenshot(f"popup-{index + 1}")
 
