@@ -195,3 +195,18 @@ def test_notices_and_the_empty_map_in_spanish(tmp_path):
     (info,) = at.info
     assert info.value == spanish("No events match these filters. Clear a filter, or host an event of your own.")
     assert [link.label for link in at.get("page_link")][-1] == spanish("How to host your own event")
+
+
+def test_near_a_place_in_spanish():
+    at = app({"lang": "es", "near": "Nueva York", "radius": "500"})
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="near").label == spanish("Near a town or city")
+    assert at.selectbox(key="radius").label == spanish("Within")
+    summary = ES.plural("**{count:,}** event within {radius} of {place}, nearest first",
+                        "**{count:,}** events within {radius} of {place}, nearest first", 1,
+                        radius="500 km", place="New York City, Estados Unidos")
+    assert any(m.value == summary for m in at.markdown), [m.value for m in at.markdown]
+    table = at.dataframe[0].value
+    assert list(table[ES("City")]) == ["New York"]
+    assert table[ES("Distance")][0] == "0 km"  # the seed places New York at the gazetteer's New York City
