@@ -11,8 +11,9 @@ import logging
 import os
 import secrets
 from urllib.parse import urlencode, urlsplit
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -197,11 +198,14 @@ def geocoder(settings: Settings):
     return build_geocoder(settings, cache=store(settings).geocode_cache())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def calendar_uids(settings: Settings, version: int | None) -> dict[PlacedEvent, str]:
-    """Each published event's calendar UID (its identity within its whole version), by event."""
+@st.cache_resource(show_spinner=False, max_entries=16)
+def calendar_uids(settings: Settings, version: int | None) -> Mapping[PlacedEvent, str]:
+    """Each published event's calendar UID (its identity within its whole version), by event.
+
+    A resource, not data: one read-only mapping shared by every run, not a copy per run.
+    """
     events = published_events(settings, version)
-    return dict(zip(events, event_uids([p.event for p in events])))
+    return MappingProxyType(dict(zip(events, event_uids([p.event for p in events]))))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)

@@ -99,13 +99,11 @@ if nearby is not None:
 st.markdown(t.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", len(placed),
                      shown=len(shown)))
 uids = common.calendar_uids(settings, version)
-
-
-def calendar_links(placed_event) -> tuple[str, str]:
-    """An event's "Add to calendar" addresses: Google Calendar, and its own .ics from the feed."""
-    ics = common.feed_url("ics", {"event": uids.get(placed_event, ""), "lang": t.language})
-    return google_calendar_link(placed_event, translator=t), ics
-
+# Each event's "Add to calendar" addresses, for its popup and its table row: Google Calendar, and its own .ics.
+calendar_links = {
+    p: (google_calendar_link(p, translator=t), common.feed_url("ics", {"event": uids.get(p, ""), "lang": t.language}))
+    for p in shown
+}
 
 if shown:
     missing_assets = missing_assets_message(settings)
@@ -113,7 +111,8 @@ if shown:
         common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
         focus = Focus(near.origin.latitude, near.origin.longitude, near.radius_km, near.label) if near else None
-        st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links, **map_options(settings)),
+        st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links.__getitem__,
+                            **map_options(settings)),
                   returned_objects=[], use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
     columns = list(export.table_columns(translator=t))
@@ -121,7 +120,7 @@ if shown:
     distance_column = t("Distance")
     rows = export.table_rows(shown, translator=t)
     for row, placed_event in zip(rows, shown):
-        row[calendar_column], row[ics_column] = calendar_links(placed_event)
+        row[calendar_column], row[ics_column] = calendar_links[placed_event]
     if nearby is not None:
         columns.insert(0, distance_column)
         for row, distance in zip(rows, nearby.distances_km):

@@ -26,7 +26,8 @@ from speakout_map.settings import Settings
 #: The radii offered, in km (a radius from the address is added when it is another one).
 RADII_KM: tuple[float, ...] = (25.0, 50.0, 100.0, 250.0, 500.0, 1000.0, 2500.0)
 NEAR, RADIUS, LOCATE = "near", "radius", "locate"
-#: Session keys: the last browser answer seen, and whether the search is from that point (no town near it).
+#: Session keys: the last browser answer seen, and the place of that point while the search is from it
+#: (a position with no town near it), else None.
 LAST_POSITION, POSITION_IN_USE = "near-last-position", "near-position-in-use"
 
 
@@ -68,14 +69,15 @@ def _position_place(settings: Settings, t: Translator) -> Place | None:
     if position is None or not position.located:
         return None
     key = (position.latitude, position.longitude)
-    place = place_at(position.latitude, position.longitude, common.geocoder(settings))
-    if st.session_state.get(LAST_POSITION) != key:  # a new answer: its town goes in the box
+    if st.session_state.get(LAST_POSITION) != key:  # a new answer: named once, its town goes in the box
+        place = place_at(position.latitude, position.longitude, common.geocoder(settings))
         st.session_state[LAST_POSITION] = key
         st.session_state[NEAR] = f"{place.name}, {place.country_code}" if place.name else ""
-        st.session_state[POSITION_IN_USE] = not place.name  # no town near: measured from the point itself
+        # no town near: the search is from the point itself, until the visitor types a place
+        st.session_state[POSITION_IN_USE] = None if place.name else place
     elif st.session_state.get(NEAR):  # the visitor typed a place since: the text wins from now on
-        st.session_state[POSITION_IN_USE] = False
-    return place if st.session_state.get(POSITION_IN_USE) else None
+        st.session_state[POSITION_IN_USE] = None
+    return st.session_state.get(POSITION_IN_USE)
 
 
 def near_control(settings: Settings, t: Translator, query: EventFilter) -> NearChoice | None:
