@@ -45,7 +45,7 @@ from speakout_map.organisers.session import (
 )
 from speakout_map.organisers.sign_in import sign_in
 from speakout_map.organisers.throttle import LoginThrottle, utc_now
-from speakout_map.events.calendar import event_uids
+from speakout_map.events.identity import event_uids
 from speakout_map.places import nearby
 from speakout_map.places.chain import build_geocoder
 from speakout_map.places.nearby import PlaceMatches
@@ -54,6 +54,8 @@ from speakout_map.settings import Settings, load_settings
 from speakout_map.store.guide import Guide, file_version, guide_path, load_guide
 from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store
+from speakout_map.web.feeds import FORMATS
+from speakout_map.web.routes import feed_path
 
 MAP_PAGE_PATH = "app_pages/map.py"
 GUIDE_PAGE_PATH = "app_pages/guide.py"
@@ -122,8 +124,7 @@ def language_query_kept() -> None:
 
 def feed_url(name: str, query: dict[str, str]) -> str:
     """The address of a live feed (``/feeds/events.ics``) for this filter, under the app's base path."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    path = f"/{base}/feeds/events.{name}" if base else f"/feeds/events.{name}"
+    path = feed_path(FORMATS[name], st.get_option("server.baseUrlPath") or "")
     return f"{path}?{urlencode(query)}" if query else path
 
 

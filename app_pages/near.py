@@ -19,7 +19,7 @@ from speakout_map.escaping import escape_markdown
 from speakout_map.languages.translator import Translator
 from speakout_map.maps.filters import EventFilter
 from speakout_map.places.distance import distance_unit, format_distance
-from speakout_map.places.nearby import place_at
+from speakout_map.places.nearby import place_at, place_label
 from speakout_map.places.place import Place
 from speakout_map.settings import Settings
 
@@ -39,13 +39,6 @@ class NearChoice:
     label: str
     radius_km: float
     text: str
-
-
-def place_label(place: Place, t: Translator) -> str:
-    """``Cork, Irlanda``: the place's name and its country in the visitor's language."""
-    if place.country_code:
-        return f"{place.name}, {t.country(place.country_code)}" if place.name else t.country(place.country_code)
-    return place.name
 
 
 def _start_from(query: EventFilter) -> None:

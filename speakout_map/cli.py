@@ -31,10 +31,9 @@ from speakout_map.events.model import ParseResult, Problem
 from speakout_map.events.reading import read_upload_file
 from speakout_map.organisers.passwords import hash_password
 from speakout_map.places.chain import build_geocoder
-from speakout_map.places.countries import country_name
 from speakout_map.places.distance import DEFAULT_RADIUS_KM, parse_radius, radius_text
 from speakout_map.places.gazetteer_index import ensure_index
-from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, resolve_place
+from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, place_label, resolve_place
 from speakout_map.places.placing import geocode_query
 from speakout_map.settings import Settings, load_settings
 from speakout_map.store import publishing
@@ -115,10 +114,6 @@ def _place_dict(place) -> dict[str, object]:
             "longitude": place.longitude}
 
 
-def _place_label(place) -> str:
-    return f"{place.name}, {country_name(place.country_code)}" if place.country_code else place.name
-
-
 def _near_event_dict(item: NearbyEvent) -> dict[str, object]:
     event = item.placed.event
     (row,) = export.events_to_rows([event])  # the public columns only, never contact_email
@@ -161,11 +156,11 @@ def cmd_near(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         json.dump(near_payload(matches, nearby), out, ensure_ascii=False, indent=2)
         out.write("\n")
         return EXIT_OK
-    where = _place_label(nearby.origin)
+    where = place_label(nearby.origin)
     if matches.ambiguous:
-        others = "; ".join(_place_label(place) for place in matches.places[1:])
+        others = "; ".join(place_label(place) for place in matches.places[1:])
         print(f"{args.place!r} may be several places: using {where} (also: {others}); "
-              f'add the country to choose, e.g. "{_place_label(matches.places[1])}"', file=out)
+              f'add the country to choose, e.g. "{place_label(matches.places[1])}"', file=out)
     radius = radius_text(nearby.radius_km)
     if nearby.none_within:
         print(f"no events within {radius} km of {where}; the nearest:", file=out)

@@ -224,3 +224,23 @@ def st_folium_links(m: folium.Map, monkeypatch) -> dict:
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: captured.update(kwargs))
     streamlit_folium.st_folium(m, returned_objects=[], key="test")
     return captured
+
+
+#: The events layer's labels in a made-up Spanish catalogue (the real one is tested in test_extraction).
+SPANISH_LABELS = {
+    "Organised by {organiser}": "Organizado por {organiser}",
+    "Details to come": "Detalles por confirmar",
+    "Event page: link to come": "Página del evento: enlace pendiente",
+    "Event page (opens in a new tab)": "Página del evento (se abre en otra pestaña)",
+    "No events on the map yet.": "Aún no hay eventos en el mapa.",
+    "Host one": "Organiza uno",
+    "Confirmed event": "Evento confirmado",
+    "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
+    "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
+    "Searched place: {place}": "Lugar buscado: {place}",
+    "Add to calendar:": "Añadir al calendario:",
+    "Google Calendar": "Google Calendar",
+    ".ics file": "archivo .ics",
+    "Zoom in": "Acercar",
+    "Zoom out": "Alejar",
+}

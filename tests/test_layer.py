@@ -32,6 +32,7 @@ from tests.map_support import (
     FIELD,
     PAYLOADS,
     PRIVATE_EMAIL,
+    SPANISH_LABELS,
     TEXT_FIELDS,
     UNSAFE_CHARS,
     WORLD,
@@ -100,24 +101,6 @@ ENGLISH_LABELS = {
     "zoomOut": "Zoom out",
 }
 
-#: The same in a made-up Spanish catalogue (the real one is written elsewhere).
-SPANISH_LABELS = {
-    "Organised by {organiser}": "Organizado por {organiser}",
-    "Details to come": "Detalles por confirmar",
-    "Event page: link to come": "Página del evento: enlace pendiente",
-    "Event page (opens in a new tab)": "Página del evento (se abre en otra pestaña)",
-    "No events on the map yet.": "Aún no hay eventos en el mapa.",
-    "Host one": "Organiza uno",
-    "Confirmed event": "Evento confirmado",
-    "{title}, {place} (confirmed)": "{title}, {place} (confirmado)",
-    "{title}, {place} (details to come)": "{title}, {place} (detalles por confirmar)",
-    "Searched place: {place}": "Lugar buscado: {place}",
-    "Add to calendar:": "Añadir al calendario:",
-    "Google Calendar": "Google Calendar",
-    ".ics file": "archivo .ics",
-    "Zoom in": "Acercar",
-    "Zoom out": "Alejar",
-}
 
 
 def test_labels_in_english():

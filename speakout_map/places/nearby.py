@@ -27,6 +27,7 @@ from geopy.location import Location
 
 from speakout_map.errors import PlaceNotFoundError
 from speakout_map.languages.message import CountryName, msg
+from speakout_map.languages.translator import Translator, english
 from speakout_map.places.chain import GeocoderChain, call_geocode, gazetteer_of, source_of
 from speakout_map.places.countries import fold_name
 from speakout_map.places.distance import DEFAULT_RADIUS_KM, check_radius, haversine_km
@@ -65,6 +66,15 @@ def clean_place_text(text: str) -> str:
 
 
 # --- resolving a typed place ------------------------------------------------------------
+
+
+def place_label(place: Place, translator: Translator | None = None) -> str:
+    """``Cork, Ireland`` (``Cork, Irlanda`` in Spanish): the place's name and its country in the reader's language."""
+    t = translator or english()
+    if place.country_code:
+        return f"{place.name}, {t.country(place.country_code)}" if place.name else t.country(place.country_code)
+    return place.name
+
 
 
 @dataclass(frozen=True)

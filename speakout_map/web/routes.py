@@ -202,10 +202,15 @@ def _endpoint(feed: FeedFormat, source: FeedSource) -> Callable[[Request], Respo
     return endpoint
 
 
-def feed_paths(base_path: str = "", feeds: Sequence[FeedFormat] | None = None) -> dict[str, FeedFormat]:
-    """Each feed's path under the app's base path (Streamlit's ``server.baseUrlPath``, e.g. ``campaign``)."""
+def feed_path(feed: FeedFormat, base_path: str = "") -> str:
+    """A feed's path under the app's base path (Streamlit's ``server.baseUrlPath``, e.g. ``campaign``)."""
     prefix = "/" + base_path.strip().strip("/") if base_path.strip().strip("/") else ""
-    return {f"{prefix}{FEEDS_PATH}/events.{feed.name}": feed for feed in (feeds or FORMATS.values())}
+    return f"{prefix}{FEEDS_PATH}/events.{feed.name}"
+
+
+def feed_paths(base_path: str = "", feeds: Sequence[FeedFormat] | None = None) -> dict[str, FeedFormat]:
+    """Each feed's path (:func:`feed_path`), to the feed served there."""
+    return {feed_path(feed, base_path): feed for feed in (feeds or FORMATS.values())}
 
 
 def feed_routes(
