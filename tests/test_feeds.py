@@ -29,7 +29,7 @@ from speakout_map.web.feeds import (
     parse_feed_query,
     refusal,
 )
-from speakout_map.events.calendar import event_uids
+from speakout_map.events.identity import event_uids
 from tests.map_support import PAYLOADS, PRIVATE_EMAIL, WORLD, make_event, place
 
 PUBLISHED = dt.datetime(2013, 8, 30, 12, 0, tzinfo=dt.timezone.utc)

@@ -14,20 +14,9 @@ enters a calendar entry):
   then said in the description. The end is the event's end time (the next
   day when it is not after the start: past midnight), else the start plus
   :data:`DEFAULT_DURATION` (2 hours).
-- **UID** (:func:`event_uids`), stable across published versions, so that a
-  re-import or a feed refresh updates the entry instead of adding another.
-  It follows the way :mod:`speakout_map.events.diff` tells "the same event"
-  in two versions: events are known by country, city and date, and by their
-  title only when several share those. So: the first event (in the list's
-  order) of each country, city and date (compared as the diff compares them:
-  without case, accents or extra spaces) is named by those three; any later
-  event of the same country, city and date also by its title, and by its
-  rank among events with that same title. The UID is a SHA-256 digest of
-  those public fields (``<32 hex digits>@speakout-map``): it reveals nothing,
-  and changes of time, venue, address, link, status, description, organiser
-  or coordinates, or of the title of an event alone on its day in its city,
-  keep it. A new date, city or country makes another event (as the diff
-  says: one removed, one added).
+- **UID**: the event's identity across published versions
+  (:mod:`speakout_map.events.identity`), so that a re-import or a feed
+  refresh updates the entry instead of adding another.
 - **Text.** ``SUMMARY`` is the title (or the made-up one, in the
   translator's language); ``LOCATION`` the venue, address, city and country;
   ``URL`` the event's link when it is a plain http(s) address
@@ -48,17 +37,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import icalendar
 
-from speakout_map.events.diff import normalise
 from speakout_map.events.formatting import time_range
+from speakout_map.events.diff import normalise
+from speakout_map.events.identity import uids_within
 from speakout_map.events.model import Event, Status
 from speakout_map.languages.message import Text, msg
 from speakout_map.languages.translator import Translator, english
@@ -67,8 +55,6 @@ from speakout_map.places.place import PlacedEvent
 
 #: How long an event with a start time but no end time is taken to last.
 DEFAULT_DURATION = dt.timedelta(hours=2)
-#: The right-hand part of every UID (RFC 5545 suggests a domain-like name).
-UID_DOMAIN = "speakout-map"
 PRODUCT_ID = "-//SpeakOut Map//Events//EN"
 #: The media type of an .ics download or feed.
 MEDIA_TYPE = "text/calendar; charset=utf-8"
@@ -80,54 +66,6 @@ _UTC = dt.timezone.utc
 #: C0 controls but tab and line feed, DEL, and lone surrogates (which UTF-8 cannot carry).
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 _ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
-
-
-# --- the UID ------------------------------------------------------------------
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32] + "@" + UID_DOMAIN
-
-
-def event_uids(events: Sequence[Event]) -> list[str]:
-    """The UID of each event, in order, named as the module's docstring says.
-
-    Pass the whole published version (in its order), so that every download
-    and feed names each event the same way.
-    """
-    first_of_day: set[tuple[str, str, str]] = set()
-    same_title: Counter[tuple[str, str, str, str]] = Counter()
-    uids = []
-    for event in events:
-        day = (event.country_code.upper(), normalise(event.city), event.date.isoformat())
-        if day not in first_of_day:
-            first_of_day.add(day)
-            uids.append(_digest("day", *day))
-            continue
-        titled = (*day, normalise(event.title))
-        same_title[titled] += 1
-        uids.append(_digest("titled", *titled, str(same_title[titled])))
-    return uids
-
-
-def _uids_for(targets: Sequence[Event], among: Sequence[Event]) -> list[str]:
-    """The UIDs of ``targets`` as named within ``among`` (a target not in it is named as if added at its end)."""
-    pool = list(among)
-    named = list(zip(pool, event_uids(pool)))
-    by_id = {id(e): uid for e, uid in named}
-    by_value: dict[Event, str] = {}
-    for event, uid in named:
-        by_value.setdefault(event, uid)
-    extra = [e for e in targets if id(e) not in by_id and e not in by_value]
-    if extra:
-        everything = pool + extra
-        by_id.update((id(e), uid) for e, uid in zip(extra, event_uids(everything)[len(pool):]))
-    return [by_id.get(id(e)) or by_value[e] for e in targets]
-
-
-def event_uid(event: Event, among: Sequence[Event] = ()) -> str:
-    """One event's UID within ``among`` (the published version's events; empty: the event alone)."""
-    return _uids_for([event], among)[0]
 
 
 # --- one calendar entry ---------------------------------------------------------
@@ -342,19 +280,19 @@ def calendar_ics(
 
     ``name`` (text or a message, in the translator's language) is the
     calendar's name (``NAME`` and ``X-WR-CALNAME``, on one line: its spaces and
-    line breaks become single spaces). ``among`` is the list
-    the UIDs are counted in (:func:`event_uids`): pass the published version's
-    events when ``placed`` is a filtered part of them (``None``: ``placed``
+    line breaks become single spaces). ``among`` is the list the UIDs are
+    counted in (:func:`~speakout_map.events.identity.event_uids`): pass the
+    published version's events when ``placed`` is a filtered part of them (``None``: ``placed``
     itself). ``stamp`` is every entry's ``DTSTAMP`` (``None``: now); pass the
     version's publication time, so that one version always gives the same
-    bytes. ``uids``, when given, are the events' UIDs (one each, in order;
-    e.g. from :func:`event_uids` of the version, computed once), and ``among``
-    is not used. A calendar without events is still a valid file.
+    bytes. ``uids``, when given, are the events' UIDs (one each, in order; e.g.
+    from :func:`~speakout_map.events.identity.event_uids` of the version,
+    computed once), and ``among`` is not used. A calendar without events is still a valid file.
     """
     t = translator or english()
     events = [p.event for p in placed]
     if uids is None:
-        uids = _uids_for(events, events if among is None else [p.event for p in among])
+        uids = uids_within(events, events if among is None else [p.event for p in among])
     elif len(uids) != len(events):
         raise ValueError(f"{len(uids)} UIDs for {len(events)} events")
     entries = [calendar_entry(item, uid=uid, translator=t) for item, uid in zip(placed, uids, strict=True)]
@@ -390,7 +328,7 @@ def event_ics(
     ``name`` is the calendar's name (``None``: the event's title). Pass the
     published version's events as ``among`` so the UID is the one the feed
     and the list download give this event (see :func:`calendar_ics`), or,
-    for many rows, its ``uid`` from :func:`event_uids` of the version computed
+    for many rows, its ``uid`` from :func:`~speakout_map.events.identity.event_uids` of the version computed
     once (``among`` costs a pass over the version each call).
     """
     t = translator or english()

@@ -40,7 +40,8 @@ from geopy.geocoders.base import Geocoder
 
 from speakout_map.errors import FeedQueryError, PlaceNotFoundError
 from speakout_map.events.calendar import MEDIA_TYPE as CALENDAR_MEDIA_TYPE
-from speakout_map.events.calendar import UID_DOMAIN, calendar_ics, event_uids
+from speakout_map.events.calendar import calendar_ics
+from speakout_map.events.identity import UID_PATTERN, event_uids
 from speakout_map.events.export import events_to_csv, geojson_text
 from speakout_map.languages.catalogues import SOURCE_LANGUAGE, available_languages
 from speakout_map.languages.choosing import LANG_PARAMETER, choose_language, normalise_tag
@@ -79,9 +80,8 @@ class FeedFormat:
 GEOJSON = FeedFormat("geojson", "application/geo+json")
 CSV = FeedFormat("csv", "text/csv; charset=utf-8")
 ICS = FeedFormat("ics", CALENDAR_MEDIA_TYPE, uses_language=True)
-#: The parameter of one event's calendar, and what its value looks like (see calendar.event_uid).
+#: The parameter of one event's calendar (its value: an event's UID, events.identity).
 EVENT_PARAMETER = "event"
-EVENT_UID = re.compile(r"[0-9a-f]{32}@" + re.escape(UID_DOMAIN))
 
 #: The feeds by name; each is served at ``/feeds/events.<name>``.
 FORMATS: Mapping[str, FeedFormat] = {feed.name: feed for feed in (GEOJSON, CSV, ICS)}
@@ -143,7 +143,7 @@ def _event(params: Mapping[str, Sequence[str]]) -> str:
     values = params.get(EVENT_PARAMETER) or []
     if not values:
         return ""
-    if not EVENT_UID.fullmatch(values[-1]):
+    if not UID_PATTERN.fullmatch(values[-1]):
         raise FeedQueryError(_one_line(f"Bad query: event={values[-1][:80]!r} is not an event's calendar UID."))
     return values[-1]
 
