@@ -40,6 +40,10 @@ def main() -> None:
     pages = [
         st.Page("app_pages/map.py", title=t("Event map"), icon="🗺️", url_path="map", default=True),
         st.Page("app_pages/guide.py", title=t("Host an event"), icon="📣", url_path="guide"),
+        st.Page("app_pages/propose.py", title=t("Propose an event"), icon="➕", url_path="propose"),
+        # A host's private status page, reached only by the link they were given.
+        st.Page("app_pages/proposal.py", title=t("Your proposal"), icon="📨", url_path="proposal",
+                visibility="hidden"),
         st.Page("app_pages/organiser.py", title=t("Organisers"), icon="🔑", url_path="organise"),
     ]
     page = st.navigation(pages, position="top")

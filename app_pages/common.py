@@ -54,15 +54,22 @@ from speakout_map.settings import Settings, load_settings
 from speakout_map.store.guide import Guide, file_version, guide_path, load_guide
 from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store
+from speakout_map.supporters import going
+from speakout_map.supporters.guards import client_keys
+from speakout_map.supporters.tokens import new_token
 from speakout_map.web.feeds import FORMATS
 from speakout_map.web.routes import feed_path
 
 MAP_PAGE_PATH = "app_pages/map.py"
 GUIDE_PAGE_PATH = "app_pages/guide.py"
 ORGANISER_PAGE_PATH = "app_pages/organiser.py"
+PROPOSE_PAGE_PATH = "app_pages/propose.py"
+PROPOSAL_PAGE_PATH = "app_pages/proposal.py"
 SIGNED_IN = "organiser"
 #: The session_state key of this session's random token, which the sign-in limits count it by.
 SIGN_IN_CLIENT = "sign-in-client"
+#: The session_state key of this visitor's random token: "I'll be there" and the proposal limits count it.
+VISITOR_SESSION = "visitor-session"
 
 #: The session_state keys of the language: the one shown (the switch's value), and whether the visitor picked it.
 LANGUAGE = "language"
@@ -250,15 +257,42 @@ def _configured_organisers() -> dict[str, Organiser] | None:
         return None
 
 
+def _trusted_address(settings: Settings) -> str | None:
+    """The client's network address where the settings say a trustworthy one is found, else None."""
+    mode = settings.organiser_client_address
+    connection = st.context.ip_address if mode == ADDRESS_CONNECTION else None
+    forwarded = st.context.headers.get_all("X-Forwarded-For") if mode == ADDRESS_FORWARDED else []
+    return client_address(mode, connection, forwarded)
+
+
 def _sign_in_client(settings: Settings) -> tuple[str, ...]:
     """This session's identifiers for the sign-in limits: a random token of its own, and a trusted address."""
     token = st.session_state.get(SIGN_IN_CLIENT)
     if not token:
         token = st.session_state[SIGN_IN_CLIENT] = secrets.token_urlsafe(16)
-    mode = settings.organiser_client_address
-    connection = st.context.ip_address if mode == ADDRESS_CONNECTION else None
-    forwarded = st.context.headers.get_all("X-Forwarded-For") if mode == ADDRESS_FORWARDED else []
-    return client_identifiers(token, client_address(mode, connection, forwarded))
+    return client_identifiers(token, _trusted_address(settings))
+
+
+# --- supporters: this session, as the public rate limits and "I'll be there" know it ---------------
+
+
+def visitor_session() -> str:
+    """This session's random token (kept in its session state only: no cookie, no name)."""
+    token = st.session_state.get(VISITOR_SESSION)
+    if not token:
+        token = st.session_state[VISITOR_SESSION] = new_token()
+    return token
+
+
+@st.cache_resource(show_spinner=False)
+def client_secret(settings: Settings) -> str:
+    """The site secret of the public side (kept in the store, the same on every app server)."""
+    return going.client_secret(store(settings))
+
+
+def public_client(settings: Settings) -> tuple[str, ...]:
+    """This visitor's keys for the public rate limits: digests of its session and of its trusted address."""
+    return client_keys(client_secret(settings), visitor_session(), _trusted_address(settings))
 
 
 def _oidc_email(settings: Settings) -> str | None:

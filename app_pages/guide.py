@@ -18,5 +18,7 @@ else:
         st.info(t("This guide is not written in {language} yet, so here it is in {shown}.",
                   language=language_name(t.language), shown=language_name(guide.language)), icon="🌐")
     st.markdown(guide.markdown)
+st.page_link(common.PROPOSE_PAGE_PATH, label=t("Ready? Propose your event for the map"), icon="📣",
+             query_params=common.language_query())
 st.page_link(common.MAP_PAGE_PATH, label=t("Back to the map of events"), icon="🗺️",
              query_params=common.language_query())

@@ -118,3 +118,56 @@ class NotPublishableError(SpeakOutError):
 class FeedQueryError(SpeakOutError, ValueError):
     """A feed's query has a bad value (``/feeds/events.csv?from=...``); the text is the one-line reason,
     in English for the developer who wrote the link (answered with HTTP 400): fix that value."""
+
+
+class ProposalError(SpeakOutError):
+    """A supporter's proposal cannot be taken, found or changed; the message says what to do."""
+
+
+class ProposalNotFoundError(ProposalError, LookupError):
+    """No proposal has that number, or that status link."""
+
+
+class ProposalStateError(ProposalError):
+    """The proposal is no longer pending (approved, declined or withdrawn meanwhile)."""
+
+
+class ProposalRefusedError(ProposalError):
+    """A proposal was not taken: the spam guards (honeypot, time trap) or the cap on pending proposals."""
+
+
+class RateLimitedError(SpeakOutError):
+    """One client did something too often (proposals, "I'll be there"); ``retry_after_seconds`` says when to retry."""
+
+    def __init__(self, retry_after_seconds: float) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        seconds = max(1, round(retry_after_seconds))
+        minutes = max(1, round(seconds / 60))
+        super().__init__(
+            nmsg("you have done this too often in a short time; please try again in {count:,} second",
+                 "you have done this too often in a short time; please try again in {count:,} seconds", seconds)
+            if seconds < 120 else
+            nmsg("you have done this too often in a short time; please try again in {count:,} minute",
+                 "you have done this too often in a short time; please try again in {count:,} minutes", minutes)
+        )
+
+
+class UnknownEventError(SpeakOutError, LookupError):
+    """An event named by its UID is not on the published map (any more)."""
+
+
+class ChallengeFailedError(SpeakOutError):
+    """The anti-spam proof of work of a public form is missing, wrong, expired or used already.
+
+    ``reason`` says which, for the logs (``"missing"``, ``"malformed"``, ``"forged"``, ``"unsolved"``,
+    ``"expired"``, ``"reused"``); the visitor's message only says what to do.
+    """
+
+    def __init__(self, reason: str = "unsolved") -> None:
+        self.reason = reason
+        super().__init__(
+            msg("the anti-spam check ran out of time; tick it again, wait for it to show a tick, "
+                "then send the form again")
+            if reason == "expired" else
+            msg("the anti-spam check did not finish; wait for it to show a tick, then send the form again")
+        )

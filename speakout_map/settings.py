@@ -89,6 +89,14 @@ class Settings:
     tiles_attribution: str = DEFAULT_TILES_ATTRIBUTION
     #: Draw Natural Earth country outlines under the tiles, so the map is readable without a tile server.
     basemap: bool = True
+    #: Most proposals waiting for review at once; the form refuses more until organisers decide some.
+    proposals_max_pending: int = 200
+    #: Fewest seconds between opening the proposal form and sending it (faster is a bot).
+    proposal_min_seconds: float = 5.0
+    #: Ask the proposal form's senders for a self-hosted proof-of-work (ALTCHA) before sending.
+    proposal_challenge: bool = False
+    #: How hard that proof-of-work is (the largest number a browser may have to try).
+    proposal_challenge_max_number: int = 50_000
 
     @property
     def map_tiles(self) -> str | None:
@@ -150,12 +158,20 @@ def _convert(name: str, kind: type, raw: object) -> object:
         if value < 0:
             raise SettingsError(f"setting {name} must not be negative, not {shown_value(raw)}")
         return value
+    if kind is int:
+        try:
+            value = int(str(raw).strip()) if not isinstance(raw, int) or isinstance(raw, bool) else raw
+        except ValueError:
+            raise SettingsError(f"setting {name} must be a whole number, not {shown_value(raw)}") from None
+        if isinstance(raw, bool) or value < 0:
+            raise SettingsError(f"setting {name} must be a whole number, 0 or more, not {shown_value(raw)}")
+        return value
     if kind is Path:
         return Path(str(raw)).expanduser()
     return str(raw).strip()
 
 
-_KINDS = {"bool": bool, "float": float, "Path": Path, "str": str}
+_KINDS = {"bool": bool, "float": float, "int": int, "Path": Path, "str": str}
 
 
 def load_settings(
@@ -196,6 +212,8 @@ def load_settings(
         raise SettingsError("setting geocoder_user_agent must not be empty; online services require one")
     if settings.organiser_session_minutes <= 0:
         raise SettingsError("setting organiser_session_minutes must be more than 0 (the default is 120)")
+    if settings.proposals_max_pending < 1:
+        raise SettingsError("setting proposals_max_pending must be at least 1 (the default is 200)")
     address_mode = _clients.check_address_mode(settings.organiser_client_address)
     if address_mode != settings.organiser_client_address:
         settings = replace(settings, organiser_client_address=address_mode)

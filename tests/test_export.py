@@ -288,6 +288,30 @@ def test_seed_round_trips_through_csv():
     assert [e.row for e in again.events] == [e.row for e in seed]
 
 
+@pytest.mark.parametrize("include_private", [False, True])
+def test_csv_with_the_going_counts(include_private):
+    seed = read_events_file(PROJECT_ROOT / "data" / "events.csv").events
+    counts = list(range(len(seed)))
+    header, *rows = csv_cells(events_to_csv(seed, include_private=include_private, going=counts))
+    assert header[-1] == "going" and [int(row[-1]) for row in rows] == counts
+    again = parse_events_text(events_to_csv(seed, include_private=True, going=counts))
+    assert again.ok and again.warnings == ()  # the read-only column is ignored on upload, silently
+    assert without_row(again.events) == without_row(seed)
+
+
+def test_going_needs_one_count_per_event():
+    with pytest.raises(ValueError):
+        events_to_csv([FULL], include_private=False, going=[1, 2])
+    with pytest.raises(ValueError):
+        events_to_geojson([placed_at(FULL, 40.0, -3.0)], going=[])
+
+
+def test_geojson_with_the_going_counts():
+    features = events_to_geojson([placed_at(FULL, 40.0, -3.0)], going=[23])["features"]
+    assert features[0]["properties"]["going"] == 23
+    assert "going" not in events_to_geojson([placed_at(FULL, 40.0, -3.0)])["features"][0]["properties"]
+
+
 def test_empty_export_is_just_the_header():
     assert csv_cells(events_to_csv([], include_private=False)) == [[c for c in COLUMNS if c not in PRIVATE_COLUMNS]]
 

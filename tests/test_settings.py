@@ -46,6 +46,11 @@ def test_booleans(raw, expected):
         ({"SPEAKOUT_GEOCODER_MIN_DELAY": "-1"}, "must not be negative"),
         ({"SPEAKOUT_GEOCODER_SCHEME": "ftp"}, "must be http or https"),
         ({"SPEAKOUT_GEOCODER_USER_AGENT": " "}, "must not be empty"),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": "lots"}, "must be a whole number"),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": "2.5"}, "must be a whole number"),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": "-3"}, "0 or more"),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": "0"}, "must be at least 1"),
+        ({"SPEAKOUT_PROPOSAL_CHALLENGE": "perhaps"}, "must be true or false"),
     ],
 )
 def test_bad_values(environ, needle):
@@ -159,3 +164,18 @@ def test_bad_values_never_show_a_secret(environ, needle):
 )
 def test_shown_value_masks_credentials(raw, shown):
     assert shown_value(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("environ", "secrets", "expected"),
+    [
+        ({}, {}, (200, 5.0, False, 50_000)),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": " 40 ", "SPEAKOUT_PROPOSAL_MIN_SECONDS": "2.5"}, {}, (40, 2.5, False, 50_000)),
+        ({}, {"speakout": {"proposals_max_pending": 7, "proposal_challenge": True,
+                           "proposal_challenge_max_number": 1000}}, (7, 5.0, True, 1000)),
+    ],
+)
+def test_the_proposal_forms_settings(environ, secrets, expected):
+    s = load_settings(environ=environ, secrets=secrets)
+    assert (s.proposals_max_pending, s.proposal_min_seconds, s.proposal_challenge,
+            s.proposal_challenge_max_number) == expected

@@ -172,7 +172,8 @@ def neutralise_rows(rows: Iterable[Mapping[str, object]]) -> list[dict[str, obje
     ]
 
 
-def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True) -> str:
+def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True,
+                  going: Sequence[int] | None = None) -> str:
     """Events as a CSV in the upload format, safe to open in a spreadsheet.
 
     The header is :data:`~speakout_map.events.model.COLUMNS`, without
@@ -183,19 +184,24 @@ def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool =
     gives the same events back (``row`` aside). Lines end with CRLF. With
     ``bom`` (the default) the text starts with U+FEFF, so that Excel, once the
     text is saved as UTF-8, shows accents correctly; the reader ignores it.
+    ``going`` (each event's "I'll be there" count, in order) adds the
+    read-only ``going`` column, which uploads ignore.
     """
     columns = _columns(include_private)
+    if going is not None and len(going) != len(events):
+        raise ValueError("going needs one count per event")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in events_to_rows(events, include_private=include_private):
-        writer.writerow([neutralise_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in columns])
+    writer.writerow(columns + (["going"] if going is not None else []))
+    for index, row in enumerate(events_to_rows(events, include_private=include_private)):
+        cells = [neutralise_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in columns]
+        writer.writerow(cells + ([str(int(going[index]))] if going is not None else []))
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-def events_to_csv_bytes(events: Sequence[Event], *, include_private: bool) -> bytes:
+def events_to_csv_bytes(events: Sequence[Event], *, include_private: bool, going: Sequence[int] | None = None) -> bytes:
     """:func:`events_to_csv` as UTF-8 bytes with a BOM, ready for a download."""
-    return events_to_csv(events, include_private=include_private, bom=True).encode("utf-8")
+    return events_to_csv(events, include_private=include_private, bom=True, going=going).encode("utf-8")
 
 
 def _coordinate(value: float, limit: float, name: str) -> float:
@@ -205,16 +211,20 @@ def _coordinate(value: float, limit: float, name: str) -> float:
     return number
 
 
-def events_to_geojson(placed: Sequence[PlacedEvent], *, include_private: bool = False) -> dict[str, Any]:
+def events_to_geojson(placed: Sequence[PlacedEvent], *, include_private: bool = False,
+                      going: Sequence[int] | None = None) -> dict[str, Any]:
     """Placed events as an RFC 7946 GeoJSON FeatureCollection (a dict ready for ``json.dumps``).
 
     Each event is a Feature with a Point geometry ``[longitude, latitude]`` (where
     the map shows it) and, as properties, the public CSV fields as text (empty
     cells ``""``), except ``latitude``/``longitude`` which are the shown point as
     numbers, plus ``timezone`` (IANA name, ``""`` if unknown). ``contact_email``
-    only with ``include_private``. Raises ValueError for a place whose
-    coordinates are not finite or out of range.
+    only with ``include_private``; ``going`` (each event's "I'll be there"
+    count, in order) as the number ``going``. Raises ValueError for a place
+    whose coordinates are not finite or out of range.
     """
+    if going is not None and len(going) != len(placed):
+        raise ValueError("going needs one count per event")
     features = []
     rows = events_to_rows([p.event for p in placed], include_private=include_private)
     for item, row in zip(placed, rows, strict=True):
@@ -224,6 +234,8 @@ def events_to_geojson(placed: Sequence[PlacedEvent], *, include_private: bool = 
         properties["latitude"] = lat
         properties["longitude"] = lon
         properties["timezone"] = item.place.timezone or ""
+        if going is not None:
+            properties["going"] = int(going[len(features)])
         features.append(
             {
                 "type": "Feature",
@@ -234,9 +246,10 @@ def events_to_geojson(placed: Sequence[PlacedEvent], *, include_private: bool = 
     return {"type": "FeatureCollection", "features": features}
 
 
-def geojson_text(placed: Sequence[PlacedEvent], *, include_private: bool = False, indent: int | None = None) -> str:
+def geojson_text(placed: Sequence[PlacedEvent], *, include_private: bool = False, indent: int | None = None,
+                 going: Sequence[int] | None = None) -> str:
     """:func:`events_to_geojson` as JSON text (UTF-8 characters kept, no NaN)."""
-    return json.dumps(events_to_geojson(placed, include_private=include_private), ensure_ascii=False,
+    return json.dumps(events_to_geojson(placed, include_private=include_private, going=going), ensure_ascii=False,
                       allow_nan=False, indent=indent)
 
 

@@ -27,6 +27,9 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
 COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 #: Columns never shown to the public (map, table, public exports).
 PRIVATE_COLUMNS: frozenset[str] = frozenset({"contact_email"})
+#: Columns our exports add that say something about an event but are not part of it ("going": how many
+#: said "I'll be there"). Uploads ignore them silently, so an export can be edited and uploaded again.
+READ_ONLY_COLUMNS: tuple[str, ...] = ("going",)
 
 HEADER_ROW = 1
 FIRST_EVENT_ROW = 2

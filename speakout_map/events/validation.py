@@ -10,7 +10,8 @@ column, what is wrong and how to fix it.
 
 * The header names the columns (case, surrounding spaces and inner spaces do
   not matter: ``Start Time`` is ``start_time``). The required columns must be
-  there, none twice; unknown columns are ignored with a warning.
+  there, none twice; unknown columns are ignored with a warning (the read-only
+  columns our exports add, such as ``going``, silently).
 * Each cell is cleaned (a file's by :func:`~speakout_map.events.cells.clean_cell`,
   the apostrophe rule; the app's table's by :func:`~speakout_map.events.cells.typed_cell`,
   as typed) and parsed by its column's parser; every bad cell of a row
@@ -58,6 +59,7 @@ from speakout_map.events.model import (
     COLUMNS,
     FIRST_EVENT_ROW,
     HEADER_ROW,
+    READ_ONLY_COLUMNS,
     REQUIRED_COLUMNS,
     Event,
     ParseResult,
@@ -294,7 +296,7 @@ def validate_records(
                                                         "delete one", column=name, first=seen[name] + 1,
                                                         second=index + 1)))
         seen.setdefault(name, index)
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in READ_ONLY_COLUMNS:
             # Translators: column is a column name from the header; known is the list of the file's column names.
             warnings.append(Problem(HEADER_ROW, name, msg("column {column!r} is not one we use and will be ignored; "
                                                           "known columns: {known}", column=name,

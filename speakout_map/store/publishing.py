@@ -7,7 +7,7 @@ The same steps serve the organiser page and the command line:
    CLI's ``validate`` stops here, so it runs exactly what ``publish`` runs
    short of writing, with the same readers, limits and messages.
 2. :func:`prepare` (and :func:`prepare_upload`, :func:`prepare_rows`,
-   :func:`prepare_rollback`) also compares the change with the published
+   :func:`prepare_rollback`, :func:`prepare_addition`) also compares the change with the published
    version: a :class:`Preview`, which remembers the version it was made
    against.
 3. :func:`publish` turns a preview without errors into a new version, but
@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from speakout_map.places.placing import Placing, place_events
 from speakout_map.events.diff import EventDiff, diff_events
 from speakout_map.errors import NotPublishableError
-from speakout_map.events.model import ParseResult, Problem
+from speakout_map.events.model import FIRST_EVENT_ROW, ParseResult, Problem
 from speakout_map.places.place import PlacedEvent
 from speakout_map.events.reading import read_events_file, read_upload
 from speakout_map.events.validation import parse_rows
@@ -154,8 +154,25 @@ def prepare_rollback(number: int, *, store: Store) -> Preview:
     return _compared(checked, store, based_on)
 
 
-def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
-    """Publish a preview as a new version; StaleVersionError if someone published meanwhile."""
+def prepare_addition(checked: Checked, *, store: Store) -> Preview:
+    """The published events with ``checked``'s events added at the end (an approved proposal), compared.
+
+    Its events are already placed; the new ones are numbered as rows after the published ones.
+    """
+    based_on = store.latest_number()
+    published = store.get(based_on).events if based_on is not None else ()
+    first_row = len(published) + FIRST_EVENT_ROW
+    added = tuple(PlacedEvent(replace(p.event, row=first_row + i), p.place) for i, p in enumerate(checked.placed))
+    whole = replace(checked, rows=len(published) + len(added), placed=published + added)
+    return _compared(whole, store, based_on)
+
+
+def publish(preview: Preview, *, store: Store, by: str, also=None) -> VersionInfo:
+    """Publish a preview as a new version; StaleVersionError if someone published meanwhile.
+
+    ``also(connection, version_info)`` writes what goes with this version in
+    the same transaction (see :meth:`Store.publish`).
+    """
     if not preview.ok:
         count = len(preview.errors)
         raise NotPublishableError(
@@ -163,7 +180,7 @@ def publish(preview: Preview, *, store: Store, by: str) -> VersionInfo:
                  "{count:,} problems must be fixed before publishing; nothing was published", count) if count
             else msg("there are no events to publish; nothing was published")
         )
-    return store.publish(preview.placed, by=by, source=preview.source, based_on=preview.based_on)
+    return store.publish(preview.placed, by=by, source=preview.source, based_on=preview.based_on, also=also)
 
 
 def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:

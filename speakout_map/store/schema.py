@@ -1,13 +1,22 @@
 """The event store's tables, and how a placed event becomes a row and back.
 
-Four tables, defined once with SQLAlchemy Core so SQLite and PostgreSQL get
+The tables, defined once with SQLAlchemy Core so SQLite and PostgreSQL get
 the same schema:
 
 * ``event_versions``: one row per published version (never updated);
 * ``event_version_rows``: the events of each version, every Event field
   (contact_email included) and its Place (never updated);
 * ``geocode_answers``: the online geocoder's answers, shared by app servers;
-* ``login_failures``: failed sign-ins, counted by the sign-in throttle.
+* ``login_failures``: failed sign-ins, counted by the sign-in throttle;
+* ``proposals``: events proposed by supporters, with their review (never
+  published until approved; see :mod:`speakout_map.store.proposals`);
+* ``going_marks``: one row per session that said "I'll be there" to an
+  event, the event named by its UID (:mod:`speakout_map.events.identity`),
+  the session by a keyed digest (see :mod:`speakout_map.store.going_marks`);
+* ``client_actions``: recent proposals and "I'll be there" clicks per
+  client key, counted by the public rate limits (deleted after a day);
+* ``site_secrets``: random keys made on first use and shared by every app
+  server (digests of sessions and addresses, the challenge).
 
 Times are kept in UTC (:class:`UTCDateTime`).
 """
@@ -119,6 +128,49 @@ login_failures_table = Table(
     Column("key", Text, nullable=False),
     Column("failed_at", UTCDateTime(), nullable=False),
     Index("login_failures_key_time", "key", "failed_at"),
+)
+
+proposals_table = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("status", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    # SHA-256 of the host's private status token (the token itself is never stored).
+    Column("token_digest", Text, nullable=False, unique=True),
+    # The event's columns as the form's text, JSON (contact_email included: organisers only).
+    Column("cells", Text, nullable=False),
+    Column("decided_by", Text, nullable=False, default=""),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("reason", Text, nullable=False, default=""),
+    Column("version_number", Integer, nullable=True),
+    CheckConstraint("status in ('pending', 'approved', 'declined', 'withdrawn')", name="proposals_status_known"),
+    Index("proposals_status_created", "status", "created_at"),
+)
+
+going_marks_table = Table(
+    "going_marks",
+    metadata,
+    Column("event_uid", Text, primary_key=True),
+    Column("session_digest", Text, primary_key=True),
+    Column("marked_at", UTCDateTime(), nullable=False),
+)
+
+client_actions_table = Table(
+    "client_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", Text, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("client_actions_key_time", "key", "at"),
+)
+
+site_secrets_table = Table(
+    "site_secrets",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
 )
 
 

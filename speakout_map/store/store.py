@@ -21,9 +21,13 @@ tables are in :mod:`speakout_map.store.schema`, connecting is
   database leaves the published data exactly as it was, and raises
   :class:`StoreError` saying so.
 
-The store also keeps two small shared tables that are not published data:
-the online geocoder's answers (:meth:`Store.geocode_cache`) and failed
-sign-ins (:meth:`Store.record_login_failure` and friends).
+The store also keeps tables that are not published data: the online
+geocoder's answers (:meth:`Store.geocode_cache`), failed sign-ins
+(:meth:`Store.record_login_failure` and friends), and what supporters send:
+proposals (:meth:`Store.proposals`, :mod:`speakout_map.store.proposals`),
+"I'll be there" marks (:meth:`Store.going`, :mod:`speakout_map.store.going_marks`),
+and the public rate limits' log and the site's secrets
+(:mod:`speakout_map.store.client_actions`).
 """
 
 from __future__ import annotations
@@ -54,7 +58,10 @@ from speakout_map.store.engine import (
     describe_database_error,
     open_engine,
 )
+from speakout_map.store.client_actions import ClientActions, site_secret
 from speakout_map.store.geocode_cache import StoreGeocodeCache
+from speakout_map.store.going_marks import GoingStore
+from speakout_map.store.proposals import ProposalStore
 from speakout_map.store.schema import (
     geocode_answers_table,
     login_failures_table,
@@ -187,13 +194,16 @@ class Store:
     # --- publishing
 
     def publish(
-        self, placed: Sequence[PlacedEvent], *, by: str, source: str, based_on: int | None
+        self, placed: Sequence[PlacedEvent], *, by: str, source: str, based_on: int | None,
+        also: Callable[[Connection, VersionInfo], None] | None = None,
     ) -> VersionInfo:
         """Publish ``placed`` as a new version, if ``based_on`` is still the published one.
 
         Raises StaleVersionError (nothing written) if another version was
         published since ``based_on``, StoreError if the database failed
-        (nothing written either).
+        (nothing written either). ``also`` writes what belongs with this
+        version (an approved proposal's new status) in the same transaction:
+        if it raises, nothing is published.
         """
         events = tuple(placed)
         number = 1 if based_on is None else based_on + 1
@@ -210,6 +220,8 @@ class Store:
                         _insert_event_rows(conn, [
                             placed_event_to_row(p, version=number, position=start + i) for i, p in enumerate(chunk)
                         ])
+                    if also is not None:
+                        also(conn, info)
             except IntegrityError as exc:
                 latest = self._latest_after_conflict()
                 if latest == based_on:  # not a lost race: something else is wrong
@@ -278,6 +290,24 @@ class Store:
         """Forget every failed sign-in of ``key``."""
         with self._writing("clear failed sign-ins") as conn:
             conn.execute(delete(login_failures_table).where(login_failures_table.c.key == key))
+
+    # --- what supporters send (each in a module of its own)
+
+    def proposals(self) -> ProposalStore:
+        """Proposed events and their review."""
+        return ProposalStore(self)
+
+    def going(self) -> GoingStore:
+        """The "I'll be there" marks."""
+        return GoingStore(self)
+
+    def client_actions(self) -> ClientActions:
+        """Recent actions per client, for the public rate limits (a throttle backend)."""
+        return ClientActions(self)
+
+    def site_secret(self, name: str) -> str:
+        """The site's secret called ``name``: random, made on first use, the same on every app server."""
+        return site_secret(self, name)
 
     # --- shared geocoder answers
 
