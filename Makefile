@@ -7,9 +7,11 @@ PYTHON ?= python3
 NPM ?= npm
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# The map's browser files (Leaflet, markercluster, basemap): npm ci from the
-# committed lock, then the needed files are copied into static/vendor/, which
-# Streamlit serves at /app/static/vendor/. Both folders are git-ignored.
+# The map's browser files (Leaflet, markercluster, basemap) and the proposal
+# form's proof-of-work widget (altcha): npm ci from the committed lock, then the
+# needed files (speakout_map/maps/assets.py lists them) are copied into
+# static/vendor/, which Streamlit serves at /app/static/vendor/. Both folders
+# are git-ignored.
 NPM_STAMP := node_modules/.speakout-npm-ci
 VENDOR_STAMP := node_modules/.speakout-vendor-copied
 

@@ -166,8 +166,7 @@ class ChallengeFailedError(SpeakOutError):
     def __init__(self, reason: str = "unsolved") -> None:
         self.reason = reason
         super().__init__(
-            msg("the anti-spam check ran out of time; tick it again, wait for it to show a tick, "
-                "then send the form again")
+            msg("the anti-spam check ran out of time; wait for it to show a tick again, then send the form again")
             if reason == "expired" else
             msg("the anti-spam check did not finish; wait for it to show a tick, then send the form again")
         )

@@ -96,7 +96,7 @@ class Settings:
     #: Ask the proposal form's senders for a self-hosted proof-of-work (ALTCHA) before sending.
     proposal_challenge: bool = False
     #: How hard that proof-of-work is (the largest number a browser may have to try).
-    proposal_challenge_max_number: int = 50_000
+    proposal_challenge_max_number: int = 5_000
 
     @property
     def map_tiles(self) -> str | None:

@@ -169,8 +169,8 @@ def test_shown_value_masks_credentials(raw, shown):
 @pytest.mark.parametrize(
     ("environ", "secrets", "expected"),
     [
-        ({}, {}, (200, 5.0, False, 50_000)),
-        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": " 40 ", "SPEAKOUT_PROPOSAL_MIN_SECONDS": "2.5"}, {}, (40, 2.5, False, 50_000)),
+        ({}, {}, (200, 5.0, False, 5_000)),
+        ({"SPEAKOUT_PROPOSALS_MAX_PENDING": " 40 ", "SPEAKOUT_PROPOSAL_MIN_SECONDS": "2.5"}, {}, (40, 2.5, False, 5_000)),
         ({}, {"speakout": {"proposals_max_pending": 7, "proposal_challenge": True,
                            "proposal_challenge_max_number": 1000}}, (7, 5.0, True, 1000)),
     ],

@@ -9,6 +9,10 @@ into ``static/vendor/``. Streamlit serves that folder at
 ``/app/static/vendor/`` (``server.enableStaticServing``). Nothing there is
 committed: it is rebuilt from the lock file.
 
+The same copy brings the ALTCHA widget (npm package ``altcha``), the optional
+proof-of-work check of the public proposal form (``app_pages/challenge.py``).
+It is always loaded from this app's copy, in "cdn" mode too.
+
 With ``assets = "cdn"`` the same pinned versions are loaded from jsDelivr
 instead and nothing needs to be installed. Each file then carries its
 Subresource Integrity hash (``integrity="sha384-..."``), pinned here with
@@ -88,6 +92,7 @@ class Asset:
 
 #: Exact versions; tests/test_assets.py checks they match package.json and package-lock.json.
 VERSIONS = {
+    "altcha": "3.2.2",
     "leaflet": "1.9.4",
     "leaflet.markercluster": "1.5.3",
     "topojson-client": "3.1.0",
@@ -112,11 +117,15 @@ ASSETS: tuple[Asset, ...] = (
           "sha384-Ukv1p/xTma6P4/2bY5KzWBw+ydSpXmhCMtyciIQVDJ1RmOxtCYNMF1uXT9T63H67"),
     Asset("world_countries", "world-atlas", VERSIONS["world-atlas"], "countries-110m.json", "data",
           "sha384-yOCJ+8ShBm8UDqtAVtAvxTDDf4gXo5edxl/YG0FmVC5OTmqVLl7utuVGBDEeZWHf"),
+    # The proof-of-work widget: one ES module with its styles and its SHA/PBKDF2 workers inside.
+    Asset("altcha", "altcha", VERSIONS["altcha"], "dist/main/altcha.min.js", "js",
+          "sha384-jLDlAN4sNEyVuoXL4XWR9bYCXmPdWJF8pbfHbHBAqpWh3En8WFppYuHzwVVFMQO3"),
 )
 ASSETS_BY_NAME = {asset.name: asset for asset in ASSETS}
 
 #: Each package's licence file, served next to its files (the licences ask for it).
 LICENSE_FILES = {
+    "altcha": "LICENSE.txt",
     "leaflet": "LICENSE",
     "leaflet.markercluster": "MIT-LICENCE.txt",
     "topojson-client": "LICENSE",
@@ -128,6 +137,8 @@ MAP_ASSETS = ("leaflet", "leaflet_css")
 CLUSTER_ASSETS = ("markerclusterjs", "markerclustercss", "markerclusterdefaultcss")
 BASEMAP_ASSETS = ("topojson_client",)
 BASEMAP_DATA = "world_countries"
+#: The proposal form's proof-of-work widget (not part of the map; never from the CDN).
+CHALLENGE_ASSET = "altcha"
 
 _URL_FORBIDDEN = set(" \t\r\n\"'<>`{}\\^|")
 
