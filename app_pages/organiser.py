@@ -1,4 +1,4 @@
-"""Organisers: sign in; upload, preview and publish; edit in place; history and rollback."""
+"""Organisers: sign in; upload, preview and publish; edit in place; review proposals; history and rollback."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common
-from speakout_map.errors import NotPublishableError, SpeakOutError, StaleVersionError, StoreError
+from app_pages import common, proposals_tab
+from speakout_map.errors import NotPublishableError, ProposalError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.events.diff import diff_rows_for_display
+from speakout_map.events.identity import event_uids
 from speakout_map.events.model import COLUMNS, Problem
 from speakout_map.languages.message import Message, Text, msg
 from speakout_map.maps.build import build_map, map_options
 from speakout_map.store import publishing
+from speakout_map.supporters import moderation
 
 #: Session key of the publish a button asked for: the preview it was drawn with, and what to say.
 PUBLISH_REQUEST = "publish-request"
@@ -27,6 +29,7 @@ st.title(t("Organisers"))
 
 # Taken before the sign-in check, so that a click is carried out only for an organiser signed in now.
 publish_request = st.session_state.pop(PUBLISH_REQUEST, None)
+decline_request = st.session_state.pop(proposals_tab.DECLINE_REQUEST, None)
 organiser = common.signed_in_organiser(settings)
 if organiser is None:
     st.stop()
@@ -85,21 +88,28 @@ def request_publish(*request) -> None:
     st.session_state[PUBLISH_REQUEST] = request
 
 
-def carry_out(preview: publishing.Preview, context: str, done: Message, refused: Text, forget: tuple[str, ...]) -> None:
+def carry_out(preview: publishing.Preview | moderation.Approval, context: str, done: Message, refused: Text,
+              forget: tuple[str, ...]) -> None:
     """Publish the preview a button was drawn with, before the page computes anything new.
 
     So a publish replaces the version that preview was compared with and no
     other, and is refused (StaleVersionError) if another was published since.
-    ``forget`` are the session keys a publish makes obsolete.
+    An approval of a proposal publishes its preview and marks the proposal
+    approved in the same transaction. ``forget`` are the session keys a
+    publish makes obsolete.
     """
     try:
-        info = publishing.publish(preview, store=store, by=organiser)
+        if isinstance(preview, moderation.Approval):
+            info = moderation.approve(preview, store=store, by=organiser)
+        else:
+            info = publishing.publish(preview, store=store, by=organiser)
     except StaleVersionError as exc:
-        # Translators: {refused} is "Not published" or "Not rolled back"; {reason} says why, in a clause.
+        # Translators: {refused} is "Not published", "Not rolled back" or "Not approved"; {reason} says why,
+        # in a clause.
         outcome = ("error", msg("{refused}: {reason}. The differences shown now are against version {latest}: "
                                 "check them, and publish again only if you still want to.",
                                 refused=refused, reason=exc.text, latest=exc.latest), None)
-    except NotPublishableError as exc:
+    except (NotPublishableError, ProposalError) as exc:
         outcome = ("error", msg("{refused}: {reason}", refused=refused, reason=exc.text), None)
     except StoreError as exc:
         outcome = ("failure", msg("{refused}: the event store failed. Nothing was published; the published "
@@ -125,8 +135,9 @@ def show_outcome(context: str) -> None:
         common.show_failure(text, detail)
 
 
-def publish_button(preview: publishing.Preview, context: str, *, label: str | None = None, key: str | None = None,
-                   done: Message = PUBLISHED, refused: Text = msg("Not published"), forget: tuple[str, ...] = ()) -> None:
+def publish_button(preview: publishing.Preview | moderation.Approval, context: str, *, label: str | None = None,
+                   key: str | None = None, done: Message = PUBLISHED, refused: Text = msg("Not published"),
+                   forget: tuple[str, ...] = ()) -> None:
     """A button that publishes ``preview``, the one on the page now (see :func:`carry_out`)."""
     st.button(label or t("Publish"), type="primary", disabled=not preview.ok, key=key or f"{context}-publish",
               on_click=request_publish, args=(preview, context, done, refused, forget))
@@ -192,10 +203,25 @@ def placing_progress():
     return report
 
 
+def going_column(placed) -> list[int]:
+    """Each event's "I'll be there" count, by its UID within its version (0 when nobody said so)."""
+    uids = event_uids([p.event for p in placed])
+    counts = store.going().counts(uids)
+    return [counts.get(uid, 0) for uid in uids]
+
+
 if publish_request is not None:
     carry_out(*publish_request)
+if decline_request is not None:
+    context, outcome = proposals_tab.carry_out_decline(decline_request, store=store, by=organiser)
+    outcomes[context] = outcome
 
-upload_tab, edit_tab, history_tab = st.tabs([t("Upload a spreadsheet"), t("Edit the published events"), t("History")])
+pending_count = 0
+with common.store_errors_shown(msg("count the proposals")):
+    pending_count = proposals_tab.pending_count(store)
+upload_tab, edit_tab, review_tab, history_tab = st.tabs([
+    t("Upload a spreadsheet"), t("Edit the published events"), proposals_tab.tab_label(t, pending_count), t("History"),
+])
 
 with upload_tab:
     with common.store_errors_shown(msg("check the upload")):
@@ -245,6 +271,11 @@ with edit_tab:
                 ))
                 show_preview(preview, "edit", forget=(EDIT_BASE, EDIT_ROWS, "edit-preview"))
 
+with review_tab:
+    with common.store_errors_shown(msg("load the proposals")):
+        proposals_tab.show_tab(store=store, settings=settings, t=t, publish_button=publish_button,
+                               show_outcome=show_outcome)
+
 with history_tab:
     with common.store_errors_shown(msg("load the history")):
         versions = store.history()
@@ -265,17 +296,18 @@ with history_tab:
             chosen = st.selectbox(t("Version"), numbers, key="history-version",
                                   format_func=lambda n: t("Version {number}", number=n))
             version = store.get(chosen)
+            going = going_column(version.events)
             csv_col, geo_col = st.columns(2)
             csv_col.download_button(
                 t("Download as CSV (with contact emails)"),
-                export.events_to_csv([p.event for p in version.events], include_private=True),
+                export.events_to_csv([p.event for p in version.events], include_private=True, going=going),
                 f"speakout-events-v{chosen}.csv",
                 "text/csv",
                 key="download-csv",
             )
             geo_col.download_button(
                 t("Download as GeoJSON"),
-                export.geojson_text(version.events),
+                export.geojson_text(version.events, going=going),
                 f"speakout-events-v{chosen}.geojson",
                 "application/geo+json",
                 key="download-geojson",

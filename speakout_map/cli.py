@@ -20,6 +20,8 @@ from typing import TextIO
 from speakout_map.errors import (
     NotPublishableError,
     PlaceNotFoundError,
+    ProposalError,
+    ProposalNotFoundError,
     SpeakOutError,
     StaleVersionError,
     StoreError,
@@ -27,7 +29,8 @@ from speakout_map.errors import (
 )
 from speakout_map.events import export
 from speakout_map.events.calendar import calendar_ics
-from speakout_map.events.model import ParseResult, Problem
+from speakout_map.events.identity import event_uids
+from speakout_map.events.model import ParseResult
 from speakout_map.events.reading import read_upload_file
 from speakout_map.organisers.passwords import hash_password
 from speakout_map.places.chain import build_geocoder
@@ -35,14 +38,19 @@ from speakout_map.places.distance import DEFAULT_RADIUS_KM, parse_radius, radius
 from speakout_map.places.gazetteer_index import ensure_index
 from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, place_label, resolve_place
 from speakout_map.places.placing import geocode_query
+from speakout_map.cli_proposals import add_proposal_commands
+from speakout_map.cli_support import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT_CLOSED,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    default_by,
+    print_problems,
+)
 from speakout_map.settings import Settings, load_settings
 from speakout_map.store import publishing
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # as shells report Ctrl-C
-EXIT_OUTPUT_CLOSED = 141  # as shells report a reader that closed the pipe (SIGPIPE)
 
 
 def read_file(path: str, settings: Settings) -> ParseResult:
@@ -53,11 +61,6 @@ def read_file(path: str, settings: Settings) -> ParseResult:
 def validate_file(path: str, settings: Settings) -> publishing.Checked:
     """Everything ``publish`` does to a file short of comparing and writing it: read, validate, place."""
     return publishing.check(read_file(path, settings), os.path.basename(path), geocoder=build_geocoder(settings))
-
-
-def _print_problems(label: str, problems: Sequence[Problem], out: TextIO) -> None:
-    for problem in problems:
-        print(f"{label}: {problem}", file=out)
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -76,8 +79,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
         json.dump(payload, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        _print_problems("error", result.errors, out)
-        _print_problems("warning", result.warnings, out)
+        print_problems("error", result.errors, out)
+        print_problems("warning", result.warnings, out)
         verdict = "valid" if result.ok else f"{len(result.errors)} error(s); nothing is wrong with the other rows"
         print(f"{args.file}: {result.rows} event row(s), {verdict}", file=out)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -179,20 +182,16 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -
     return EXIT_OK
 
 
-def _default_by() -> str:
-    return os.environ.get("SPEAKOUT_BY") or os.environ.get("USER") or "command line"
-
-
 def cmd_publish(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     store = publishing.open_published_store(settings)
     geocoder = build_geocoder(settings, cache=store.geocode_cache())
     preview = publishing.prepare(read_file(args.file, settings), os.path.basename(args.file), store=store, geocoder=geocoder)
-    _print_problems("error", preview.errors, out)
-    _print_problems("warning", preview.warnings, out)
+    print_problems("error", preview.errors, out)
+    print_problems("warning", preview.warnings, out)
     if not preview.ok:
         print(f"{args.file}: not published; fix the errors above (the published events are unchanged)", file=out)
         return EXIT_PROBLEMS
-    info = publishing.publish(preview, store=store, by=args.by or _default_by())
+    info = publishing.publish(preview, store=store, by=args.by or default_by())
     print(f"published version {info.number}: {info.rows} events from {info.source} ({preview.diff.summary()})", file=out)
     return EXIT_OK
 
@@ -221,9 +220,16 @@ def cmd_history(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     store = publishing.open_published_store(settings)
     preview = publishing.prepare_rollback(args.version, store=store)
-    info = publishing.publish(preview, store=store, by=args.by or _default_by())
+    info = publishing.publish(preview, store=store, by=args.by or default_by())
     print(f"published version {info.number}: the {info.rows} events of version {args.version}", file=out)
     return EXIT_OK
+
+
+def going_column(store, placed) -> list[int]:
+    """Each event's "I'll be there" count, by its UID within its version (0 when nobody said so)."""
+    uids = event_uids([p.event for p in placed])
+    counts = store.going().counts(uids)
+    return [counts.get(uid, 0) for uid in uids]
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -237,9 +243,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         # Decoded to text for the output; its CRLF lines are kept (files are opened with newline="").
         text = calendar_ics(version.events, stamp=version.info.created_at).decode("utf-8")
     elif args.format == "geojson":
-        text = export.geojson_text(version.events, include_private=args.include_private)
+        text = export.geojson_text(version.events, include_private=args.include_private,
+                                   going=going_column(store, version.events))
     else:
-        text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private)
+        text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private,
+                                    going=going_column(store, version.events))
     if args.output in (None, "-"):
         out.write(text)
     else:
@@ -323,6 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exporter.set_defaults(handler=cmd_export)
 
+    add_proposal_commands(sub)
+
     hasher = sub.add_parser("hash-password", help="print the hash of an organiser password, for the secrets")
     hasher.set_defaults(handler=cmd_hash_password)
 
@@ -342,9 +352,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except (StaleVersionError, NotPublishableError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except VersionNotFoundError as exc:
+    except (VersionNotFoundError, ProposalNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ProposalError as exc:  # no longer pending: decided or withdrawn meanwhile
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
