@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common, proposals_tab
+from app_pages import common, proposals_tab, sign_in
 from speakout_map.errors import NotPublishableError, ProposalError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
@@ -30,7 +30,7 @@ st.title(t("Organisers"))
 # Taken before the sign-in check, so that a click is carried out only for an organiser signed in now.
 publish_request = st.session_state.pop(PUBLISH_REQUEST, None)
 decline_request = st.session_state.pop(proposals_tab.DECLINE_REQUEST, None)
-organiser = common.signed_in_organiser(settings)
+organiser = sign_in.signed_in_organiser(settings)
 if organiser is None:
     st.stop()
 
@@ -43,7 +43,7 @@ except SpeakOutError as exc:
     st.stop()
 top_left, top_right = st.columns([4, 1])
 top_left.markdown(t("Signed in as **{organiser}**", organiser=escape_markdown(organiser)))
-top_right.button(t("Sign out"), on_click=common.sign_out)
+top_right.button(t("Sign out"), on_click=sign_in.sign_out)
 
 
 #: Session keys of the edit tab: the version its table shows, and the rows last checked (a count, the rows).
