@@ -46,6 +46,8 @@ PROPOSE_PAGE_PATH = "app_pages/propose.py"
 PROPOSAL_PAGE_PATH = "app_pages/proposal.py"
 #: The session_state key of this visitor's random token: "I'll be there" and the proposal limits count it.
 VISITOR_SESSION = "visitor-session"
+#: The name of the site secret of the proof-of-work challenges.
+CHALLENGE_SECRET = "challenge"
 
 #: The session_state keys of the language: the one shown (the switch's value), and whether the visitor picked it.
 LANGUAGE = "language"
@@ -238,6 +240,12 @@ def visitor_session() -> str:
 def client_secret(settings: Settings) -> str:
     """The site secret of the public side (kept in the store, the same on every app server)."""
     return going.client_secret(store(settings))
+
+
+@st.cache_resource(show_spinner=False)
+def challenge_secret(settings: Settings) -> str:
+    """The site secret the proposal form's proof-of-work challenges are signed with."""
+    return store(settings).site_secret(CHALLENGE_SECRET)
 
 
 def public_client(settings: Settings) -> tuple[str, ...]:

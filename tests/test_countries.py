@@ -109,3 +109,12 @@ def test_an_unknown_country_is_told_in_the_readers_language_quoting_what_was_wri
     assert info.value.written == text
     assert translator.text(info.value.text) == spanish
     assert str(info.value).startswith(f"{text!r} is not a country we recognise")
+
+
+def test_country_codes_are_every_code_the_upload_resolves():
+    from speakout_map.places.countries import country_codes, resolve_country
+
+    codes = country_codes()
+    assert len(codes) == len(set(codes)) > 240 and list(codes) == sorted(codes)
+    assert {"ES", "RU", "XK"} <= set(codes)
+    assert all(resolve_country(code) == code for code in codes)

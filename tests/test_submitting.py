@@ -82,3 +82,49 @@ def test_refused_attempts_count_towards_the_limit(store, gazetteer) -> None:
             _submit(store, checked(gazetteer), clock=clock, honeypot="spam")
     with pytest.raises(RateLimitedError):
         _submit(store, checked(gazetteer), clock=clock)
+
+
+# --- the optional proof of work ------------------------------------------------------------------
+
+SECRET = "proof secret"
+
+
+def _solved_payload() -> str:
+    from speakout_map.supporters.challenge import new_challenge
+    from tests.test_challenge import EASY, encode, solve
+
+    return encode(solve(new_challenge(SECRET, **EASY)))
+
+
+def test_a_solved_proof_lets_the_proposal_in_once(store, gazetteer) -> None:
+    from speakout_map.errors import ChallengeFailedError
+
+    proof = _solved_payload()
+    now = dt.datetime.now(dt.timezone.utc)  # altcha checks expiry against the real clock
+    sent = submit_proposal(checked(gazetteer), store=store, client=("session:a",), opened_at=None, now=now,
+                           proof=proof, proof_secret=SECRET)
+    assert sent.proposal.status is ProposalStatus.PENDING
+    with pytest.raises(ChallengeFailedError) as caught:  # the same proof again, from another client
+        submit_proposal(checked(gazetteer), store=store, client=("session:b",), opened_at=None, now=now,
+                        proof=proof, proof_secret=SECRET)
+    assert caught.value.reason == "reused"
+    assert table_rows(store, proposals_table) == 1
+
+
+@pytest.mark.parametrize("proof,reason", [(None, "missing"), ("", "missing"), ("bm90IGpzb24=", "malformed")])
+def test_without_a_good_proof_nothing_is_kept(store, gazetteer, proof, reason: str) -> None:
+    from speakout_map.errors import ChallengeFailedError
+
+    with pytest.raises(ChallengeFailedError) as caught:
+        submit_proposal(checked(gazetteer), store=store, client=("session:a",), opened_at=None,
+                        now=dt.datetime.now(dt.timezone.utc), proof=proof, proof_secret=SECRET)
+    assert caught.value.reason == reason
+    assert table_rows(store, proposals_table) == 0
+
+
+def test_a_proof_for_another_secret_is_refused(store, gazetteer) -> None:
+    from speakout_map.errors import ChallengeFailedError
+
+    with pytest.raises(ChallengeFailedError):
+        submit_proposal(checked(gazetteer), store=store, client=("session:a",), opened_at=None,
+                        now=dt.datetime.now(dt.timezone.utc), proof=_solved_payload(), proof_secret="other secret")

@@ -77,6 +77,12 @@ def _valid_codes() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def country_codes() -> tuple[str, ...]:
+    """Every code a country may be given as (ISO 3166-1 alpha-2, and Kosovo's user-assigned XK), sorted."""
+    return tuple(sorted(_valid_codes()))
+
+
+@functools.lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
     codes = _valid_codes()
     index: dict[str, str] = {}

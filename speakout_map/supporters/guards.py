@@ -48,6 +48,11 @@ PROPOSAL_LIMITS: tuple[Limit, ...] = (
     Limit("propose", 3, timedelta(minutes=10)),
     Limit("propose", 10, timedelta(days=1)),
 )
+#: Checking the form (which may ask the online geocoder): plenty for a host correcting typos, not for a script.
+CHECK_LIMITS: tuple[Limit, ...] = (
+    Limit("check", 30, timedelta(minutes=10)),
+    Limit("check", 200, timedelta(days=1)),
+)
 #: "I'll be there": enough for anyone going through the list, not for a script.
 GOING_LIMITS: tuple[Limit, ...] = (
     Limit("going", 30, timedelta(minutes=10)),
