@@ -68,9 +68,13 @@ def feed_settings():
 if __name__ == "__main__":
     main()
 else:
-    from speakout_map.web.routes import feed_routes
+    from speakout_map.web.going_route import going_routes
+    from speakout_map.web.routes import FeedSource, feed_routes
 
+    _base_path = st.get_option("server.baseUrlPath") or ""
+    _source = FeedSource(feed_settings)  # the feeds and "I'll be there" share one opened store
     app = st.App(
         Path(__file__).resolve(),
-        routes=feed_routes(feed_settings, base_path=st.get_option("server.baseUrlPath") or ""),
+        routes=[*feed_routes(feed_settings, base_path=_base_path, source=_source),
+                *going_routes(feed_settings, base_path=_base_path, source=_source)],
     )

@@ -1,5 +1,5 @@
-"""The supporters' map: filters (countries, dates, near a place), the map, the count, the table of events,
-and the events to take away (calendar, feeds), in the visitor's language."""
+"""The supporters' map: filters (countries, dates, near a place), the map, the count, how many are going, the
+table of events with its "I'll be there", and the events to take away (calendar, feeds), in the visitor's language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from app_pages import common
 from app_pages.near import near_control
-from speakout_map.errors import SpeakOutError
+from speakout_map.errors import RateLimitedError, SpeakOutError, StoreError, UnknownEventError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.languages.message import msg
@@ -20,11 +20,54 @@ from speakout_map.events.calendar import calendar_ics
 from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.maps.build import build_map, map_options, missing_assets_message
 from speakout_map.maps.focus import Focus
+from speakout_map.maps.rows import going_of
 from speakout_map.places.distance import distance_unit, format_distance
 from speakout_map.places.nearby import events_near
+from speakout_map.supporters.going import (
+    GoingAnswer,
+    going_counts,
+    going_label,
+    going_pass,
+    going_total,
+    say_going,
+    session_digest,
+)
+from speakout_map.web.going_route import going_path
+
+#: Session key: what the table's "I'll be there" button did last (an answer or an error), shown once.
+GOING_ANSWER = "map-going-answer"
+GOING_FAILURE = msg("How many people are going cannot be shown right now. Please try again in a few minutes.")
 
 t = common.translator()
 settings = common.settings()
+
+
+def count_me_in(uid: str) -> None:
+    """The table's "I'll be there" (a button's callback: it runs before the page, so the counts below include it)."""
+    try:
+        published = common.calendar_uids(settings, common.store(settings).latest_number()).values()
+        st.session_state[GOING_ANSWER] = say_going(
+            uid, session=common.visitor_session(), client=common.public_client(settings),
+            store=common.store(settings), published_uids=frozenset(published), secret=common.client_secret(settings))
+    except (RateLimitedError, UnknownEventError, StoreError) as exc:
+        st.session_state[GOING_ANSWER] = exc
+
+
+def show_going_answer(answer: GoingAnswer | SpeakOutError) -> None:
+    """What the last click of the table's "I'll be there" did."""
+    if isinstance(answer, GoingAnswer):
+        count = t.text(going_label(answer.count))
+        if answer.counted:
+            st.success(t("Counted, thank you: you're going. Now {count}.", count=count), icon="🙌")
+        else:
+            st.info(t("You had already said you're going, so nothing changed. Now {count}.", count=count))
+    elif isinstance(answer, StoreError):
+        common.show_failure(msg("Your “I'll be there” could not be counted right now. "
+                                "Please try again in a few minutes."), answer)
+    else:  # too many clicks, or the event is no longer on the map
+        st.warning(t("Not counted: {reason}.", reason=t.text(answer.text)), icon="⚠️")
+
+
 try:
     version = common.store(settings).latest_number()
     placed = common.published_events(settings, version)
@@ -33,7 +76,7 @@ except SpeakOutError as exc:
     st.stop()
 
 st.title(t("Speak Out For Russia — events worldwide"))
-st.page_link(common.GUIDE_PAGE_PATH, label=t("No event near you? Host one"), icon="📣",
+st.page_link(common.PROPOSE_PAGE_PATH, label=t("No event near you? Propose one"), icon="📣",
              query_params=common.language_query())
 
 known_countries = filters.countries_present(placed, translator=t)
@@ -88,9 +131,9 @@ if nearby is not None:
     if nearby.none_within:
         st.info(t("No events within {radius} of {place} yet. The nearest ones are below, or host one there.",
                   radius=radius_text, place=escape_markdown(near.label)), icon="📍")
-        st.page_link(common.GUIDE_PAGE_PATH, label=t("Host an event near {place}", place=escape_markdown(near.label)),
-                     icon="📣",
-                     query_params=common.language_query())
+        st.page_link(common.PROPOSE_PAGE_PATH, label=t("Propose an event near {place}",
+                                                      place=escape_markdown(near.label)),
+                     icon="📣", query_params={**common.language_query(), "city": near.label})
     else:
         st.markdown(t.plural("**{count:,}** event within {radius} of {place}, nearest first",
                              "**{count:,}** events within {radius} of {place}, nearest first",
@@ -99,6 +142,19 @@ if nearby is not None:
 st.markdown(t.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", len(placed),
                      shown=len(shown)))
 uids = common.calendar_uids(settings, version)
+# "I'll be there": how many are going to each event shown, and which of them this visitor is going to.
+session = common.visitor_session()
+try:
+    secret = common.client_secret(settings)
+    going_marks = common.store(settings).going()
+    counts = going_marks.counts([uids[p] for p in shown if p in uids])
+    mine = going_marks.marked_by(session_digest(secret, session))
+except StoreError as exc:
+    common.show_failure(GOING_FAILURE, exc)
+    secret, counts, mine = None, None, frozenset()
+going_numbers = going_counts(shown, uids, counts or {})
+if counts is not None and shown:
+    st.markdown(t.text(going_total(shown, going_numbers)))
 # Each event's "Add to calendar" addresses, for its popup and its table row: Google Calendar, and its own .ics.
 calendar_links = {
     p: (google_calendar_link(p, translator=t), common.feed_url("ics", {"event": uids.get(p, ""), "lang": t.language}))
@@ -111,21 +167,29 @@ if shown:
         common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
         focus = Focus(near.origin.latitude, near.origin.longitude, near.radius_km, near.label) if near else None
+        going = {} if counts is None else {
+            "going": going_of(uids, counts, mine), "going_pass": going_pass(secret, session),
+            "going_url": going_path(st.get_option("server.baseUrlPath") or ""),
+        }
         st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links.__getitem__,
-                            **map_options(settings)),
+                            **going, **map_options(settings)),
                   returned_objects=[], use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
     columns = list(export.table_columns(translator=t))
     link_column, calendar_column, ics_column = columns[-1], t("Calendar"), t("Calendar file")
-    distance_column = t("Distance")
+    distance_column, going_column = t("Distance"), t("Going")
     rows = export.table_rows(shown, translator=t)
     for row, placed_event in zip(rows, shown):
         row[calendar_column], row[ics_column] = calendar_links[placed_event]
+    if counts is not None:
+        columns.insert(len(columns) - 1, going_column)  # before the link
+        for row, going_count in zip(rows, going_numbers):
+            row[going_column] = going_count
     if nearby is not None:
         columns.insert(0, distance_column)
         for row, distance in zip(rows, nearby.distances_km):
             row[distance_column] = format_distance(distance, unit, t)
-    st.dataframe(
+    table = st.dataframe(
         export.neutralise_rows(rows),  # it can be downloaded as CSV
         hide_index=True,
         column_order=[*columns, calendar_column, ics_column],
@@ -133,8 +197,28 @@ if shown:
             link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page")),
             calendar_column: st.column_config.LinkColumn(calendar_column, display_text=t("Add to Google Calendar")),
             ics_column: st.column_config.LinkColumn(ics_column, display_text=t("Download .ics")),
+            going_column: st.column_config.NumberColumn(going_column, format="%d"),
         },
+        on_select="rerun",
+        selection_mode="single-row",
+        key="events-table",
     )
+    # "I'll be there" for the event picked in the table (the popups on the map have their own button).
+    picked = [index for index in table.selection.rows if 0 <= index < len(shown)]
+    if counts is not None and not picked:
+        st.caption(t("Pick an event in the table to say you'll be there."))
+    elif counts is not None:
+        chosen = shown[picked[0]]
+        uid = uids.get(chosen, "")
+        st.markdown(t("**{event}** ({place}): {count}", event=escape_markdown(t.text(chosen.event.title_text)),
+                      place=escape_markdown(chosen.event.city), count=t.text(going_label(counts.get(uid, 0)))))
+        if uid in mine:
+            st.button(t("You're going"), disabled=True, key="going-mine", icon="✅")
+        else:
+            st.button(t("I'll be there"), type="primary", key="going-button", icon="🙋", on_click=count_me_in,
+                      args=(uid,))
+    if GOING_ANSWER in st.session_state:
+        show_going_answer(st.session_state.pop(GOING_ANSWER))
     calendar_col, subscribe_col, data_col = st.columns(3)
     calendar_col.download_button(
         t("Add these events to your calendar (.ics)"), on_click="ignore", icon="📅", file_name="speakout-events.ics",

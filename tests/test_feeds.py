@@ -343,3 +343,73 @@ def test_an_unknown_uid_is_an_empty_feed_and_each_event_has_its_own_etag():
     assert cities(CSV, query(event="f" * 32 + "@speakout-map")) == []
     uids = event_uids([p.event for p in WORLD])
     assert feed_etag(ICS, query(event=uids[0]), 7) != feed_etag(ICS, query(event=uids[1]), 7) != feed_etag(ICS, query(), 7)
+
+
+# --- "I'll be there" counts: in the CSV and GeoJSON, by UID within the whole version ------------------------
+
+from speakout_map.web.feeds import going_stamp_text  # noqa: E402
+
+WORLD_UIDS = event_uids([p.event for p in WORLD])
+GOING = {WORLD_UIDS[0]: 23, WORLD_UIDS[3]: 1, "f" * 32 + "@speakout-map": 99}  # the last: an event no longer shown
+
+
+def test_the_csv_has_each_events_going_count():
+    rows = csv_rows(feed_body(CSV, query(), WORLD, going=GOING))
+    expected = {p.event.city: GOING.get(uid, 0) for p, uid in zip(WORLD, WORLD_UIDS)}
+    assert {row["city"]: int(row["going"]) for row in rows} == expected
+    assert list(rows[0])[-1] == "going"
+
+
+def test_the_geojson_has_each_events_going_count_as_a_number():
+    features = json.loads(feed_body(GEOJSON, query(), WORLD, going=GOING))["features"]
+    found = {f["properties"]["city"]: f["properties"]["going"] for f in features}
+    assert found[WORLD[0].event.city] == 23 and found[WORLD[3].event.city] == 1
+    assert sorted(found.values()) == [0, 0, 0, 0, 1, 23]
+
+
+@pytest.mark.parametrize("params", [{"country": WORLD[3].event.country_code}, {"event": WORLD_UIDS[3]}])
+def test_a_filtered_feed_counts_each_event_by_its_uid_in_the_whole_version(params):
+    (row,) = csv_rows(feed_body(CSV, query(**params), WORLD, going=GOING))
+    assert (row["city"], row["going"]) == (WORLD[3].event.city, "1")
+
+
+def test_the_calendar_has_no_going_count():
+    assert feed_body(ICS, query(), WORLD, going=GOING, published_at=PUBLISHED) == feed_body(
+        ICS, query(), WORLD, published_at=PUBLISHED)
+
+
+def test_without_counts_there_is_no_going_column():
+    assert "going" not in csv_rows(feed_body(CSV, query(), WORLD))[0]
+    assert "going" not in json.loads(feed_body(GEOJSON, query(), WORLD))["features"][0]["properties"]
+
+
+@pytest.mark.parametrize(("stamp", "text"),
+                         [(None, ""), ((0, None), "0@"), ((3, PUBLISHED), "3@2013-08-30T12:00:00+00:00")])
+def test_going_stamp_text(stamp, text):
+    assert going_stamp_text(stamp) == text
+
+
+@pytest.mark.parametrize("feed", FORMATS.values(), ids=lambda f: f.name)
+def test_a_new_going_mark_changes_the_etag_of_the_feeds_with_counts_only(feed):
+    before, after = going_stamp_text((3, PUBLISHED)), going_stamp_text((4, PUBLISHED + dt.timedelta(seconds=1)))
+    changed = feed_etag(feed, query(), 7, before) != feed_etag(feed, query(), 7, after)
+    assert changed is feed.has_going
+    assert feed.has_going is (feed is not ICS)
+    assert feed_etag(feed, query(), 7, before) == feed_etag(feed, query(), 7, before)
+
+
+def test_answer_feed_reads_the_counts_only_to_make_a_body():
+    read = []
+
+    def counts():
+        read.append(1)
+        return GOING
+
+    first = answer(CSV, going_stamp="3@x", going=counts)
+    assert read == [1] and csv_rows(first.body)[0]["going"] in {"0", "1", "23"}
+    again = answer_feed(CSV, query(), version=7, published=lambda: pytest.fail("a 304"), going_stamp="3@x",
+                        going=lambda: pytest.fail("a 304 needs no counts"), if_none_match=first.header("ETag"))
+    assert again.status == 304
+    newer = answer(CSV, going_stamp="4@y", going=counts, if_none_match=first.header("ETag"))
+    assert newer.status == 200 and read == [1, 1]
+    answer(ICS, going_stamp="4@y", going=lambda: pytest.fail("the calendar has no counts"))

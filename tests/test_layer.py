@@ -22,6 +22,8 @@ from speakout_map.maps.layer import (
     DETAILS_TO_COME_COLOUR,
     LABEL_FIELDS,
     EventClusterLayer,
+    going_labels,
+    going_options,
     language_tag,
     layer_labels,
 )
@@ -337,6 +339,7 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "labels": ENGLISH_LABELS,
         "lang": "en",
         "focus": None,
+        "going": None,
         "cluster": CLUSTER_OPTIONS,
     }
 
@@ -357,3 +360,82 @@ def test_the_maps_document_gets_the_readers_language(language, tag):
 
 def test_an_english_map_says_it_is_english():
     assert language_tag() == "en" and options_of(map_html(build_map([])))["lang"] == "en"
+
+
+# --- "I'll be there" ---------------------------------------------------------------------
+
+UID = "0123456789abcdef0123456789abcdef@speakout-map"
+PASS = "AbC-d_e0123456789abcdefghijklmnopqrstuvwx.0123456789abcdef0123456789abcdef"
+ENGLISH_GOING = {
+    "button": "I'll be there",
+    "mine": "You're going",
+    "failed": "Not counted: something went wrong on our side. Try again in a minute.",
+    "tooOften": "Not counted: too many clicks from here in a short time. Try again later.",
+    "reload": "Not counted: the map is out of date. Reload the page and try again.",
+}
+
+
+def test_going_labels_in_english_and_in_the_readers_language():
+    assert going_labels() == going_labels(english()) == ENGLISH_GOING
+    spanish = going_labels(fake_translator({"I'll be there": "Allí estaré", "You're going": "Vas a ir"}))
+    assert (spanish["button"], spanish["mine"]) == ("Allí estaré", "Vas a ir")
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [("/api/going", True), ("/campaign/api/going", True), (" /api/going ", True),
+     ("https://example.org/api/going", False), ("//evil.example/api/going", False), ("/\\evil.example", False),
+     ("javascript:alert(1)", False), ("api/going", False), ("/api/go ing", False), ("/api/going\n", True),
+     ("/api/\x00going", False), ("", False)],
+)
+def test_going_is_sent_only_to_a_same_site_path(url, kept):
+    assert going_options(url, PASS)["url"] == (url.strip() if kept else "")
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [(PASS, True), ("", False), ("no-signature", False), ("a.b.c", False), ('x".0123abc', False),
+     ("</script><script>alert(1)</script>.00ff", False), ("token." + "0" * 65, False)],
+)
+def test_only_a_pass_as_the_site_makes_them_is_handed_over(given, kept):
+    assert going_options("/api/going", given)["pass"] == (given if kept else "")
+
+
+def test_going_is_off_unless_the_map_asks_for_it():
+    options = options_of(map_html(build_map(WORLD)))
+    assert options["going"] is None
+    assert all(row[FIELD["event"]] == "" and row[FIELD["goingText"]] == "" for row in options["rows"])
+
+
+def test_going_reaches_the_script_with_the_rows_counts():
+    counts = {WORLD[0].event.city: (UID, 23, True)}
+    m = build_map(WORLD[:2], going=lambda p: counts.get(p.event.city, ("", 0, False)),
+                  going_url="/campaign/api/going", going_pass=PASS)
+    options = options_of(map_html(m))
+    assert options["going"] == {"url": "/campaign/api/going", "pass": PASS, "labels": ENGLISH_GOING}
+    madrid, other = options["rows"]
+    assert (madrid[FIELD["event"]], madrid[FIELD["going"]], madrid[FIELD["goingText"]],
+            madrid[FIELD["goingMine"]]) == (UID, 23, "23 going", 1)
+    assert (other[FIELD["event"]], other[FIELD["goingText"]]) == ("", "")
+
+
+def test_counts_without_a_route_or_pass_have_no_button_to_send():
+    options = options_of(map_html(build_map(WORLD[:1], going=lambda p: (UID, 2, False))))
+    assert options["going"] == {"url": "", "pass": "", "labels": ENGLISH_GOING}
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_going_words_stay_inert(payload):
+    """The going words come from a catalogue, the count's words too: both go through the page's escaping."""
+    hostile = fake_translator({"I'll be there": payload, ("{count:,} going", 1): payload})
+    m = build_map(WORLD[:1], translator=hostile, going=lambda p: (UID, 3, False), going_url="/api/going",
+                  going_pass=PASS)
+    html = map_html(m)
+    options = options_of(html)
+    if "{" not in payload and "}" not in payload:  # braces are the catalogue's format syntax
+        assert options["going"]["labels"]["button"] == payload
+        assert options["rows"][0][FIELD["goingText"]] == payload
+    if any(ch in payload for ch in UNSAFE_CHARS) or any(ord(ch) < 32 for ch in payload):
+        assert payload not in html
+    assert start_tags_of(html) == start_tags_of(map_html(build_map(WORLD[:1], going=lambda p: (UID, 3, False),
+                                                                   going_url="/api/going", going_pass=PASS)))

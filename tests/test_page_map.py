@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def test_map_page_shows_all_seed_events():
     assert shown_count(at) == (19, 19)
     assert len(table_cities(at)) == 19
     assert not at.warning, [w.value for w in at.warning]
-    assert any(link.proto.page.endswith("guide") or "Host" in link.label for link in at.get("page_link"))
+    assert any(link.proto.page.endswith("propose") and "Propose" in link.label for link in at.get("page_link"))
 
 
 def test_country_filter_changes_the_count_and_the_url(events_file):
@@ -185,7 +186,7 @@ def test_none_within_the_radius_shows_the_three_nearest_and_offers_to_host(event
     assert not at.exception
     assert len(at.dataframe[0].value) == 3
     assert any("No events within 25 km of Reykjavík, Iceland" in i.value for i in at.info)
-    assert any("Host an event near" in link.label for link in at.get("page_link"))
+    assert any("Propose an event near" in link.label for link in at.get("page_link"))
 
 
 def test_an_ambiguous_place_offers_the_likely_ones():
@@ -225,3 +226,225 @@ def test_the_events_shown_go_into_calendars_and_feeds(events_file):
     assert subscribe.proto.url == "/feeds/events.ics?country=ES&lang=en"  # webcal:// with the browser's host
     assert any("[GeoJSON](/feeds/events.geojson?country=ES)" in m.value
                and "[iCalendar](/feeds/events.ics?country=ES&lang=en)" in m.value for m in at.markdown)
+
+
+# --- "I'll be there" -------------------------------------------------------------------------------
+
+from speakout_map.errors import StoreError  # noqa: E402
+from speakout_map.events.identity import event_uids  # noqa: E402
+from speakout_map.store.going_marks import GoingStore  # noqa: E402
+from speakout_map.store.publishing import rollback_source  # noqa: E402
+from speakout_map.store.store import Store  # noqa: E402
+from speakout_map.supporters.going import client_secret, going_pass, say_going, session_digest  # noqa: E402
+from speakout_map.supporters.guards import GOING_LIMITS, RateLimiter, client_keys  # noqa: E402
+
+VISITOR_SESSION = "visitor-session"  # app_pages/common.py's session key of the visitor's token
+
+
+@pytest.fixture
+def opened_store(monkeypatch):
+    """The store the page uses (the isolated_cache fixture's), opened by the test; closed after it."""
+    import os
+
+    stores = []
+
+    def open_() -> Store:
+        stores.append(Store.open(os.environ["SPEAKOUT_DATABASE_URL"]))
+        return stores[-1]
+
+    yield open_
+    for store in stores:
+        store.close()
+
+
+def uid_of(store: Store, city: str) -> str:
+    events = [p.event for p in store.latest().events]
+    return dict(zip((e.city for e in events), event_uids(events)))[city]
+
+
+def going_column(at: AppTest) -> dict[str, int]:
+    table = at.dataframe[0].value
+    return dict(zip(table["City"], table["Going"]))
+
+
+def total_line(at: AppTest) -> str:
+    lines = [m.value for m in at.markdown if " going in " in m.value]
+    assert len(lines) == 1, [m.value for m in at.markdown]
+    return lines[0]
+
+
+def pick(at: AppTest, city: str) -> AppTest:
+    """Select the table's row of ``city`` (as a click on the row would) and run the page."""
+    index = list(at.dataframe[0].value["City"]).index(city)
+    at.session_state["events-table"] = {"selection": {"rows": [index], "columns": []}}
+    return at.run()
+
+
+def test_counts_total_and_column_follow_the_marks(events_file, opened_store):
+    at = make_app(events_file)
+    at.run()
+    assert not at.exception
+    assert total_line(at) == "0 people going in 0 cities"
+    assert going_column(at) == {"Madrid": 0, "London": 0, "Valencia": 0, "Dublin": 0}
+    store = opened_store()
+    secret = client_secret(store)
+    now = dt.datetime(2013, 9, 1, tzinfo=dt.timezone.utc)
+    for city, sessions in (("Madrid", ["a", "b"]), ("Dublin", ["a"])):
+        for session in sessions:
+            store.going().mark(uid_of(store, city), session_digest(secret, session), now)
+    at.run()
+    assert total_line(at) == "3 people going in 2 cities"
+    assert going_column(at) == {"Madrid": 2, "London": 0, "Valencia": 0, "Dublin": 1}
+    at.multiselect(key="countries").set_value(["ES"]).run()  # the total is of the events shown
+    assert total_line(at) == "2 people going in 1 city"
+
+
+def test_the_tables_button_counts_the_picked_event_once(events_file):
+    at = make_app(events_file)
+    at.run()
+    assert any("Pick an event in the table" in c.value for c in at.caption)
+    pick(at, "Valencia")
+    assert any("**Valencia rally** (Valencia): 0 going" in m.value for m in at.markdown)
+    (button,) = [b for b in at.button if b.key == "going-button"]
+    assert button.label == "I'll be there"
+    button.click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Counted, thank you: you're going. Now 1 going."]
+    assert going_column(at)["Valencia"] == 1 and total_line(at) == "1 person going in 1 city"
+    (mine,) = [b for b in at.button if b.key == "going-mine"]
+    assert mine.label == "You're going" and mine.disabled
+    assert not [b for b in at.button if b.key == "going-button"]
+    at.run()  # the answer is shown once
+    assert not at.success and going_column(at)["Valencia"] == 1
+
+
+def test_a_mark_made_from_the_maps_popup_is_this_visitors_on_the_page(events_file, opened_store):
+    """The popup's route and the table count the same session: the pass the page gives names it."""
+    at = make_app(events_file)
+    at.run()
+    store = opened_store()
+    session = at.session_state[VISITOR_SESSION]
+    uid = uid_of(store, "Madrid")
+    say_going(uid, session=session, client=client_keys(client_secret(store), session), store=store,
+              published_uids={uid})
+    pick(at, "Madrid")
+    assert [b.label for b in at.button if b.key == "going-mine"] == ["You're going"]
+    assert going_column(at)["Madrid"] == 1
+
+
+def test_the_map_gets_the_counts_the_route_and_this_sessions_pass(events_file, opened_store, monkeypatch):
+    import speakout_map.maps.build as build  # the page imports build_map from it on every run
+
+    calls = []
+    real = build.build_map
+    monkeypatch.setattr(build, "build_map", lambda *a, **k: calls.append(k) or real(*a, **k))
+    at = make_app(events_file)
+    at.run()
+    assert not at.exception and calls
+    options = calls[-1]
+    store = opened_store()
+    assert options["going_url"] == "/api/going"
+    assert options["going_pass"] == going_pass(client_secret(store), at.session_state[VISITOR_SESSION])
+    madrid = next(p for p in store.latest().events if p.event.city == "Madrid")
+    assert options["going"](madrid) == (uid_of(store, "Madrid"), 0, False)
+
+
+def test_a_burst_of_clicks_is_cut_off_and_other_visitors_still_count(events_file, opened_store):
+    at = make_app(events_file)
+    at.run()
+    store = opened_store()
+    keys = client_keys(client_secret(store), at.session_state[VISITOR_SESSION])
+    limiter = RateLimiter(store.client_actions(), GOING_LIMITS)
+    for _ in range(GOING_LIMITS[0].count):
+        limiter.record(keys)
+    pick(at, "Dublin")
+    [b for b in at.button if b.key == "going-button"][0].click().run()
+    assert not at.exception
+    (warning,) = at.warning
+    assert warning.value.startswith("Not counted: you have done this too often in a short time; please try again in")
+    assert going_column(at)["Dublin"] == 0 and not at.success
+    other = make_app(events_file)
+    other.run()
+    pick(other, "Dublin")
+    [b for b in other.button if b.key == "going-button"][0].click().run()
+    assert [s.value for s in other.success] == ["Counted, thank you: you're going. Now 1 going."]
+
+
+def test_a_store_failure_while_counting_is_a_short_message(events_file, monkeypatch, caplog):
+    at = make_app(events_file)
+    at.run()
+    pick(at, "Dublin")
+
+    def broken(self, *args, **kwargs):
+        raise StoreError("could not write to postgresql://going:s3cret@db.internal/speakout")
+
+    monkeypatch.setattr(GoingStore, "mark", broken)
+    [b for b in at.button if b.key == "going-button"][0].click().run()
+    assert not at.exception
+    (error,) = at.error
+    assert "could not be counted right now" in error.value
+    assert "s3cret" not in error.value and "postgresql" not in error.value
+    assert "s3cret" in caplog.text  # the details are in the server's log
+
+
+def test_counts_that_cannot_be_read_leave_the_map_and_table(events_file, monkeypatch):
+    monkeypatch.setattr(GoingStore, "counts", lambda self, uids=None: (_ for _ in ()).throw(StoreError("down")))
+    at = make_app(events_file)
+    at.run()
+    assert not at.exception
+    (error,) = at.error
+    assert "How many people are going cannot be shown right now" in error.value
+    assert shown_count(at) == (4, 4) and "Going" not in at.dataframe[0].value.columns.tolist()
+    assert not [m for m in at.markdown if " going in " in m.value]
+
+
+def test_the_count_survives_a_republish_and_a_rollback(events_file, opened_store):
+    at = make_app(events_file)
+    at.run()
+    pick(at, "Madrid")
+    [b for b in at.button if b.key == "going-button"][0].click().run()
+    store = opened_store()
+    first = store.latest()
+    # the same events again, in another order and with a new venue: the same events, the same counts
+    import dataclasses
+
+    again = [dataclasses.replace(p, event=dataclasses.replace(p.event, venue="Plaza Mayor"))
+             for p in reversed(first.events)]
+    store.publish(again, by="alice", source="again.csv", based_on=first.info.number)
+    at.run()
+    assert going_column(at)["Madrid"] == 1 and total_line(at) == "1 person going in 1 city"
+    # without Madrid, then back to the first version: the count comes back with the event
+    without = store.publish([p for p in first.events if p.event.city != "Madrid"], by="alice", source="x.csv",
+                            based_on=first.info.number + 1)
+    at.run()
+    assert "Madrid" not in going_column(at) and total_line(at) == "0 people going in 0 cities"
+    store.publish(first.events, by="alice", source=rollback_source(first.info.number), based_on=without.number)
+    at.run()
+    assert going_column(at)["Madrid"] == 1
+    pick(at, "Madrid")
+    assert [b.label for b in at.button if b.key == "going-mine"] == ["You're going"]
+
+
+def test_a_hostile_title_in_the_going_line_is_text(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text('city,country,date,title\nMadrid,ES,2013-09-03,"**bold** [x](javascript:alert(1)) <b>b</b>"\n',
+                    encoding="utf-8")
+    at = make_app(path)
+    at.run()
+    pick(at, "Madrid")
+    (line,) = [m.value for m in at.markdown if "(Madrid): 0 going" in m.value]
+    assert "**bold**" not in line and "](javascript" not in line and "<b>" not in line
+
+
+def test_an_event_that_left_the_map_since_the_page_was_drawn_is_not_counted(events_file, opened_store):
+    at = make_app(events_file)
+    at.run()
+    pick(at, "Dublin")
+    store = opened_store()
+    latest = store.latest()
+    store.publish([p for p in latest.events if p.event.city != "Dublin"], by="alice", source="x.csv",
+                  based_on=latest.info.number)
+    [b for b in at.button if b.key == "going-button"][0].click().run()
+    assert not at.exception
+    assert any("this event is no longer on the map" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert store.going().counts() == {}

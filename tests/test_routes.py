@@ -126,3 +126,59 @@ def test_published_at_is_the_calendars_stamp(memory_store):
     body = answer_request(ICS, source, request()).body
     created = memory_store.get(1).info.created_at.astimezone(dt.timezone.utc)
     assert f"DTSTAMP:{created:%Y%m%dT%H%M%S}Z".encode() in body
+
+
+# --- "I'll be there" counts in the feeds ---------------------------------------------------------------
+
+from speakout_map.events.identity import event_uids  # noqa: E402
+
+MARKED_AT = dt.datetime(2013, 9, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+
+def test_the_csv_and_geojson_carry_the_counts_and_a_new_mark_changes_their_etag(memory_store):
+    import csv
+    import io
+    import json
+
+    source = FeedSource(lambda: Settings(), open_store=lambda s: memory_store)
+    uid = event_uids([p.event for p in WORLD])[0]
+    first = answer_request(CSV, source, request())
+    assert {row["going"] for row in csv.DictReader(io.StringIO(first.body.decode()))} == {"0"}
+    calendar = answer_request(ICS, source, request())
+    memory_store.going().mark(uid, "someone", MARKED_AT)
+    again = answer_request(CSV, source, request(If_None_Match=first.header("ETag")))
+    assert again.status == 200 and again.header("ETag") != first.header("ETag")
+    rows = list(csv.DictReader(io.StringIO(again.body.decode())))
+    assert {row["city"]: row["going"] for row in rows}[WORLD[0].event.city] == "1"
+    assert sorted(row["going"] for row in rows) == ["0"] * (len(WORLD) - 1) + ["1"]
+    features = json.loads(answer_request(GEOJSON, source, request()).body)["features"]
+    assert {f["properties"]["city"]: f["properties"]["going"] for f in features}[WORLD[0].event.city] == 1
+    same = answer_request(CSV, source, request(If_None_Match=again.header("ETag")))
+    assert (same.status, same.body) == (304, b"")  # nothing new: still a 304
+    assert answer_request(ICS, source, request(If_None_Match=calendar.header("ETag"))).status == 304
+
+
+def test_counts_that_cannot_be_read_are_a_503(memory_store, monkeypatch, caplog):
+    from speakout_map.store.going_marks import GoingStore
+
+    def broken(self):
+        raise StoreError(f"could not read {SECRET_URL}")
+
+    monkeypatch.setattr(GoingStore, "stamp", broken)
+    source = FeedSource(lambda: Settings(), open_store=lambda s: memory_store)
+    with caplog.at_level(logging.ERROR, logger=routes.__name__):
+        answer = answer_request(CSV, source, request())
+    assert answer.status == 503 and b"s3cret" not in answer.body
+    assert answer_request(ICS, source, request()).status == 200  # the calendar needs no counts
+
+
+def test_the_store_stamp_changes_with_every_mark(memory_store):
+    marks = memory_store.going()
+    assert marks.stamp() == (0, None)
+    uid = event_uids([p.event for p in WORLD])[0]
+    marks.mark(uid, "a", MARKED_AT)
+    assert marks.stamp() == (1, MARKED_AT)
+    marks.mark(uid, "a", MARKED_AT + dt.timedelta(minutes=1))  # already marked: nothing changes
+    assert marks.stamp() == (1, MARKED_AT)
+    marks.mark(uid, "b", MARKED_AT)  # another one at the same time: the number still moves
+    assert marks.stamp() == (2, MARKED_AT)

@@ -12,6 +12,7 @@ from speakout_map.maps.rows import (
     event_row,
     event_rows,
     events_bounds,
+    going_of,
     has_valid_point,
     safe_guide_link,
     safe_link,
@@ -88,6 +89,10 @@ def test_row_of_a_full_event():
         "url": "https://example.org/madrid",
         "googleCalendar": "",
         "icsFile": "",
+        "event": "",
+        "going": 0,
+        "goingText": "",
+        "goingMine": 0,
     }
 
 
@@ -198,3 +203,45 @@ def test_event_rows_keep_the_order_and_leave_out_invalid_points():
 )
 def test_events_bounds(rows, bounds):
     assert events_bounds(rows) == bounds
+
+
+# --- "I'll be there" -------------------------------------------------------------
+
+UID = "0123456789abcdef0123456789abcdef@speakout-map"
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ((UID, 0, False), (UID, 0, "0 going", 0)),
+        ((UID, 1, True), (UID, 1, "1 going", 1)),
+        ((UID, 1234, False), (UID, 1234, "1,234 going", 0)),
+        ((UID, -3, True), (UID, 0, "0 going", 1)),  # never below nobody
+        (("not a uid", 5, True), ("", 0, "", 0)),  # nothing to send: no count either
+        (("", 5, True), ("", 0, "", 0)),
+        ((UID.upper(), 5, False), ("", 0, "", 0)),
+    ],
+)
+def test_row_carries_the_going_count_and_whether_this_visitor_is_going(state, expected):
+    row = dict(zip(DATA_FIELDS, event_row(WORLD[0], going=lambda placed: state)))
+    assert (row["event"], row["going"], row["goingText"], row["goingMine"]) == expected
+
+
+def test_going_text_is_in_the_readers_language():
+    t = fake_translator({("{count:,} going", 0): "{count:,} va", ("{count:,} going", 1): "{count:,} van"},
+                        language="es")
+    rows = event_rows(WORLD[:1], t, going=lambda placed: (UID, 1, False))
+    assert rows[0][FIELD["goingText"]] == "1 va"
+    rows = event_rows(WORLD[:1], t, going=lambda placed: (UID, 2, False))
+    assert rows[0][FIELD["goingText"]] == "2 van"
+
+
+def test_going_of_looks_events_up_by_uid():
+    other = "f" * 32 + "@speakout-map"
+    of = going_of({WORLD[0]: UID, WORLD[1]: other}, {UID: 7}, frozenset({other}))
+    assert of(WORLD[0]) == (UID, 7, False)
+    assert of(WORLD[1]) == (other, 0, True)
+    assert of(WORLD[2]) == ("", 0, False)  # an event without a UID: nothing, and no row fields
+    rows = event_rows(WORLD[:3], going=of)
+    assert [(r[FIELD["event"]], r[FIELD["going"]], r[FIELD["goingMine"]]) for r in rows] == [
+        (UID, 7, 0), (other, 0, 1), ("", 0, 0)]

@@ -28,9 +28,9 @@ from speakout_map.maps import assets as asset_files
 from speakout_map.maps.basemap import OfflineBasemap
 from speakout_map.maps.focus import Focus, union_bounds
 from speakout_map.maps.inline import integrity_guard
-from speakout_map.maps.layer import EventClusterLayer
+from speakout_map.maps.layer import EventClusterLayer, going_options
 from speakout_map.maps.links import add_links
-from speakout_map.maps.rows import CalendarLinks, event_rows, events_bounds
+from speakout_map.maps.rows import CalendarLinks, GoingOf, event_rows, events_bounds
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF, Settings
 
@@ -77,6 +77,9 @@ def build_map(
     basemap: bool = True,
     focus: Focus | None = None,
     calendar: CalendarLinks | None = None,
+    going: GoingOf | None = None,
+    going_url: str = "",
+    going_pass: str = "",
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -91,7 +94,11 @@ def build_map(
     the visitor's language (English without one); the events' own text is
     shown as written. ``focus`` (a "near" search) draws the searched place
     and its radius, and the view takes them in with the events. ``calendar``
-    gives each event's "Add to calendar" links for its popup.
+    gives each event's "Add to calendar" links for its popup. ``going`` (off
+    by default) gives each event's "I'll be there" count for its popup, and
+    with ``going_url`` (the route's same-site path, :func:`~speakout_map.web.going_route.going_path`)
+    and ``going_pass`` (this session's, :func:`~speakout_map.supporters.going.going_pass`)
+    the popup's button that counts the visitor in.
     """
     if tiles is not None and tiles.strip().lower() in TILES_OFF:
         tiles = None
@@ -101,7 +108,7 @@ def build_map(
     assets = asset_files.check_mode(assets)
     asset_base_url = asset_files.check_base_url(asset_base_url)
     translator = translator or english()
-    rows = event_rows(placed, translator, calendar)
+    rows = event_rows(placed, translator, calendar, going)
     m = _Map(
         location=WORLD_CENTER,
         zoom_start=WORLD_ZOOM,
@@ -127,8 +134,9 @@ def build_map(
     m.options["min_zoom"] = MAP_MIN_ZOOM
     if basemap:
         OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
-    EventClusterLayer(rows, guide_url=guide_url, translator=translator, focus=focus, assets=assets,
-                      asset_base_url=asset_base_url).add_to(m)
+    EventClusterLayer(rows, guide_url=guide_url, translator=translator, focus=focus,
+                      going=going_options(going_url, going_pass, translator) if going is not None else None,
+                      assets=assets, asset_base_url=asset_base_url).add_to(m)
     bounds = union_bounds(events_bounds(rows), focus.bounds() if focus is not None else None)
     if bounds is not None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)

@@ -12,10 +12,17 @@ Every word the script shows of its own (the legend, "Organised by ...", the
 "no events yet" note, the markers' labels for screen readers, the zoom
 buttons' titles) is in the options too, as :func:`layer_labels` in the
 visitor's language: the script has no text of its own.
+
+"I'll be there" (:func:`going_options`, off unless the map asks for it): each
+popup shows its event's count and a button that posts the event's UID and
+this session's pass to the route (:mod:`speakout_map.web.going_route`), a
+same-site path; its words are :func:`going_labels`, and the new count's
+words come back from the route in the visitor's language.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
@@ -79,6 +86,38 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
     }
 
 
+def going_labels(translator: Translator | None = None) -> dict[str, str]:
+    """The words of the popups' "I'll be there" part in the translator's language (English without one)."""
+    t = translator or english()
+    return {
+        # Translators: the button in an event's popup and in the map page that counts the visitor as going.
+        "button": t("I'll be there"),
+        # Translators: the popup's button once the visitor said they will go (it can no longer be clicked).
+        "mine": t("You're going"),
+        "failed": t("Not counted: something went wrong on our side. Try again in a minute."),
+        "tooOften": t("Not counted: too many clicks from here in a short time. Try again later."),
+        "reload": t("Not counted: the map is out of date. Reload the page and try again."),
+    }
+
+
+#: A going pass as :func:`~speakout_map.supporters.going.going_pass` makes it (a token, a dot, hex digits).
+_PASS = re.compile(r"[A-Za-z0-9_-]{1,200}\.[0-9a-f]{1,64}")
+
+
+def going_options(url: str, going_pass: str, translator: Translator | None = None) -> dict[str, Any]:
+    """The script's ``going`` option: where to send a click (a same-site path, else none), the pass, the words.
+
+    Without a usable path or pass the popups still show the counts, with no button to click.
+    """
+    url, going_pass = url.strip(), going_pass.strip()
+    same_site = url.startswith("/") and not url.startswith(("//", "/\\")) and not re.search(r"[\s\x00-\x1f\x7f]", url)
+    return {
+        "url": url if same_site else "",
+        "pass": going_pass if _PASS.fullmatch(going_pass) else "",
+        "labels": going_labels(translator),
+    }
+
+
 def language_tag(translator: Translator | None = None) -> str:
     """The map document's language as HTML writes it (``es``, ``pt-BR``), so screen readers speak it right."""
     return (translator or english()).language.replace("_", "-")
@@ -101,7 +140,9 @@ class EventClusterLayer(InlineScriptElement):
     ``rows`` are :func:`~speakout_map.maps.rows.event_row` lists (made with
     the same translator). ``guide_url`` is linked from the note when it is a
     same-site path or an http(s) URL. The script's own words are
-    :func:`layer_labels` of ``translator`` (English without one).
+    :func:`layer_labels` of ``translator`` (English without one). ``going``
+    (:func:`going_options`, None: off) shows each row's "I'll be there"
+    count in its popup, with the button.
     """
 
     script_file = "event_layer.js"
@@ -115,6 +156,7 @@ class EventClusterLayer(InlineScriptElement):
         guide_url: str = "",
         translator: Translator | None = None,
         focus: Focus | None = None,
+        going: dict[str, Any] | None = None,
         assets: str = asset_files.SELF,
         asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     ) -> None:
@@ -126,6 +168,7 @@ class EventClusterLayer(InlineScriptElement):
             "labels": layer_labels(translator),
             "lang": language_tag(translator),
             "focus": focus.as_option() if focus is not None else None,
+            "going": going,
             "cluster": CLUSTER_OPTIONS,
         }
         super().__init__(options, asset_names=asset_files.CLUSTER_ASSETS, assets=assets,

@@ -9,20 +9,27 @@ browser checks again). ``contact_email`` is private and is never in a row.
 A row is in the visitor's language: the country's name, the date, the time
 and a made-up title come from their translator (English without one); the
 event's own text (title, venue, ...) is shown as the organisers wrote it.
+
+With "I'll be there" on (a :data:`GoingOf`), a row also names its event by
+its UID (what the popup's button sends), how many are going (the number and
+its words, "23 going", in the visitor's language) and whether this visitor
+said they are; without it those fields are empty.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from speakout_map.events.formatting import time_range
+from speakout_map.events.identity import UID_PATTERN
 from speakout_map.events.model import Status
 from speakout_map.languages.translator import Translator, english
 from speakout_map.places.place import PlacedEvent
+from speakout_map.supporters.going import going_label
 
 #: Longest description shown in a popup, in characters.
 DESCRIPTION_LIMIT = 280
@@ -46,6 +53,10 @@ DATA_FIELDS: tuple[str, ...] = (
     "url",
     "googleCalendar",
     "icsFile",
+    "event",
+    "going",
+    "goingText",
+    "goingMine",
 )
 
 
@@ -110,12 +121,27 @@ def has_valid_point(placed: PlacedEvent) -> bool:
 CalendarLinks = Callable[[PlacedEvent], tuple[str, str]]
 
 
+#: An event's "I'll be there": its UID, how many are going, and whether this visitor is.
+GoingOf = Callable[[PlacedEvent], tuple[str, int, bool]]
+
+
+def going_of(uids: Mapping[PlacedEvent, str], counts: Mapping[str, int], mine: Collection[str]) -> GoingOf:
+    """A :data:`GoingOf` from each event's UID, the counts by UID and the UIDs this visitor marked."""
+
+    def of(placed: PlacedEvent) -> tuple[str, int, bool]:
+        uid = uids.get(placed, "")
+        return uid, counts.get(uid, 0), uid in mine
+
+    return of
+
+
 def event_row(placed: PlacedEvent, translator: Translator | None = None,
-              calendar: CalendarLinks | None = None) -> list[Any]:
+              calendar: CalendarLinks | None = None, going: GoingOf | None = None) -> list[Any]:
     """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language.
 
     ``calendar`` gives the event's "Add to calendar" addresses; the Google one is
     kept only as an http(s) link, the .ics one as a same-site path or an http(s) link.
+    ``going`` gives its "I'll be there" count (none without it; nor for a UID that is not one).
     """
     t = translator or english()
     event = placed.event
@@ -134,6 +160,7 @@ def event_row(placed: PlacedEvent, translator: Translator | None = None,
         shorten(event.description),
         safe_link(event.url),
         *_calendar_fields(placed, calendar),
+        *_going_fields(placed, going, t),
     ]
 
 
@@ -144,11 +171,21 @@ def _calendar_fields(placed: PlacedEvent, calendar: CalendarLinks | None) -> tup
     return safe_link(google), safe_guide_link(ics)
 
 
+def _going_fields(placed: PlacedEvent, going: GoingOf | None, t: Translator) -> tuple[str, int, str, int]:
+    if going is None:
+        return "", 0, "", 0
+    uid, count, mine = going(placed)
+    if not isinstance(uid, str) or not UID_PATTERN.fullmatch(uid):
+        return "", 0, "", 0
+    count = max(0, int(count))
+    return uid, count, t.text(going_label(count)), 1 if mine else 0
+
+
 def event_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None,
-               calendar: CalendarLinks | None = None) -> list[list[Any]]:
+               calendar: CalendarLinks | None = None, going: GoingOf | None = None) -> list[list[Any]]:
     """Data rows of the events that have a valid point (others cannot be drawn), in the translator's language."""
     t = translator or english()
-    return [event_row(p, t, calendar) for p in placed if has_valid_point(p)]
+    return [event_row(p, t, calendar, going) for p in placed if has_valid_point(p)]
 
 
 def events_bounds(rows: Sequence[Sequence[Any]]) -> list[list[float]] | None:

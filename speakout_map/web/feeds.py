@@ -16,11 +16,16 @@ ignored.
 
 Only public columns leave through here: the CSV and GeoJSON come from
 :mod:`speakout_map.events.export` with ``include_private=False`` (the CSV
-formula-safe), the calendar from :mod:`speakout_map.events.calendar`.
+formula-safe), the calendar from :mod:`speakout_map.events.calendar`. The
+CSV and the GeoJSON also say how many people are going to each event (the
+``going`` column and property; "I'll be there" counts, by the event's UID
+within the whole version); the calendar does not.
 
 Caching: the answer depends only on the published version, the feed, the
-normalised query (and the language, for the calendar), so those make a
-strong :func:`feed_etag`; ``If-None-Match`` with it gets a 304 without a
+normalised query (and the language, for the calendar) and, for the feeds
+with counts, a stamp of the "I'll be there" marks (their number and the
+latest one's time, which changes with any count), so those make a strong
+:func:`feed_etag`; ``If-None-Match`` with it gets a 304 without a
 body, and ``Cache-Control: public, max-age=300`` lets browsers, reverse
 proxies and CDNs keep an answer five minutes (a new version is visible
 after at most that long). :data:`FEED_REVISION` is part of every ETag: change
@@ -41,7 +46,7 @@ from geopy.geocoders.base import Geocoder
 from speakout_map.errors import FeedQueryError, PlaceNotFoundError
 from speakout_map.events.calendar import MEDIA_TYPE as CALENDAR_MEDIA_TYPE
 from speakout_map.events.calendar import calendar_ics
-from speakout_map.events.identity import UID_PATTERN, event_uids
+from speakout_map.events.identity import UID_PATTERN, event_uids, uids_within
 from speakout_map.events.export import events_to_csv, geojson_text
 from speakout_map.languages.catalogues import SOURCE_LANGUAGE, available_languages
 from speakout_map.languages.choosing import LANG_PARAMETER, choose_language, normalise_tag
@@ -52,7 +57,7 @@ from speakout_map.places.place import PlacedEvent
 from speakout_map.store.store import Version
 
 #: Part of every ETag: bump it when a feed's bytes change for the same version and query (a new column, a fix).
-FEED_REVISION = "1"
+FEED_REVISION = "2"
 #: How long browsers, proxies and CDNs may keep an answer without asking again (seconds).
 MAX_AGE_SECONDS = 300
 #: How long a client should wait before asking again after a 503 (seconds).
@@ -70,6 +75,8 @@ class FeedFormat:
     name: str
     content_type: str
     uses_language: bool = False
+    #: Whether the feed has each event's "I'll be there" count (``going``).
+    has_going: bool = False
 
     @property
     def filename(self) -> str:
@@ -77,8 +84,8 @@ class FeedFormat:
         return f"speakout-events.{self.name}"
 
 
-GEOJSON = FeedFormat("geojson", "application/geo+json")
-CSV = FeedFormat("csv", "text/csv; charset=utf-8")
+GEOJSON = FeedFormat("geojson", "application/geo+json", has_going=True)
+CSV = FeedFormat("csv", "text/csv; charset=utf-8", has_going=True)
 ICS = FeedFormat("ics", CALENDAR_MEDIA_TYPE, uses_language=True)
 #: The parameter of one event's calendar (its value: an event's UID, events.identity).
 EVENT_PARAMETER = "event"
@@ -165,13 +172,25 @@ def parse_feed_query(params: Mapping[str, Sequence[str]]) -> FeedQuery:
     return FeedQuery(event_filter, _language(params), _event(params))
 
 
-def feed_etag(feed: FeedFormat, query: FeedQuery, version: int | None) -> str:
+def going_stamp_text(stamp: tuple[int, dt.datetime | None] | None) -> str:
+    """The "I'll be there" marks' stamp (:meth:`~speakout_map.store.going_marks.GoingStore.stamp`) as ETag text."""
+    if stamp is None:
+        return ""
+    count, latest = stamp
+    return f"{int(count)}@{latest.isoformat() if latest is not None else ''}"
+
+
+def feed_etag(feed: FeedFormat, query: FeedQuery, version: int | None, going_stamp: str = "") -> str:
     """The strong ETag of a feed's answer: the version's number and a digest of the feed and its normalised query.
 
-    ``version`` None (an empty store) is version 0. Same version, feed and
-    query: same ETag, in any process.
+    ``version`` None (an empty store) is version 0. For a feed with counts
+    (:attr:`FeedFormat.has_going`), ``going_stamp`` (:func:`going_stamp_text`)
+    is in the digest too, so a new "I'll be there" gives a new ETag. Same
+    version, feed, query (and stamp): same ETag, in any process.
     """
     key = f"{FEED_REVISION}|{feed.name}|{query.normalised(feed)}"
+    if feed.has_going:
+        key += f"|going={going_stamp}"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     return f'"v{version or 0}-{digest}"'
 
@@ -235,6 +254,7 @@ def feed_body(
     *,
     published_at: dt.datetime | None = None,
     geocoder: Geocoder | None = None,
+    going: Mapping[str, int] | None = None,
 ) -> bytes:
     """The bytes of a feed (UTF-8): the query's events of ``placed`` (one published version's), public columns only.
 
@@ -247,17 +267,29 @@ def feed_body(
     always give the same bytes. A lone surrogate
     (not text, cannot be UTF-8) becomes ``?``. Raises FeedQueryError for a
     ``near`` place that cannot be found (see :func:`feed_events`).
+
+    ``going`` (the "I'll be there" counts by event UID; see
+    :meth:`~speakout_map.store.going_marks.GoingStore.counts`) adds the
+    ``going`` column to the CSV and property to the GeoJSON: each event's
+    count, its UID counted among all of ``placed`` (0 for an event nobody
+    marked). Without it, neither has one.
     """
     shown = feed_events(feed, query, placed, geocoder=geocoder)
+    counts = _going_counts(shown, placed, going) if going is not None and feed.has_going else None
     if feed is CSV:
-        text = events_to_csv([p.event for p in shown], include_private=False, bom=False)
+        text = events_to_csv([p.event for p in shown], include_private=False, bom=False, going=counts)
     elif feed is GEOJSON:
-        text = geojson_text(shown, include_private=False)
+        text = geojson_text(shown, include_private=False, going=counts)
     elif feed is ICS:
         return calendar_ics(shown, translator=query.translator, among=placed, stamp=published_at)
     else:
         raise ValueError(f"no feed called {feed.name!r}; the feeds are {', '.join(FORMATS)}")
     return text.encode("utf-8", errors="replace")
+
+
+def _going_counts(shown: Sequence[PlacedEvent], placed: Sequence[PlacedEvent], going: Mapping[str, int]) -> list[int]:
+    uids = uids_within([p.event for p in shown], [p.event for p in placed])
+    return [int(going.get(uid, 0)) for uid in uids]
 
 
 def _shared_headers(etag: str | None) -> list[tuple[str, str]]:
@@ -305,23 +337,30 @@ def answer_feed(
     if_none_match: str | None = None,
     keep: BodyKeeper | None = None,
     geocoder: Geocoder | None = None,
+    going_stamp: str = "",
+    going: Callable[[], Mapping[str, int]] | None = None,
 ) -> FeedResponse:
     """The answer to a checked feed request against published ``version`` (None: nothing published yet).
 
     ``published()`` gives that version; it is called only when a body
     is made (not for a 304, nor when ``keep`` has the body already).
     ``geocoder`` resolves ``near`` (see :func:`feed_events`); a place it
-    cannot find raises FeedQueryError.
+    cannot find raises FeedQueryError. For a feed with counts, ``going()``
+    gives the "I'll be there" counts by UID (called, like ``published()``,
+    only when a body is made) and ``going_stamp`` (:func:`going_stamp_text`
+    of the marks' stamp) goes into the ETag.
     """
-    etag = feed_etag(feed, query, version)
+    etag = feed_etag(feed, query, version, going_stamp)
     if etag_matches(if_none_match, etag):
         return not_modified(etag)
 
     def make() -> bytes:
+        counts = going() if going is not None and feed.has_going else None
         if version is None:
-            return feed_body(feed, query, (), geocoder=geocoder)
+            return feed_body(feed, query, (), geocoder=geocoder, going=counts)
         found = published()
-        return feed_body(feed, query, found.events, published_at=found.info.created_at, geocoder=geocoder)
+        return feed_body(feed, query, found.events, published_at=found.info.created_at, geocoder=geocoder,
+                         going=counts)
 
     body = keep(etag, make) if keep is not None else make()
     return feed_ok(feed, query, etag, body)

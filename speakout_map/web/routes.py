@@ -10,7 +10,8 @@ One :class:`FeedSource` per process opens the store once (publishing the
 seed events into an empty one, as the pages do), keeps the events of the
 latest versions (versions never change) and the bodies made last (by
 ETag), so a request costs one small query for the published version's
-number. A store that cannot be opened or read is answered 503 with a short
+number (and, for the feeds with "I'll be there" counts, one for the marks'
+stamp, which is in their ETag). A store that cannot be opened or read is answered 503 with a short
 reason; what went wrong goes to the log (never a traceback or a setting to
 the client), and opening is tried again after :data:`REOPEN_AFTER_SECONDS`.
 """
@@ -33,7 +34,15 @@ from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.settings import Settings
 from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store, Version
-from speakout_map.web.feeds import FORMATS, FeedFormat, FeedResponse, answer_feed, parse_feed_query, refusal
+from speakout_map.web.feeds import (
+    FORMATS,
+    FeedFormat,
+    FeedResponse,
+    answer_feed,
+    going_stamp_text,
+    parse_feed_query,
+    refusal,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +108,14 @@ class FeedSource:
                 raise
             self._opened_with, self._failed_at = settings, None
             return self._store
+
+    def settings(self) -> Settings:
+        """The settings the store was opened with (opening it first if it is not open yet)."""
+        self.store()
+        with self._lock:
+            if self._opened_with is None:  # closed meanwhile
+                raise StoreError("the event store was closed")
+            return self._opened_with
 
     def geocoder(self) -> Geocoder:
         """The offline gazetteer, for ``near`` (opened on first use, once the store is open).
@@ -174,6 +191,7 @@ def answer_request(feed: FeedFormat, source: FeedSource, request: Request) -> Fe
         return refusal(400, str(exc))
     try:
         version = source.latest_number()
+        stamp = going_stamp_text(source.store().going().stamp()) if feed.has_going else ""
     except Exception as exc:  # noqa: BLE001 - a store that fails is a 503, its details for the log only
         log.error("the %s feed cannot read the published version [%s: %s]", feed.name, type(exc).__name__, exc)
         return refusal(503, UNAVAILABLE)
@@ -182,6 +200,7 @@ def answer_request(feed: FeedFormat, source: FeedSource, request: Request) -> Fe
             feed, query, version=version, published=lambda: source.version(version),
             if_none_match=request.headers.get("if-none-match"), keep=source.keep,
             geocoder=source.geocoder() if query.event_filter.near else None,
+            going_stamp=stamp, going=lambda: source.store().going().counts(),
         )  # fmt: skip
     except FeedQueryError as exc:  # a near= place that cannot be found
         return refusal(400, str(exc))

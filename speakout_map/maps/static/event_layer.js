@@ -20,10 +20,19 @@
  *                  the circle of its radius
  *   lang           the language of the labels (an HTML lang tag), set on
  *                  the map's document for screen readers
+ *   going          null, or {url, pass, labels} (going_options, layer.py):
+ *                  each popup shows its row's goingText and a button that
+ *                  POSTs {event, pass, lang} as JSON to url (same-site)
+ *                  and shows the answer's label, or a labels note on failure.
+ *                  The tab keeps the pass it used and the events it said it
+ *                  goes to in sessionStorage (gone with the tab; no cookie),
+ *                  so after a reload it is still the same one visitor.
  *
  * Event text is hostile: every node is made with document.createElement and
  * filled through textContent, never parsed as markup; a link gets an href
  * only when it is http(s) (already checked on the server, checked again here).
+ * The going route's answer is treated the same way: its words are set as
+ * textContent only, its count is used only if it is a number.
  *
  * This file has no words of its own: every label comes from options.labels.
  * A label with a field (organisedBy, with its {organiser} token) is a whole
@@ -44,6 +53,12 @@ function speakoutEventLayer(map, options) {
   }
   var SAFE_LINK = /^https?:\/\//i;
   var SAFE_GUIDE = /^(https?:\/\/|\/(?![\/\\]))/i;
+  var SAME_SITE = /^\/(?![\/\\])[^\s]*$/;
+  var EVENT_UID = /^[0-9a-f]{32}@speakout-map$/;
+  var going = options.going && typeof options.going === "object" && options.going.labels ? options.going : null;
+  var PASS = /^[A-Za-z0-9_-]{1,200}\.[0-9a-f]{1,64}$/;
+  var TAB_KEY = "speakout-going";
+  var tab = readTab();
   var F = {};
   FIELDS.forEach(function (name, index) { F[name] = index; });
 
@@ -103,7 +118,91 @@ function speakoutEventLayer(map, options) {
       box.appendChild(line);
     }
     addCalendarLinks(box, row);
+    addGoing(box, row);
     return box;
+  }
+
+  // This tab's pass and the events it is going to, from an earlier page of the tab ({pass: "", uids: []} if none).
+  function readTab() {
+    var kept = {pass: "", uids: []};
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(TAB_KEY));
+      if (saved && typeof saved.pass === "string" && PASS.test(saved.pass) && Array.isArray(saved.uids)) {
+        kept.pass = saved.pass;
+        kept.uids = saved.uids.filter(function (uid) { return typeof uid === "string" && EVENT_UID.test(uid); });
+      }
+    } catch (error) { /* no storage in this browser: each page is a visitor of its own */ }
+    return kept;
+  }
+
+  function writeTab(pass, uid) {
+    if (tab.pass !== pass) { tab = {pass: pass, uids: []}; }
+    if (uid) { tab.uids.push(uid); }
+    try {
+      if (pass) { window.sessionStorage.setItem(TAB_KEY, JSON.stringify(tab)); }
+      else { window.sessionStorage.removeItem(TAB_KEY); }
+    } catch (error) { /* as above */ }
+  }
+
+  function passToSend() {
+    return tab.pass || (typeof going.pass === "string" ? going.pass : "");
+  }
+
+  // The popup's going part: the count and, where clicks can be sent, the button.
+  function addGoing(box, row) {
+    if (!going || typeof row[F.event] !== "string" || !EVENT_UID.test(row[F.event])) { return; }
+    var part = el("div", "speakout-popup-going");
+    var count = el("p", "speakout-popup-going-count", row[F.goingText]);
+    count.setAttribute("aria-live", "polite");
+    part.appendChild(count);
+    var canSend = typeof going.url === "string" && SAME_SITE.test(going.url) && PASS.test(passToSend());
+    var mine = row[F.goingMine] === 1 || tab.uids.indexOf(row[F.event]) >= 0;
+    if (canSend || mine) {
+      var button = el("button", "speakout-popup-going-button", mine ? going.labels.mine : going.labels.button);
+      button.type = "button";
+      button.disabled = mine;
+      button.addEventListener("click", function () { sendGoing(row, part, count, button); });
+      part.appendChild(button);
+    }
+    box.appendChild(part);
+  }
+
+  // A short note under the button (a failure), or none ("" clears it).
+  function noteGoing(part, text) {
+    if (!part.speakoutNote) {
+      if (!text) { return; }
+      part.speakoutNote = part.appendChild(el("p", "speakout-popup-going-note"));
+      part.speakoutNote.setAttribute("role", "alert");
+    }
+    part.speakoutNote.textContent = text;
+  }
+
+  function sendGoing(row, part, count, button) {
+    if (button.disabled) { return; }
+    button.disabled = true;
+    noteGoing(part, "");
+    var status = 0, pass = passToSend();
+    Promise.resolve().then(function () {
+      return fetch(going.url, {method: "POST", credentials: "same-origin", cache: "no-store",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify({event: row[F.event], pass: pass, lang: options.lang})});
+    }).then(function (response) {
+      status = response.status;
+      if (!response.ok) { throw new Error(status); }
+      return response.json();
+    }).then(function (answer) {
+      if (!answer || typeof answer.count !== "number" || typeof answer.label !== "string") { throw new Error(); }
+      row[F.going] = answer.count;
+      row[F.goingText] = count.textContent = answer.label;
+      row[F.goingMine] = 1;
+      button.textContent = going.labels.mine;
+      writeTab(pass, row[F.event]);
+    }).catch(function () {
+      button.disabled = false;
+      if (status === 400 && pass === tab.pass) { writeTab("", ""); }  // a kept pass no longer taken: forget it
+      var why = status === 429 ? "tooOften" : (status === 400 || status === 404 ? "reload" : "failed");
+      noteGoing(part, going.labels[why]);
+    });
   }
 
   // The popup's calendar line: its label, then each of the two calendar links that is a safe address.
@@ -173,7 +272,7 @@ function speakoutEventLayer(map, options) {
       riseOnHover: true
     });
     marker.speakoutRow = row;
-    marker.bindPopup(popupFor, {maxWidth: 280, autoPanPadding: [20, 20]});
+    marker.bindPopup(popupFor, {maxWidth: 280, maxHeight: 260, autoPanPadding: [20, 20]});  // a long one scrolls
     marker.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
     marker.on("add", labelIcon);
     markers.push(marker);
