@@ -65,6 +65,54 @@ class _Map(folium.Map):
         add_links(self.get_root(), self.default_js, self.default_css)
 
 
+def base_map(
+    *,
+    location: tuple[float, float],
+    zoom_start: int,
+    height: str,
+    tiles: str | None,
+    attribution: str | None,
+    assets: str,
+    asset_base_url: str,
+    basemap: bool,
+) -> folium.Map:
+    """The map under everything we draw (the events map, the proposal form's pin): tiles, zoom limits, our own
+    Leaflet files and, with ``basemap``, the offline country outlines. The settings are :func:`map_options`'."""
+    if tiles is not None and tiles.strip().lower() in TILES_OFF:
+        tiles = None
+    _check_setting("tiles", tiles)
+    _check_setting("attribution", attribution)
+    _check_setting("asset_base_url", asset_base_url)
+    assets = asset_files.check_mode(assets)
+    asset_base_url = asset_files.check_base_url(asset_base_url)
+    m = _Map(
+        location=location,
+        zoom_start=zoom_start,
+        width="100%",
+        height=height,
+        tiles=tiles,
+        attr=attribution if tiles is not None else None,
+        min_zoom=MAP_MIN_ZOOM,
+        max_zoom=MAP_MAX_ZOOM,
+        world_copy_jump=True,
+        # The wheel scrolls the page (a map is much of a phone's screen); +/- zoom.
+        scroll_wheel_zoom=False,
+    )
+    # Only Leaflet itself is needed, from our own address (or the CDN): folium's
+    # other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are never
+    # used here, and one blocked script stops streamlit-folium from drawing the map.
+    # In cdn mode the first script pins every CDN file's integrity for streamlit-folium.
+    m.default_js = integrity_guard(assets) + asset_files.asset_links(
+        asset_files.MAP_ASSETS, "js", assets, asset_base_url)
+    m.default_css = asset_files.asset_links(asset_files.MAP_ASSETS, "css", assets, asset_base_url)
+    # Map(max_zoom=...) only reaches the tile layer; markercluster reads the map's own.
+    m.options["max_zoom"] = MAP_MAX_ZOOM
+    m.options["min_zoom"] = MAP_MIN_ZOOM
+    if basemap:
+        OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
+    return m
+
+
 def build_map(
     placed: Sequence[PlacedEvent],
     *,
@@ -100,40 +148,12 @@ def build_map(
     and ``going_pass`` (this session's, :func:`~speakout_map.supporters.going.going_pass`)
     the popup's button that counts the visitor in.
     """
-    if tiles is not None and tiles.strip().lower() in TILES_OFF:
-        tiles = None
-    _check_setting("tiles", tiles)
-    _check_setting("attribution", attribution)
-    _check_setting("asset_base_url", asset_base_url)
     assets = asset_files.check_mode(assets)
-    asset_base_url = asset_files.check_base_url(asset_base_url)
     translator = translator or english()
     rows = event_rows(placed, translator, calendar, going)
-    m = _Map(
-        location=WORLD_CENTER,
-        zoom_start=WORLD_ZOOM,
-        width="100%",
-        height=MAP_HEIGHT,
-        tiles=tiles,
-        attr=attribution if tiles is not None else None,
-        min_zoom=MAP_MIN_ZOOM,
-        max_zoom=MAP_MAX_ZOOM,
-        world_copy_jump=True,
-        # The wheel scrolls the page (the map is most of a phone's screen); +/- zoom.
-        scroll_wheel_zoom=False,
-    )
-    # Only Leaflet itself is needed, from our own address (or the CDN): folium's
-    # other defaults (jQuery, Bootstrap, Font Awesome, awesome-markers) are never
-    # used here, and one blocked script stops streamlit-folium from drawing the map.
-    # In cdn mode the first script pins every CDN file's integrity for streamlit-folium.
-    m.default_js = integrity_guard(assets) + asset_files.asset_links(
-        asset_files.MAP_ASSETS, "js", assets, asset_base_url)
-    m.default_css = asset_files.asset_links(asset_files.MAP_ASSETS, "css", assets, asset_base_url)
-    # Map(max_zoom=...) only reaches the tile layer; markercluster reads the map's own.
-    m.options["max_zoom"] = MAP_MAX_ZOOM
-    m.options["min_zoom"] = MAP_MIN_ZOOM
-    if basemap:
-        OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
+    m = base_map(location=WORLD_CENTER, zoom_start=WORLD_ZOOM, height=MAP_HEIGHT, tiles=tiles,
+                 attribution=attribution, assets=assets, asset_base_url=asset_base_url, basemap=basemap)
+    asset_base_url = asset_files.check_base_url(asset_base_url)
     EventClusterLayer(rows, guide_url=guide_url, translator=translator, focus=focus,
                       going=going_options(going_url, going_pass, translator) if going is not None else None,
                       assets=assets, asset_base_url=asset_base_url).add_to(m)

@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import folium
 
-from speakout_map.errors import SettingsError
 from speakout_map.maps import assets as asset_files
-from speakout_map.maps.basemap import OfflineBasemap
-from speakout_map.maps.build import MAP_MAX_ZOOM, MAP_MIN_ZOOM, WORLD_CENTER, WORLD_ZOOM
-from speakout_map.maps.inline import integrity_guard
-from speakout_map.maps.links import add_links
+from speakout_map.maps.build import WORLD_CENTER, WORLD_ZOOM, base_map
 from speakout_map.settings import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, TILES_OFF
 
 #: Close enough to see the streets around the pin, on tiles.
@@ -36,9 +31,6 @@ PIN_COLOUR = "#d6336c"
 PIN_RADIUS = 10
 #: Decimal places kept of a clicked point: about a metre, more than a host can aim.
 CLICK_DECIMALS = 5
-
-_TEMPLATE_MARKERS = ("{{", "{%", "{#")
-
 
 @dataclass(frozen=True)
 class Point:
@@ -87,20 +79,6 @@ def clicked_point(returned: object) -> Point | None:
     return point_of(clicked.get("lat"), clicked.get("lng"))
 
 
-class _PinMap(folium.Map):
-    """folium's Map with our own script and stylesheet tags (as the event map has)."""
-
-    def render(self, **kwargs: Any) -> None:
-        super().render(**kwargs)
-        add_links(self.get_root(), self.default_js, self.default_css)
-
-
-def _check_setting(name: str, value: str | None) -> None:
-    # Folium renders tile settings through a second template pass.
-    if value and any(marker in value for marker in _TEMPLATE_MARKERS):
-        raise SettingsError(f"the map {name} must not contain {{{{, {{% or {{#; got {value!r}")
-
-
 def pin_map(
     point: Point | None,
     *,
@@ -116,31 +94,13 @@ def pin_map(
 
     The keyword arguments are :func:`~speakout_map.maps.build.map_options`' (the operator's settings).
     """
-    if tiles is not None and tiles.strip().lower() in TILES_OFF:
-        tiles = None
-    _check_setting("tiles", tiles)
-    _check_setting("attribution", attribution)
-    _check_setting("asset_base_url", asset_base_url)
-    assets = asset_files.check_mode(assets)
-    asset_base_url = asset_files.check_base_url(asset_base_url)
-    m = _PinMap(
+    has_tiles = tiles is not None and tiles.strip().lower() not in TILES_OFF
+    m = base_map(
         location=(point.latitude, point.longitude) if point is not None else WORLD_CENTER,
-        zoom_start=WORLD_ZOOM if point is None else PIN_ZOOM if tiles is not None else OUTLINE_ZOOM,
-        width="100%",
-        height="100%",
-        tiles=tiles,
-        attr=attribution if tiles is not None else None,
-        min_zoom=MAP_MIN_ZOOM,
-        max_zoom=MAP_MAX_ZOOM,
-        world_copy_jump=True,
-        scroll_wheel_zoom=False,
+        zoom_start=WORLD_ZOOM if point is None else PIN_ZOOM if has_tiles else OUTLINE_ZOOM,
+        height="100%", tiles=tiles, attribution=attribution, assets=assets, asset_base_url=asset_base_url,
+        basemap=basemap,
     )
-    # Leaflet alone, from where the operator serves it: folium's other CDN defaults are never used.
-    m.default_js = integrity_guard(assets) + asset_files.asset_links(
-        asset_files.MAP_ASSETS, "js", assets, asset_base_url)
-    m.default_css = asset_files.asset_links(asset_files.MAP_ASSETS, "css", assets, asset_base_url)
-    if basemap:
-        OfflineBasemap(assets=assets, asset_base_url=asset_base_url).add_to(m)
     if point is not None:
         folium.CircleMarker(
             (point.latitude, point.longitude), radius=PIN_RADIUS, color=PIN_COLOUR, weight=3,
