@@ -1,16 +1,18 @@
-"""SpeakOut Map: the Streamlit entry point (``streamlit run app.py``), pages and feeds.
+"""SpeakOut Map: the Streamlit entry point (``streamlit run app.py``), pages, feeds and "I'll be there".
 
 This file is read twice, and the two are kept apart by ``__name__``:
 
 * ``streamlit run app.py`` finds the ``app = st.App(...)`` below and serves it:
   it imports this file as the module ``app`` (never ``__main__``), and the App
-  adds the live feeds' HTTP routes (``/feeds/events.geojson``, ``.csv``,
-  ``.ics``: ``speakout_map/web/``) next to Streamlit's own, under the same
-  ``server.baseUrlPath``. The feeds' settings are read like the pages'
-  (environment, then ``st.secrets``), when the first feed is asked for.
+  adds plain HTTP routes next to Streamlit's own, under the same
+  ``server.baseUrlPath``: the live feeds (``/feeds/events.geojson``, ``.csv``,
+  ``.ics``) and the map popups' "I'll be there" (``POST /api/going``), both
+  in ``speakout_map/web/`` and sharing one opened store. Their settings are
+  read like the pages' (environment, then ``st.secrets``), on first use.
 * For each visitor, Streamlit runs this same file as the script ``__main__``
   (the App's script), which is :func:`main`: it chooses the visitor's
-  language, declares the pages and their URL paths (each page lives in
+  language, declares the pages and their URL paths (the host's status page
+  ``/proposal`` hidden from the menu; each page lives in
   ``app_pages/``, not ``pages/``, which Streamlit would also serve by file
   name) and puts the language switch above every page. A failure no page
   expected is shown to visitors as a short message, its traceback going to
