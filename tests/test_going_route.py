@@ -7,6 +7,7 @@ needs httpx, which the project does not install.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import dataclasses
 import datetime as dt
 import json
@@ -69,7 +70,9 @@ def send(app, body: bytes | str | dict = b"", *, method: str = "POST", path: str
     async def respond(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, respond))
+    # In a thread of its own: a browser test earlier in the session may leave an event loop running in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, respond)).result()
     start = sent[0]
     return Reply(start["status"], {k.decode().lower(): v.decode() for k, v in start["headers"]},
                  b"".join(m.get("body", b"") for m in sent[1:]))
