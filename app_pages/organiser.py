@@ -13,7 +13,7 @@ from speakout_map.errors import NotPublishableError, ProposalError, SpeakOutErro
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.events.diff import diff_rows_for_display
-from speakout_map.events.identity import event_uids
+from speakout_map.supporters.going import version_going
 from speakout_map.events.model import COLUMNS, Problem
 from speakout_map.languages.message import Message, Text, msg
 from speakout_map.maps.build import build_map, map_options
@@ -203,13 +203,6 @@ def placing_progress():
     return report
 
 
-def going_column(placed) -> list[int]:
-    """Each event's "I'll be there" count, by its UID within its version (0 when nobody said so)."""
-    uids = event_uids([p.event for p in placed])
-    counts = store.going().counts(uids)
-    return [counts.get(uid, 0) for uid in uids]
-
-
 if publish_request is not None:
     carry_out(*publish_request)
 if decline_request is not None:
@@ -296,7 +289,7 @@ with history_tab:
             chosen = st.selectbox(t("Version"), numbers, key="history-version",
                                   format_func=lambda n: t("Version {number}", number=n))
             version = store.get(chosen)
-            going = going_column(version.events)
+            going = version_going(store, version.events)
             csv_col, geo_col = st.columns(2)
             csv_col.download_button(
                 t("Download as CSV (with contact emails)"),

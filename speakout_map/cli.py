@@ -29,7 +29,7 @@ from speakout_map.errors import (
 )
 from speakout_map.events import export
 from speakout_map.events.calendar import calendar_ics
-from speakout_map.events.identity import event_uids
+from speakout_map.supporters.going import version_going
 from speakout_map.events.model import ParseResult
 from speakout_map.events.reading import read_upload_file
 from speakout_map.organisers.passwords import hash_password
@@ -225,13 +225,6 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     return EXIT_OK
 
 
-def going_column(store, placed) -> list[int]:
-    """Each event's "I'll be there" count, by its UID within its version (0 when nobody said so)."""
-    uids = event_uids([p.event for p in placed])
-    counts = store.going().counts(uids)
-    return [counts.get(uid, 0) for uid in uids]
-
-
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     store = publishing.open_published_store(settings)
     number = args.version if args.version is not None else store.latest_number()
@@ -244,10 +237,10 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
         text = calendar_ics(version.events, stamp=version.info.created_at).decode("utf-8")
     elif args.format == "geojson":
         text = export.geojson_text(version.events, include_private=args.include_private,
-                                   going=going_column(store, version.events))
+                                   going=version_going(store, version.events))
     else:
         text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private,
-                                    going=going_column(store, version.events))
+                                    going=version_going(store, version.events))
     if args.output in (None, "-"):
         out.write(text)
     else:

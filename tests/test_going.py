@@ -118,3 +118,13 @@ def test_same_city_counts_once_in_the_total() -> None:
 def test_the_label(count: int, expected: str) -> None:
     assert str(going_label(count)) == expected
     check_message(going_label(count))
+
+
+def test_the_counts_of_a_whole_version(store) -> None:
+    from speakout_map.supporters.going import version_going
+
+    published_store(store)
+    _going(store, _uids(store)[2], "s1")
+    _going(store, _uids(store)[2], "s2")
+    _going(store, _uids(store)[0], "s1")
+    assert version_going(store, store.latest().events) == [1, 0, 2]

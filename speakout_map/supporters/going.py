@@ -27,7 +27,7 @@ from datetime import datetime
 
 from speakout_map.errors import UnknownEventError
 from speakout_map.events.diff import normalise
-from speakout_map.events.identity import UID_PATTERN
+from speakout_map.events.identity import UID_PATTERN, event_uids
 from speakout_map.languages.message import Message, msg, nmsg
 from speakout_map.organisers.throttle import utc_now
 from speakout_map.places.place import PlacedEvent
@@ -104,6 +104,13 @@ def going_counts(placed: Sequence[PlacedEvent], uid_of: Callable[[PlacedEvent], 
     """Each event's count, in order (0 for an event nobody marked)."""
     lookup = uid_of.get if isinstance(uid_of, Mapping) else uid_of
     return [counts.get(lookup(p) or "", 0) for p in placed]
+
+
+def version_going(store: Store, placed: Sequence[PlacedEvent]) -> list[int]:
+    """Each event's count, for the events of one whole published version (named by their UIDs within it)."""
+    uids = event_uids([p.event for p in placed])
+    counts = store.going().counts(uids)
+    return [counts.get(uid, 0) for uid in uids]
 
 
 def going_total(placed: Sequence[PlacedEvent], counts: Sequence[int]) -> Message:
