@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common, proposals_tab, sign_in
+from app_pages import common, guide_tab, import_tab, proposals_tab, sign_in
 from speakout_map.errors import NotPublishableError, ProposalError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
@@ -212,8 +212,9 @@ if decline_request is not None:
 pending_count = 0
 with common.store_errors_shown(msg("count the proposals")):
     pending_count = proposals_tab.pending_count(store)
-upload_tab, edit_tab, review_tab, history_tab = st.tabs([
-    t("Upload a spreadsheet"), t("Edit the published events"), proposals_tab.tab_label(t, pending_count), t("History"),
+upload_tab, import_text_tab, edit_tab, review_tab, guide_edit_tab, history_tab = st.tabs([
+    t("Upload a spreadsheet"), t("Import from text"), t("Edit the published events"),
+    proposals_tab.tab_label(t, pending_count), t("Guide and materials"), t("History"),
 ])
 
 with upload_tab:
@@ -268,6 +269,16 @@ with review_tab:
     with common.store_errors_shown(msg("load the proposals")):
         proposals_tab.show_tab(store=store, settings=settings, t=t, publish_button=publish_button,
                                show_outcome=show_outcome)
+
+with import_text_tab:
+    with common.store_errors_shown(msg("check the pasted text")):
+        import_tab.show_tab(store=store, settings=settings, t=t, show_preview=show_preview,
+                            current_preview=current_preview, placing_progress=placing_progress,
+                            show_outcome=show_outcome)
+
+with guide_edit_tab:
+    with common.store_errors_shown(msg("load the guide")):
+        guide_tab.show_tab(store=store, settings=settings, t=t, organiser=organiser)
 
 with history_tab:
     with common.store_errors_shown(msg("load the history")):

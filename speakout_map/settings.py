@@ -89,6 +89,18 @@ class Settings:
     tiles_attribution: str = DEFAULT_TILES_ATTRIBUTION
     #: Draw Natural Earth country outlines under the tiles, so the map is readable without a tile server.
     basemap: bool = True
+    #: The campaign's name (page titles, the browser tab, the map heading, the calendar's name).
+    campaign_name: str = "Speak Out For Russia"
+    #: One line under the map heading.
+    campaign_tagline: str = "Events around the world in solidarity with the oppressed minorities of Russia"
+    #: The day(s) of action, ISO dates, comma-separated (the pasted announcement's year comes from here).
+    campaign_dates: str = "2013-09-03"
+    #: The organisations behind the campaign: "Name | https://link; Other name; ..." (links optional).
+    campaign_partners: str = "All Out; Truth Wins Out; GLAAD; Human Rights Campaign; Peter Tatchell Foundation"
+    #: Where organisers' materials (posters) are kept: empty for the event store's database, or a folder.
+    materials_dir: str = ""
+    #: Largest material (poster, leaflet) accepted, in megabytes.
+    max_material_mb: float = 10.0
     #: Most proposals waiting for review at once; the form refuses more until organisers decide some.
     proposals_max_pending: int = 200
     #: Fewest seconds between opening the proposal form and sending it (faster is a bot).
