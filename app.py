@@ -30,7 +30,7 @@ def main() -> None:
     from app_pages import common
     from speakout_map.escaping import escape_markdown
 
-    st.set_page_config(page_title="SpeakOut Map", page_icon="📣", layout="wide")
+    st.set_page_config(page_icon="📣", layout="wide")  # the tab's title, once the page is known
 
     try:
         choice = common.choose_session_language()
@@ -49,6 +49,7 @@ def main() -> None:
         st.Page("app_pages/organiser.py", title=t("Organisers"), icon="🔑", url_path="organise"),
     ]
     page = st.navigation(pages, position="top")
+    st.set_page_config(page_title=tab_title(t, page.title))
     common.language_switch(t)
     if choice is not None and choice.ignored is not None:
         st.warning(t("This site is not available in the language “{language}” yet, so it is shown in {shown}.",
@@ -58,6 +59,24 @@ def main() -> None:
         page.run()
     except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback for visitors
         common.show_failure(common.SITE_FAILURE, exc)
+
+
+def tab_title(t, page_title: str) -> str:
+    """The browser tab's title: the page's and the campaign's names (the page's alone when the settings are bad:
+    the page itself says so)."""
+    from app_pages import common
+    from speakout_map.campaign import campaign_from_settings
+    from speakout_map.errors import SpeakOutError
+
+    try:
+        name = campaign_from_settings(feed_settings()).name
+    except SpeakOutError:  # bad settings: the page shows the short failure and logs it
+        return page_title
+    except Exception as exc:  # noqa: BLE001 - never a traceback for visitors, over a tab's title
+        common.log.error("the browser tab's title could not be made", exc_info=exc)
+        return page_title
+    # Translators: the browser tab's title; {page} is the page's name (e.g. Event map), {campaign} the campaign's.
+    return t("{page} · {campaign}", page=page_title, campaign=name)
 
 
 def feed_settings():

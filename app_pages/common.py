@@ -17,7 +17,8 @@ from types import MappingProxyType
 
 import streamlit as st
 
-from speakout_map.languages.catalogues import SOURCE_LANGUAGE, available_languages
+from speakout_map.campaign import Campaign, campaign_from_settings
+from speakout_map.languages.catalogues import available_languages
 from speakout_map.languages.choosing import LANG_PARAMETER, ChosenBy, LanguageChoice, choose_language
 from speakout_map.languages.localising import language_name
 from speakout_map.languages.message import Text, msg
@@ -30,7 +31,8 @@ from speakout_map.places.chain import build_geocoder
 from speakout_map.places.nearby import PlaceMatches
 from speakout_map.places.place import PlacedEvent
 from speakout_map.settings import Settings, load_settings
-from speakout_map.store.guide import Guide, file_version, guide_path, load_guide
+from speakout_map.store.guide import Guide, guide_version, load_guide
+from speakout_map.store.guide_versions import guide_to_show
 from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store
 from speakout_map.supporters import going
@@ -171,6 +173,15 @@ def settings() -> Settings:
         st.stop()
 
 
+def campaign(settings: Settings) -> Campaign:
+    """The campaign the settings describe (built every run: cheap); bad campaign settings stop the page."""
+    try:
+        return campaign_from_settings(settings)
+    except SettingsError as exc:
+        show_failure(SITE_FAILURE, exc)
+        st.stop()
+
+
 @st.cache_resource(show_spinner=False)
 def store(settings: Settings) -> Store:
     """The event store, seeded from the seed file the first time (as the CLI opens it)."""
@@ -206,15 +217,30 @@ def published_events(settings: Settings, version: int | None) -> tuple[PlacedEve
     return store(settings).get(version).events
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _guide(settings: Settings, language: str, version: int) -> Guide:
+    """A published version of the guide (immutable, so cached by language and number)."""
+    return Guide(store(settings).guides().get(language, version).markdown, language, version)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def _guide(settings: Settings, language: str, version: str) -> Guide:
+def _file_guide(settings: Settings, language: str, files: str) -> Guide:
     return load_guide(settings, language)
 
 
 def guide(settings: Settings, language: str) -> Guide:
-    """The guide in ``language``, or in English where it has none; cached until either file changes."""
-    version = "|".join(file_version(guide_path(settings, lang)) for lang in (language, SOURCE_LANGUAGE))
-    return _guide(settings, language, version)
+    """The published guide in ``language``, or in English where it has none; cached by version number.
+
+    The first time a language is asked for, its file seeds the store
+    (:mod:`speakout_map.store.guide_versions`). While the store cannot be
+    read, the guide files stand in (cached until they change).
+    """
+    try:
+        shown, number = guide_to_show(store(settings).guides(), settings, language)
+    except StoreError as exc:
+        log.error("the guide is read from its files: the store failed (%s)", exc)
+        return _file_guide(settings, language, guide_version(settings, language))
+    return _guide(settings, shown, number)
 
 
 def trusted_address(settings: Settings) -> str | None:

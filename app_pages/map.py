@@ -40,6 +40,7 @@ GOING_FAILURE = msg("How many people are going cannot be shown right now. Please
 
 t = common.translator()
 settings = common.settings()
+campaign = common.campaign(settings)
 
 
 def count_me_in(uid: str) -> None:
@@ -75,7 +76,10 @@ except SpeakOutError as exc:
     common.show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
     st.stop()
 
-st.title(t("Speak Out For Russia — events worldwide"))
+# Translators: the map page's heading; {campaign} is the campaign's name as the organisers wrote it.
+st.title(t("{campaign} — events worldwide", campaign=escape_markdown(campaign.name)))
+if campaign.tagline:
+    st.caption(escape_markdown(t.text(campaign.tagline_text)))
 st.page_link(common.PROPOSE_PAGE_PATH, label=t("No event near you? Propose one"), icon="📣",
              query_params=common.language_query())
 
@@ -223,7 +227,7 @@ if shown:
     calendar_col.download_button(
         t("Add these events to your calendar (.ics)"), on_click="ignore", icon="📅", file_name="speakout-events.ics",
         mime=ICS_MEDIA_TYPE, data=lambda: calendar_ics(shown, among=placed, translator=t,
-                                                      name=msg("SpeakOut Map events")),
+                                                      name=campaign.name),
     )
     calendar_query = {**query_now, "lang": t.language}  # the calendar's own words in the visitor's language
     subscribe_col.link_button(t("Subscribe to this calendar"), common.calendar_subscription_url(calendar_query),

@@ -51,10 +51,11 @@ EDIT_BASE, EDIT_ROWS = "edit-base", "edit-rows"
 PUBLISHED = msg("Published version {number} with {rows} events. The map shows it now.")
 
 
-def show_problems(problems: tuple[Problem, ...], key: str) -> None:
-    """Each problem's spreadsheet row, column and message (as the CLI's --json gives them), in this language."""
-    # Translators: the headers of the problems table; "column" is a column of the organisers' spreadsheet.
-    row, column, problem = t("row"), t("column"), t("problem")
+def show_problems(problems: tuple[Problem, ...], key: str, *, by_line: bool = False) -> None:
+    """Each problem's spreadsheet row (``by_line``: line of pasted text), column and message, in this language."""
+    # Translators: the headers of the problems table; "column" is a column of the organisers' spreadsheet,
+    # "line" a line of a pasted announcement.
+    row, column, problem = t("line") if by_line else t("row"), t("column"), t("problem")
     st.dataframe(export.neutralise_rows({row: p.row, column: p.column, problem: t.text(p.text)} for p in problems),
                  hide_index=True, key=key)
 
@@ -143,14 +144,16 @@ def publish_button(preview: publishing.Preview | moderation.Approval, context: s
               on_click=request_publish, args=(preview, context, done, refused, forget))
 
 
-def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str, ...] = ()) -> None:
-    """Errors, warnings, the differences and the new map, then the publish button."""
+def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str, ...] = (),
+                 by_line: bool = False) -> None:
+    """Errors, warnings, the differences and the new map, then the publish button (``by_line``: problems of
+    pasted text, by line)."""
     if preview.errors:
         st.error(t.plural("{count:,} problem to fix in {source}. Nothing is published until the file is clean; "
                           "the published map is unchanged.",
                           "{count:,} problems to fix in {source}. Nothing is published until the file is clean; "
                           "the published map is unchanged.", len(preview.errors), source=escape_markdown(preview.source)))
-        show_problems(preview.errors, f"{context}-errors")
+        show_problems(preview.errors, f"{context}-errors", by_line=by_line)
     if preview.geocoder_unavailable:
         st.warning(t("The online geocoder is unavailable right now, so the places only it knows could not be placed "
                      "({failure}). Nothing was published: the published map is unchanged. Try again later, or add "
@@ -159,7 +162,7 @@ def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str
     if preview.warnings:
         st.warning(t.plural("{count:,} warning: worth a look, but it does not block publishing.",
                             "{count:,} warnings: worth a look, but they do not block publishing.", len(preview.warnings)))
-        show_problems(preview.warnings, f"{context}-warnings")
+        show_problems(preview.warnings, f"{context}-warnings", by_line=by_line)
     if not preview.errors:
         if preview.based_on is None:
             st.subheader(t("Changes against the published version (nothing is published yet)"))
@@ -192,6 +195,15 @@ def forget_edits() -> None:
         st.session_state.pop(key, None)
 
 
+def campaign_day():
+    """The campaign's first day of action (the template's example is dated then), or None."""
+    try:
+        dates = common.campaign(settings).dates
+    except SpeakOutError:
+        return None
+    return dates[0] if dates else None
+
+
 def placing_progress():
     bar = st.progress(0.0, text=t("Placing events on the map…"))
 
@@ -221,7 +233,7 @@ with upload_tab:
     with common.store_errors_shown(msg("check the upload")):
         st.markdown(t("Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
                       "with the columns of the template."))
-        st.download_button(t("Download the template"), export.template_csv(), "speakout-events-template.csv",
+        st.download_button(t("Download the template"), export.template_csv(day=campaign_day()), "speakout-events-template.csv",
                            "text/csv")
         uploaded = st.file_uploader(t("Events file"), type=["csv", "tsv", "txt", "xlsx"], key="upload")
         show_outcome("upload")

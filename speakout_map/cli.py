@@ -28,6 +28,7 @@ from speakout_map.errors import (
     VersionNotFoundError,
 )
 from speakout_map.events import export
+from speakout_map.campaign import campaign_from_settings
 from speakout_map.events.calendar import calendar_ics
 from speakout_map.supporters.going import version_going
 from speakout_map.events.model import ParseResult
@@ -39,6 +40,7 @@ from speakout_map.places.gazetteer_index import ensure_index
 from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, place_label, resolve_place
 from speakout_map.places.placing import geocode_query
 from speakout_map.cli_proposals import add_proposal_commands
+from speakout_map.cli_import import add_import_commands
 from speakout_map.cli_support import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -234,7 +236,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             print("error: a calendar never carries contact_email; export without --include-private", file=sys.stderr)
             return EXIT_USAGE
         # Decoded to text for the output; its CRLF lines are kept (files are opened with newline="").
-        text = calendar_ics(version.events, stamp=version.info.created_at).decode("utf-8")
+        text = calendar_ics(version.events, stamp=version.info.created_at,
+                            name=campaign_from_settings(settings).name).decode("utf-8")
     elif args.format == "geojson":
         text = export.geojson_text(version.events, include_private=args.include_private,
                                    going=version_going(store, version.events))
@@ -325,6 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.set_defaults(handler=cmd_export)
 
     add_proposal_commands(sub)
+    add_import_commands(sub)
 
     hasher = sub.add_parser("hash-password", help="print the hash of an organiser password, for the secrets")
     hasher.set_defaults(handler=cmd_hash_password)

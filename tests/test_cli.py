@@ -397,3 +397,15 @@ def test_near_reads_the_latest_version_and_no_private_column(tmp_path):
     assert [e["city"] for e in payload["events"]] == ["Madrid"]
     assert "contact_email" not in out and "host@example.org" not in out
     assert payload["events"][0]["description"] == "=HYPERLINK(\"http://x\")", "JSON keeps the text as it is"
+
+
+def test_export_ics_is_named_after_the_campaign(monkeypatch, capsys):
+    import icalendar
+
+    monkeypatch.setenv("SPEAKOUT_CAMPAIGN_NAME", "Stand Up For X")
+    code, text = run("export", "--format", "ics")
+    assert code == 0
+    assert icalendar.Calendar.from_ical(text)["X-WR-CALNAME"].to_ical().decode() == "Stand Up For X"
+    monkeypatch.setenv("SPEAKOUT_CAMPAIGN_DATES", "soon")
+    assert run("export", "--format", "ics") == (2, "")
+    assert "campaign_dates" in capsys.readouterr().err

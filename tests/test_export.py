@@ -382,3 +382,9 @@ def test_template_has_every_column_and_a_valid_example():
     (event,) = result.events
     assert dataclasses.replace(event, row=0) == TEMPLATE_EVENT
     assert parse_events_text(text, today=dt.date(2013, 9, 3)).warnings == ()
+    assert "Russia" not in text  # nothing of one campaign in the code's example
+
+
+def test_the_template_example_takes_the_campaigns_day():
+    (event,) = parse_events_text(template_csv(day=dt.date(2027, 5, 17))).events
+    assert event.date == dt.date(2027, 5, 17)

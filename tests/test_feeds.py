@@ -413,3 +413,23 @@ def test_answer_feed_reads_the_counts_only_to_make_a_body():
     newer = answer(CSV, going_stamp="4@y", going=counts, if_none_match=first.header("ETag"))
     assert newer.status == 200 and read == [1, 1]
     answer(ICS, going_stamp="4@y", going=lambda: pytest.fail("the calendar has no counts"))
+
+
+# --- the calendar's name: the campaign's (issue 12) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_calendar_is_named_after_the_campaign_in_every_language(lang):
+    body = feed_body(ICS, query(lang=lang), WORLD, published_at=PUBLISHED, calendar_name="Stand Up For X")
+    calendar = icalendar.Calendar.from_ical(body)
+    assert {calendar[key].to_ical().decode() for key in ("NAME", "X-WR-CALNAME")} == {"Stand Up For X"}
+    answer = answer_feed(ICS, query(lang=lang), version=7, published=lambda: version(), calendar_name="Stand Up For X")
+    assert answer.body == body
+
+
+def test_a_renamed_campaign_gives_the_calendar_a_new_etag():
+    q = query()
+    named = feed_etag(ICS, q, 7, calendar_name="Stand Up For X")
+    assert named == feed_etag(ICS, q, 7, calendar_name="Stand Up For X")
+    assert named != feed_etag(ICS, q, 7, calendar_name="Stand Up For Y") != feed_etag(ICS, q, 7)
+    assert feed_etag(CSV, q, 7, calendar_name="Stand Up For X") == feed_etag(CSV, q, 7), "only the calendar is named"

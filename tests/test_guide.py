@@ -8,7 +8,15 @@ import pytest
 
 from speakout_map.errors import EventFileError
 from speakout_map.settings import Settings
-from speakout_map.store.guide import Guide, file_version, guide_path, guide_version, load_guide
+from speakout_map.store.guide import (
+    Guide,
+    file_version,
+    guide_file_text,
+    guide_path,
+    guide_version,
+    is_language_tag,
+    load_guide,
+)
 from tests.i18n_support import fake_translator
 
 
@@ -141,3 +149,22 @@ def test_the_guide_version_changes_when_either_file_changes(guides, change):
 def test_the_english_guide_version_watches_one_file(guides):
     assert guide_version(guides, "en") == file_version(guides.guide_file)
     assert guide_version(guides, "ru") != guide_version(guides, "en")  # the Russian file may appear
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("es", True), ("pt_BR", True), ("zh-Hant", True), ("en", True),
+    ("../es", False), ("", False), ("es/x", False), ("e", False), ("es.md", False), (None, False), (3, False),
+])
+def test_a_language_tag_is_never_a_path(language, expected):
+    assert is_language_tag(language) is expected
+
+
+def test_a_translated_guide_file_is_its_text_or_none(guides):
+    assert guide_file_text(guides, "es") == "# Organiza un evento ¡ya!\n"
+    assert guide_file_text(guides, "ru") is None  # not translated yet
+    (guides.guide_file.with_name("guide.fr.md")).write_bytes(b"\xff\xfe not utf-8")
+    assert guide_file_text(guides, "fr") is None
+
+
+def test_a_guide_read_from_a_file_has_no_version_number(guides):
+    assert load_guide(guides, "es").version is None

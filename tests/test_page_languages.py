@@ -44,7 +44,7 @@ def test_the_map_page_in_spanish():
     at = app({"lang": "es"})
     at.run()
     assert not at.exception
-    assert at.title[0].value == spanish("Speak Out For Russia — events worldwide")
+    assert at.title[0].value == spanish("{campaign} — events worldwide", campaign="Speak Out For Russia")
     count = ES.plural("**{shown:,}** of {count:,} event shown", "**{shown:,}** of {count:,} events shown", 19,
                       shown=19)
     assert any(m.value == count for m in at.markdown), [m.value for m in at.markdown]
@@ -90,7 +90,7 @@ def test_the_language_survives_filtering():
     assert not at.exception
     assert at.query_params["country"] == "ES"
     assert at.query_params["lang"] == "es"
-    assert at.title[0].value == spanish("Speak Out For Russia — events worldwide")
+    assert at.title[0].value == spanish("{campaign} — events worldwide", campaign="Speak Out For Russia")
 
 
 def test_the_switch_changes_the_language_and_puts_it_in_the_address():
@@ -99,7 +99,7 @@ def test_the_switch_changes_the_language_and_puts_it_in_the_address():
     at.selectbox(key="language").set_value("es").run()
     assert not at.exception
     assert at.query_params["lang"] == "es"
-    assert at.title[0].value == spanish("Speak Out For Russia — events worldwide")
+    assert at.title[0].value == spanish("{campaign} — events worldwide", campaign="Speak Out For Russia")
     at.selectbox(key="language").set_value("en").run()
     assert at.query_params["lang"] == "en"
     assert at.title[0].value == "Speak Out For Russia — events worldwide"

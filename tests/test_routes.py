@@ -182,3 +182,27 @@ def test_the_store_stamp_changes_with_every_mark(memory_store):
     assert marks.stamp() == (1, MARKED_AT)
     marks.mark(uid, "b", MARKED_AT)  # another one at the same time: the number still moves
     assert marks.stamp() == (2, MARKED_AT)
+
+
+# --- the calendar's name: the campaign's (issue 12) ---------------------------------------------------
+
+
+def test_the_calendar_feed_is_named_after_the_campaign(memory_store):
+    import icalendar
+
+    source = FeedSource(lambda: Settings(campaign_name="Stand Up For X"), open_store=lambda s: memory_store)
+    answer = answer_request(ICS, source, request("lang=es"))
+    assert answer.status == 200
+    assert icalendar.Calendar.from_ical(answer.body)["X-WR-CALNAME"].to_ical().decode() == "Stand Up For X"
+    default = FeedSource(lambda: Settings(), open_store=lambda s: memory_store)
+    assert b"X-WR-CALNAME:Speak Out For Russia\r\n" in answer_request(ICS, default, request()).body
+    assert answer_request(ICS, default, request()).header("ETag") != answer_request(ICS, source, request()).header("ETag")
+
+
+def test_bad_campaign_settings_are_a_500_that_names_no_setting(memory_store, caplog):
+    source = FeedSource(lambda: Settings(campaign_partners="A | javascript:alert(1)"), open_store=lambda s: memory_store)
+    with caplog.at_level(logging.ERROR, logger=routes.__name__):
+        answer = answer_request(ICS, source, request())
+    assert answer.status == 500 and b"campaign" not in answer.body and b"javascript" not in answer.body
+    assert "campaign_partners" in caplog.text
+    assert answer_request(CSV, source, request()).status == 200, "the other feeds need no campaign"

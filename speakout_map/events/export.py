@@ -24,6 +24,7 @@ import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from speakout_map.events.formatting import table_time_range
@@ -259,7 +260,7 @@ TEMPLATE_EVENT = Event(
     city="Madrid",
     country_code="ES",
     date=dt.date(2013, 9, 3),
-    title="Speak Out For Russia – Madrid (example: replace this row)",
+    title="Rally in Madrid (example: replace this row)",
     start_time=dt.time(19, 0),
     end_time=dt.time(21, 0),
     venue="Plaza Mayor",
@@ -272,9 +273,13 @@ TEMPLATE_EVENT = Event(
 )
 
 
-def template_csv(*, bom: bool = True) -> str:
-    """A CSV with every column and one fictional example row, itself valid (country written as a name)."""
-    (row,) = events_to_rows([TEMPLATE_EVENT], include_private=True)
+def template_csv(*, bom: bool = True, day: dt.date | None = None) -> str:
+    """A CSV with every column and one fictional example row, itself valid (country written as a name).
+
+    ``day`` dates the example (the campaign's day of action); the default is :data:`TEMPLATE_EVENT`'s.
+    """
+    example = TEMPLATE_EVENT if day is None else replace(TEMPLATE_EVENT, date=day)
+    (row,) = events_to_rows([example], include_private=True)
     row["country"] = country_name(TEMPLATE_EVENT.country_code)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -16,7 +16,13 @@ the same schema:
 * ``client_actions``: recent proposals and "I'll be there" clicks per
   client key, counted by the public rate limits (deleted after a day);
 * ``site_secrets``: random keys made on first use and shared by every app
-  server (digests of sessions and addresses, the challenge).
+  server (digests of sessions and addresses, the challenge);
+* ``guide_versions``: every published version of the host-your-own-event
+  guide, per language (never updated; see
+  :mod:`speakout_map.store.guide_versions`);
+* ``materials``: organisers' posters and files to share, their thumbnail,
+  and their bytes unless a folder keeps them (only ``removed_at`` and
+  ``removed_by`` are ever set afterwards; see :mod:`speakout_map.store.materials`).
 
 Times are kept in UTC (:class:`UTCDateTime`).
 """
@@ -36,6 +42,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -171,6 +178,41 @@ site_secrets_table = Table(
     metadata,
     Column("name", Text, primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+guide_versions_table = Table(
+    "guide_versions",
+    metadata,
+    Column("language", Text, primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("published_by", Text, nullable=False),
+    # What made it: the file it was seeded from, "edit in app", "rollback to version N".
+    Column("source", Text, nullable=False),
+    Column("markdown", Text, nullable=False),
+    CheckConstraint("number >= 1", name="guide_versions_number_positive"),
+)
+
+materials_table = Table(
+    "materials",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("media_type", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("sha256", Text, nullable=False),
+    # The file's bytes; NULL when the materials folder keeps them (named by sha256).
+    Column("content", LargeBinary, nullable=True),
+    # A small PNG made from the file; NULL when it has none (the page shows an icon).
+    Column("thumbnail", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("removed_at", UTCDateTime(), nullable=True),
+    Column("removed_by", Text, nullable=False, default=""),
+    CheckConstraint("size >= 1", name="materials_size_positive"),
+    Index("materials_removed_created", "removed_at", "created_at"),
 )
 
 

@@ -26,6 +26,7 @@ geocoder's answers (:meth:`Store.geocode_cache`), failed sign-ins
 (:meth:`Store.record_login_failure` and friends), and what supporters send:
 proposals (:meth:`Store.proposals`, :mod:`speakout_map.store.proposals`),
 "I'll be there" marks (:meth:`Store.going`, :mod:`speakout_map.store.going_marks`),
+the guide's versions (:meth:`Store.guides`), organisers' materials (:meth:`Store.materials`),
 and the public rate limits' log and the site's secrets
 (:mod:`speakout_map.store.client_actions`).
 """
@@ -38,6 +39,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, select
@@ -61,6 +63,8 @@ from speakout_map.store.engine import (
 from speakout_map.store.client_actions import ClientActions, site_secret
 from speakout_map.store.geocode_cache import StoreGeocodeCache
 from speakout_map.store.going_marks import GoingStore
+from speakout_map.store.guide_versions import GuideStore
+from speakout_map.store.materials import MaterialStore
 from speakout_map.store.proposals import ProposalStore
 from speakout_map.store.schema import (
     geocode_answers_table,
@@ -304,6 +308,14 @@ class Store:
     def client_actions(self) -> ClientActions:
         """Recent actions per client, for the public rate limits (a throttle backend)."""
         return ClientActions(self)
+
+    def guides(self) -> GuideStore:
+        """The guide's versions, per language."""
+        return GuideStore(self)
+
+    def materials(self, folder: str | Path | None = None) -> MaterialStore:
+        """Organisers' materials; their bytes in ``folder`` when one is given (``materials_dir``), else here."""
+        return MaterialStore(self, folder=folder)
 
     def site_secret(self, name: str) -> str:
         """The site's secret called ``name``: random, made on first use, the same on every app server."""

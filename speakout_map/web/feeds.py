@@ -180,17 +180,22 @@ def going_stamp_text(stamp: tuple[int, dt.datetime | None] | None) -> str:
     return f"{int(count)}@{latest.isoformat() if latest is not None else ''}"
 
 
-def feed_etag(feed: FeedFormat, query: FeedQuery, version: int | None, going_stamp: str = "") -> str:
+def feed_etag(feed: FeedFormat, query: FeedQuery, version: int | None, going_stamp: str = "",
+              calendar_name: str | None = None) -> str:
     """The strong ETag of a feed's answer: the version's number and a digest of the feed and its normalised query.
 
     ``version`` None (an empty store) is version 0. For a feed with counts
     (:attr:`FeedFormat.has_going`), ``going_stamp`` (:func:`going_stamp_text`)
-    is in the digest too, so a new "I'll be there" gives a new ETag. Same
-    version, feed, query (and stamp): same ETag, in any process.
+    is in the digest too, so a new "I'll be there" gives a new ETag; for the
+    calendar, its ``calendar_name`` (the campaign's, from the settings), so a
+    renamed campaign is fetched again. Same version, feed, query (stamp and
+    name): same ETag, in any process.
     """
     key = f"{FEED_REVISION}|{feed.name}|{query.normalised(feed)}"
     if feed.has_going:
         key += f"|going={going_stamp}"
+    if feed is ICS and calendar_name is not None:
+        key += f"|name={calendar_name}"
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
     return f'"v{version or 0}-{digest}"'
 
@@ -255,6 +260,7 @@ def feed_body(
     published_at: dt.datetime | None = None,
     geocoder: Geocoder | None = None,
     going: Mapping[str, int] | None = None,
+    calendar_name: str | None = None,
 ) -> bytes:
     """The bytes of a feed (UTF-8): the query's events of ``placed`` (one published version's), public columns only.
 
@@ -273,6 +279,9 @@ def feed_body(
     ``going`` column to the CSV and property to the GeoJSON: each event's
     count, its UID counted among all of ``placed`` (0 for an event nobody
     marked). Without it, neither has one.
+
+    ``calendar_name`` is the calendar's name (the campaign's; ``None``:
+    :data:`~speakout_map.events.calendar.DEFAULT_CALENDAR_NAME`).
     """
     shown = feed_events(feed, query, placed, geocoder=geocoder)
     counts = _going_counts(shown, placed, going) if going is not None and feed.has_going else None
@@ -281,7 +290,8 @@ def feed_body(
     elif feed is GEOJSON:
         text = geojson_text(shown, include_private=False, going=counts)
     elif feed is ICS:
-        return calendar_ics(shown, translator=query.translator, among=placed, stamp=published_at)
+        named = {"name": calendar_name} if calendar_name is not None else {}
+        return calendar_ics(shown, translator=query.translator, among=placed, stamp=published_at, **named)
     else:
         raise ValueError(f"no feed called {feed.name!r}; the feeds are {', '.join(FORMATS)}")
     return text.encode("utf-8", errors="replace")
@@ -339,6 +349,7 @@ def answer_feed(
     geocoder: Geocoder | None = None,
     going_stamp: str = "",
     going: Callable[[], Mapping[str, int]] | None = None,
+    calendar_name: str | None = None,
 ) -> FeedResponse:
     """The answer to a checked feed request against published ``version`` (None: nothing published yet).
 
@@ -348,19 +359,20 @@ def answer_feed(
     cannot find raises FeedQueryError. For a feed with counts, ``going()``
     gives the "I'll be there" counts by UID (called, like ``published()``,
     only when a body is made) and ``going_stamp`` (:func:`going_stamp_text`
-    of the marks' stamp) goes into the ETag.
+    of the marks' stamp) goes into the ETag. ``calendar_name`` names the
+    calendar (and goes into its ETag).
     """
-    etag = feed_etag(feed, query, version, going_stamp)
+    etag = feed_etag(feed, query, version, going_stamp, calendar_name)
     if etag_matches(if_none_match, etag):
         return not_modified(etag)
 
     def make() -> bytes:
         counts = going() if going is not None and feed.has_going else None
         if version is None:
-            return feed_body(feed, query, (), geocoder=geocoder, going=counts)
+            return feed_body(feed, query, (), geocoder=geocoder, going=counts, calendar_name=calendar_name)
         found = published()
         return feed_body(feed, query, found.events, published_at=found.info.created_at, geocoder=geocoder,
-                         going=counts)
+                         going=counts, calendar_name=calendar_name)
 
     body = keep(etag, make) if keep is not None else make()
     return feed_ok(feed, query, etag, body)

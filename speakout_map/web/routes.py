@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from speakout_map.campaign import Campaign, campaign_from_settings
 from speakout_map.errors import FeedQueryError, SpeakOutError, StoreError
 from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.settings import Settings
@@ -36,6 +37,7 @@ from speakout_map.store.publishing import open_published_store
 from speakout_map.store.store import Store, Version
 from speakout_map.web.feeds import (
     FORMATS,
+    ICS,
     FeedFormat,
     FeedResponse,
     answer_feed,
@@ -117,6 +119,13 @@ class FeedSource:
                 raise StoreError("the event store was closed")
             return self._opened_with
 
+    def campaign(self) -> Campaign:
+        """The campaign of the settings the store was opened with (its name names the calendar feed).
+
+        SettingsError for bad campaign settings. Built on each call: cheap.
+        """
+        return campaign_from_settings(self.settings())
+
     def geocoder(self) -> Geocoder:
         """The offline gazetteer, for ``near`` (opened on first use, once the store is open).
 
@@ -196,11 +205,16 @@ def answer_request(feed: FeedFormat, source: FeedSource, request: Request) -> Fe
         log.error("the %s feed cannot read the published version [%s: %s]", feed.name, type(exc).__name__, exc)
         return refusal(503, UNAVAILABLE)
     try:
+        calendar_name = source.campaign().name if feed is ICS else None
+    except SpeakOutError as exc:  # bad campaign settings: the operator's to fix
+        log.error("the %s feed has no calendar name [%s: %s]", feed.name, type(exc).__name__, exc)
+        return refusal(500, FAILED)
+    try:
         return answer_feed(
             feed, query, version=version, published=lambda: source.version(version),
             if_none_match=request.headers.get("if-none-match"), keep=source.keep,
             geocoder=source.geocoder() if query.event_filter.near else None,
-            going_stamp=stamp, going=lambda: source.store().going().counts(),
+            going_stamp=stamp, going=lambda: source.store().going().counts(), calendar_name=calendar_name,
         )  # fmt: skip
     except FeedQueryError as exc:  # a near= place that cannot be found
         return refusal(400, str(exc))

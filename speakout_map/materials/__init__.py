@@ -1,0 +1,1 @@
+"""Organisers' materials (posters, leaflets): what a file really is, SVG safety, thumbnails, an upload checked."""
