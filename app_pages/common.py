@@ -164,6 +164,12 @@ def show_failure(message: Text, detail: BaseException | str) -> None:
     st.error(translator().text(message), icon="⚠️")
 
 
+def sentence(text: str) -> str:
+    """A library message (a clause) as a sentence of its own: a capital first, a full stop last."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def settings() -> Settings:
     """Settings from the environment and ``st.secrets`` (read every run: cheap); bad ones stop the page."""
     try:

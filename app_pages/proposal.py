@@ -41,11 +41,6 @@ STATUS_ICONS = {
 }
 
 
-def sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
 def masked_email(address: str) -> str:
     """``a***@example.org``: enough for the host to recognise their address, not to read it over a shoulder."""
     local, at, domain = address.partition("@")
@@ -105,7 +100,7 @@ def withdraw_section(settings, token: str, t) -> None:
     try:
         withdraw(token, store=common.store(settings), now=utc_now())
     except ProposalError as exc:  # decided, or withdrawn, meanwhile
-        st.warning(escape_markdown(sentence(t.text(exc.text))))
+        st.warning(escape_markdown(common.sentence(t.text(exc.text))))
         return
     except SpeakOutError as exc:
         common.show_failure(msg("Your proposal could not be withdrawn because of a problem on our side. "

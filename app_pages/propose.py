@@ -68,12 +68,6 @@ def key(field: str) -> str:
     return f"propose-{field}"
 
 
-def sentence(text: str) -> str:
-    """A library message as a sentence of its own."""
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
 def prefill_from_address() -> None:
     """``?city=Cork, Ireland`` fills in the city (and the country, when the text after the last comma is one)."""
     if key("city") in st.session_state:
@@ -159,7 +153,7 @@ def run_check(settings, coordinates: tuple[str, str] | None) -> CheckedProposal 
         limiter.record(client)
         checked = check_proposal(form_values(coordinates), geocoder=common.geocoder(settings))
     except RateLimitedError as exc:
-        st.error(escape_markdown(sentence(common.translator().text(exc.text))))
+        st.error(escape_markdown(common.sentence(common.translator().text(exc.text))))
         return None
     except SpeakOutError as exc:
         common.show_failure(msg("Your event cannot be checked right now because of a problem on our side. "
@@ -186,7 +180,7 @@ def show_check(checked: CheckedProposal, t) -> None:
     if checked.warnings:
         st.warning(t("Please check:") + "\n\n" + "\n".join(problem_line(p, t) for p in checked.warnings))
     if checked.geocoder_unavailable is not None:
-        st.warning(escape_markdown(sentence(t.text(checked.geocoder_unavailable))))
+        st.warning(escape_markdown(common.sentence(t.text(checked.geocoder_unavailable))))
     if checked.placed is not None:
         place = checked.placed.place
         name = f"{place.name}, {t.country(place.country_code)}" if place.country_code else place.name
@@ -279,7 +273,7 @@ def send(settings, checked: CheckedProposal, t, proof: str | None = None) -> Non
     except (RateLimitedError, ProposalError, ChallengeFailedError) as exc:
         if challenge_on:
             st.session_state.pop(CHALLENGE, None)  # a proof counts once: the browser solves a new one
-        st.error(escape_markdown(sentence(t.text(exc.text))))
+        st.error(escape_markdown(common.sentence(t.text(exc.text))))
         return
     except StoreError as exc:
         common.show_failure(msg("Your proposal could not be kept because of a problem on our side, so it was not "

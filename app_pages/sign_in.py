@@ -102,10 +102,6 @@ def _session_organiser(settings: Settings, organisers: dict[str, Organiser] | No
     return None
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
-
-
 def signed_in_organiser(settings: Settings) -> str | None:
     """The signed-in organiser's name, or None after showing the sign-in options.
 
@@ -124,7 +120,7 @@ def signed_in_organiser(settings: Settings) -> str | None:
             try:
                 email = oidc_organiser_email(st.user.to_dict(), settings.organiser_email_list)
             except OidcRefusedError as exc:
-                st.error(_sentence(t.text(exc.text)))
+                st.error(common.sentence(t.text(exc.text)))
                 st.button(t("Log out"), on_click=st.logout)
                 return None
             st.session_state[SIGNED_IN] = oidc_session(email, utc_now())
