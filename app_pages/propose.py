@@ -41,6 +41,7 @@ from speakout_map.supporters.checking import CheckedProposal, check_proposal
 from speakout_map.supporters.guards import CHECK_LIMITS, HONEYPOT_FIELD, RateLimiter
 from speakout_map.supporters.proposal import FIELD_LABELS, FIELD_LIMITS, FORM_FIELDS
 from speakout_map.supporters.submitting import ProposalRules, submit_proposal
+from speakout_map.web.routes import app_path
 
 STYLE_FILE = Path(__file__).resolve().parent / "static" / "propose.css"
 
@@ -94,8 +95,7 @@ def start_again() -> None:
 
 def status_link(token: str) -> str:
     """The host's private status page: absolute when the browser's address is known, else the path."""
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    path = f"/{base}/proposal" if base else "/proposal"
+    path = app_path("/proposal", st.get_option("server.baseUrlPath") or "")
     query = urlencode({"token": token, **common.language_query()})
     try:
         parts = urlsplit(st.context.url or "")

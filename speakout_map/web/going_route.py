@@ -57,7 +57,7 @@ from speakout_map.organisers.throttle import utc_now
 from speakout_map.settings import Settings
 from speakout_map.supporters.going import client_secret, going_label, say_going, session_of_pass
 from speakout_map.supporters.guards import GOING_LIMITS, Limit, RateLimiter, client_keys
-from speakout_map.web.routes import FeedSource
+from speakout_map.web.routes import FeedSource, app_path
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,8 @@ FAILED = "The click could not be counted; the server's log says why."
 
 
 def going_path(base_path: str = "") -> str:
-    """The route's path under the app's base path (Streamlit's ``server.baseUrlPath``, e.g. ``campaign``)."""
-    name = base_path.strip().strip("/")
-    return (f"/{name}" if name else "") + GOING_PATH
+    """The route's path under the app's base path (:func:`~speakout_map.web.routes.app_path`)."""
+    return app_path(GOING_PATH, base_path)
 
 
 @dataclass(frozen=True)

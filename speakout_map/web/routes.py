@@ -235,10 +235,15 @@ def _endpoint(feed: FeedFormat, source: FeedSource) -> Callable[[Request], Respo
     return endpoint
 
 
+def app_path(path: str, base_path: str = "") -> str:
+    """``path`` (``/feeds/...``) under the app's base path (Streamlit's ``server.baseUrlPath``, e.g. ``campaign``)."""
+    name = base_path.strip().strip("/")
+    return (f"/{name}" if name else "") + path
+
+
 def feed_path(feed: FeedFormat, base_path: str = "") -> str:
-    """A feed's path under the app's base path (Streamlit's ``server.baseUrlPath``, e.g. ``campaign``)."""
-    prefix = "/" + base_path.strip().strip("/") if base_path.strip().strip("/") else ""
-    return f"{prefix}{FEEDS_PATH}/events.{feed.name}"
+    """A feed's path under the app's base path (:func:`app_path`)."""
+    return app_path(f"{FEEDS_PATH}/events.{feed.name}", base_path)
 
 
 def feed_paths(base_path: str = "", feeds: Sequence[FeedFormat] | None = None) -> dict[str, FeedFormat]:
