@@ -6,8 +6,9 @@ This file is read twice, and the two are kept apart by ``__name__``:
   it imports this file as the module ``app`` (never ``__main__``), and the App
   adds plain HTTP routes next to Streamlit's own, under the same
   ``server.baseUrlPath``: the live feeds (``/feeds/events.geojson``, ``.csv``,
-  ``.ics``) and the map popups' "I'll be there" (``POST /api/going``), both
-  in ``speakout_map/web/`` and sharing one opened store. Their settings are
+  ``.ics``), the map popups' "I'll be there" (``POST /api/going``) and the
+  light embed for partner sites' frames (``/embed``), all in
+  ``speakout_map/web/`` and sharing one opened store. Their settings are
   read like the pages' (environment, then ``st.secrets``), on first use.
 * For each visitor, Streamlit runs this same file as the script ``__main__``
   (the App's script), which is :func:`main`: it chooses the visitor's
@@ -89,6 +90,7 @@ def feed_settings():
 if __name__ == "__main__":
     main()
 else:
+    from speakout_map.web.embed_route import embed_routes
     from speakout_map.web.going_route import going_routes
     from speakout_map.web.routes import FeedSource, feed_routes
 
@@ -97,5 +99,6 @@ else:
     app = st.App(
         Path(__file__).resolve(),
         routes=[*feed_routes(feed_settings, base_path=_base_path, source=_source),
-                *going_routes(feed_settings, base_path=_base_path, source=_source)],
+                *going_routes(feed_settings, base_path=_base_path, source=_source),
+                *embed_routes(feed_settings, base_path=_base_path, source=_source)],
     )

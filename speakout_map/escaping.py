@@ -2,7 +2,11 @@
 
 * :func:`escape_markdown` for text Streamlit renders as Markdown;
 * :func:`script_json` (and :func:`script_object`, made of it) for data put
-  inside an inline ``<script>`` of the map page.
+  inside an inline ``<script>`` of the map page;
+* :func:`escape_html` for text and attribute values the server writes into
+  HTML itself (the light embed's and the static export's frame around the
+  map, the share page's ``<iframe>`` code). Event text on the map itself is
+  never written as HTML: the browser sets it as text (``event_layer.js``).
 """
 
 from __future__ import annotations
@@ -28,6 +32,18 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def escape_markdown(text: str) -> str:
     """Backslash-escape every Markdown/HTML-significant character so text renders literally."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text.replace("\n", " "))
+
+
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;",
+                 "{": "&#123;", "}": "&#125;", "\u2028": "&#x2028;", "\u2029": "&#x2029;"}
+_HTML_UNSAFE = re.compile("[&<>\"'`{}\u2028\u2029]")
+
+
+def escape_html(text: str) -> str:
+    """``text`` as HTML text or a quoted attribute's value that shows exactly it: markup, quotes and braces as
+    character references (so no ``{{`` reaches a template either); a lone surrogate becomes U+FFFD."""
+    text = _LONE_SURROGATE.sub("\ufffd", str(text))
+    return _HTML_UNSAFE.sub(lambda m: _HTML_ESCAPES[m.group()], text)
 
 
 def _unicode_escape(char: str) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from speakout_map.maps import assets as _assets
 from speakout_map.organisers import clients as _clients
+from speakout_map.web import csp as _csp
 from speakout_map.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +110,11 @@ class Settings:
     proposal_challenge: bool = False
     #: How hard that proof-of-work is (the largest number a browser may have to try).
     proposal_challenge_max_number: int = 5_000
+    #: Which sites may show the light embed (/embed) in a frame: * for any, or sites such as https://allout.org.
+    embed_frame_ancestors: str = _csp.FRAME_ANY
+    #: The app's public address (https://map.example.org/campaign): the static export's links back to the app,
+    #: and the share page's addresses when the browser's is unknown. Empty: the static export has no such links.
+    public_url: str = ""
 
     @property
     def map_tiles(self) -> str | None:
@@ -226,10 +232,28 @@ def load_settings(
         raise SettingsError("setting organiser_session_minutes must be more than 0 (the default is 120)")
     if settings.proposals_max_pending < 1:
         raise SettingsError("setting proposals_max_pending must be at least 1 (the default is 200)")
+    ancestors = _csp.check_frame_ancestors(settings.embed_frame_ancestors)
+    public_url = check_public_url(settings.public_url)
+    if (ancestors, public_url) != (settings.embed_frame_ancestors, settings.public_url):
+        settings = replace(settings, embed_frame_ancestors=ancestors, public_url=public_url)
     address_mode = _clients.check_address_mode(settings.organiser_client_address)
     if address_mode != settings.organiser_client_address:
         settings = replace(settings, organiser_client_address=address_mode)
     return _check_map_settings(settings)
+
+
+def check_public_url(url: str) -> str:
+    """The app's public address without a trailing slash ("" stays ""), if it is an http(s) URL with no query."""
+    text = str(url).strip()
+    if not text:
+        return ""
+    lowered = text.lower()
+    host = text.split("://", 1)[-1].split("/", 1)[0] if "://" in text else ""
+    if (not lowered.startswith(("https://", "http://")) or not host or "?" in text or "#" in text
+            or any(ch in _TILE_URL_FORBIDDEN or ord(ch) < 32 or ch in "{}" for ch in text)):
+        raise SettingsError("setting public_url must be the app's address as visitors open it, like "
+                            f"https://map.example.org or https://example.org/campaign; got {shown_value(url)}")
+    return text.rstrip("/")
 
 
 _JINJA_MARKERS = ("{{", "{%", "{#")

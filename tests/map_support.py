@@ -241,6 +241,7 @@ SPANISH_LABELS = {
     "Add to calendar:": "Añadir al calendario:",
     "Google Calendar": "Google Calendar",
     ".ics file": "archivo .ics",
+    "Show on the map": "Ver en el mapa",
     "Zoom in": "Acercar",
     "Zoom out": "Alejar",
 }

@@ -29,7 +29,7 @@ def test_basemap_script_is_not_templated_a_second_time():
     map_html(m)
     layer = basemap_of(m)
     ours = m.get_root().script._children[layer.get_name()]
-    assert type(ours).__name__ == "_FinishedText"
+    assert type(ours).__name__ == "FinishedText"
     assert ours.render() == leaflet_script(layer)
 
 

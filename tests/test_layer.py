@@ -99,6 +99,7 @@ ENGLISH_LABELS = {
     "addToCalendar": "Add to calendar:",
     "googleCalendar": "Google Calendar",
     "icsFile": ".ics file",
+    "showOnMap": "Show on the map",
     "zoomIn": "Zoom in",
     "zoomOut": "Zoom out",
 }
@@ -319,7 +320,7 @@ def test_layer_output_is_not_templated_a_second_time():
     layer = layer_of(m)
     ours = figure.script._children[layer.get_name()]
     assert ours.render() == leaflet_script(layer)
-    assert type(ours).__name__ == "_FinishedText"
+    assert type(ours).__name__ == "FinishedText"
     assert type(ours)("{{ 7*7 }}{% if true %}x{% endif %}").render() == "{{ 7*7 }}{% if true %}x{% endif %}"
 
 
@@ -341,6 +342,8 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "focus": None,
         "going": None,
         "cluster": CLUSTER_OPTIONS,
+        "legend": True,
+        "list": "",
     }
 
 

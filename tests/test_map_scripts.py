@@ -50,7 +50,7 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "speakout_map" / "maps" / "st
 SCRIPT_FILES = [name for name in STATIC_FILES if name.endswith(".js")]
 #: Each script file and the one function it defines.
 FUNCTIONS = {"event_layer.js": "speakoutEventLayer", "basemap.js": "speakoutOfflineBasemap",
-             "integrity.js": "speakoutRequireIntegrity"}
+             "integrity.js": "speakoutRequireIntegrity", "standalone.js": "speakoutStandalone"}
 
 
 # --- the files ----------------------------------------------------------------------

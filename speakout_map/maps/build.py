@@ -128,6 +128,9 @@ def build_map(
     going: GoingOf | None = None,
     going_url: str = "",
     going_pass: str = "",
+    legend: bool = True,
+    view: tuple[tuple[float, float], int] | None = None,
+    list_id: str = "",
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -146,19 +149,24 @@ def build_map(
     by default) gives each event's "I'll be there" count for its popup, and
     with ``going_url`` (the route's same-site path, :func:`~speakout_map.web.going_route.going_path`)
     and ``going_pass`` (this session's, :func:`~speakout_map.supporters.going.going_pass`)
-    the popup's button that counts the visitor in.
+    the popup's button that counts the visitor in. ``legend`` False leaves
+    the legend out; ``view`` (a centre and a zoom) starts there instead of
+    fitting the view to the events; ``list_id`` names the page's element
+    (an ``<ol>``) that the script fills with one item per event, each the
+    popup's text (the light embed's accessible list).
     """
     assets = asset_files.check_mode(assets)
     translator = translator or english()
     rows = event_rows(placed, translator, calendar, going)
-    m = base_map(location=WORLD_CENTER, zoom_start=WORLD_ZOOM, height=MAP_HEIGHT, tiles=tiles,
+    center, zoom = view if view is not None else (WORLD_CENTER, WORLD_ZOOM)
+    m = base_map(location=center, zoom_start=zoom, height=MAP_HEIGHT, tiles=tiles,
                  attribution=attribution, assets=assets, asset_base_url=asset_base_url, basemap=basemap)
     asset_base_url = asset_files.check_base_url(asset_base_url)
     EventClusterLayer(rows, guide_url=guide_url, translator=translator, focus=focus,
                       going=going_options(going_url, going_pass, translator) if going is not None else None,
-                      assets=assets, asset_base_url=asset_base_url).add_to(m)
+                      legend=legend, list_id=list_id, assets=assets, asset_base_url=asset_base_url).add_to(m)
     bounds = union_bounds(events_bounds(rows), focus.bounds() if focus is not None else None)
-    if bounds is not None:
+    if bounds is not None and view is None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
     return m
 

@@ -13,7 +13,7 @@ single generated line that calls it with the map and the options as
 Branca renders every script it is given a *second* time as a Jinja
 template, so ``{{ ... }}`` in event text handed to an ordinary element would
 run Python on the server. :class:`InlineScriptElement` therefore adds its
-style and script to the page as :class:`_FinishedText`, never re-rendered.
+style and script to the page as :class:`FinishedText`, never re-rendered.
 Its ``_template`` only exists for streamlit-folium, which calls each
 element's ``script`` macro itself; the macro returns the same finished text.
 
@@ -42,7 +42,7 @@ from speakout_map.maps.links import add_links
 STATIC_PACKAGE = "speakout_map.maps"
 STATIC_FOLDER = "static"
 #: Every file there, each used by one element.
-STATIC_FILES = ("event_layer.js", "basemap.js", "map.css", "integrity.js")
+STATIC_FILES = ("event_layer.js", "basemap.js", "map.css", "integrity.js", "standalone.js", "standalone.css")
 #: The script that pins the CDN files' hashes (see :mod:`speakout_map.maps.links`), by its name in default_js.
 GUARD_NAME = "speakout_integrity"
 GUARD_FILE = "integrity.js"
@@ -57,7 +57,7 @@ def static_text(name: str) -> str:
     return (resources.files(STATIC_PACKAGE) / STATIC_FOLDER / name).read_text(encoding="utf-8")
 
 
-class _FinishedText(Element):
+class FinishedText(Element):
     """Text that goes into the page as it is, never rendered again as a template."""
 
     def __init__(self, text: str) -> None:
@@ -111,8 +111,8 @@ class InlineScriptElement(JSCSSMixin, MacroElement):
         add_links(figure, self.default_js, self.default_css)
         if self.style_file is not None:
             style = f"<style>\n{static_text(self.style_file)}</style>\n"
-            figure.header.add_child(_FinishedText(style), name=f"speakout_{self.style_file}")
-        figure.script.add_child(_FinishedText(self.script_text()), name=self.get_name())
+            figure.header.add_child(FinishedText(style), name=f"speakout_{self.style_file}")
+        figure.script.add_child(FinishedText(self.script_text()), name=self.get_name())
 
 
 def integrity_guard(mode: str) -> list[tuple[str, str]]:

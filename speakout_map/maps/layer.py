@@ -80,6 +80,8 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         "googleCalendar": t("Google Calendar"),
         # Translators: a link to download the event as a calendar file (iCalendar), for any calendar app.
         "icsFile": t(".ics file"),
+        # Translators: a button under an event in the list below the map: zooms the map to it and opens its popup.
+        "showOnMap": t("Show on the map"),
         # Translators: the titles of the map's + and - buttons.
         "zoomIn": t("Zoom in"),
         "zoomOut": t("Zoom out"),
@@ -134,6 +136,10 @@ CLUSTER_OPTIONS = MappingProxyType({
 })
 
 
+#: The id of the page's list element that the layer fills (letters, digits and dashes).
+_ELEMENT_ID = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,63}")
+
+
 class EventClusterLayer(InlineScriptElement):
     """The events, clustered, with a legend and (when there are none) a "no events yet" note.
 
@@ -157,6 +163,8 @@ class EventClusterLayer(InlineScriptElement):
         translator: Translator | None = None,
         focus: Focus | None = None,
         going: dict[str, Any] | None = None,
+        legend: bool = True,
+        list_id: str = "",
         assets: str = asset_files.SELF,
         asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     ) -> None:
@@ -170,6 +178,8 @@ class EventClusterLayer(InlineScriptElement):
             "focus": focus.as_option() if focus is not None else None,
             "going": going,
             "cluster": CLUSTER_OPTIONS,
+            "legend": bool(legend),
+            "list": list_id if _ELEMENT_ID.fullmatch(list_id) else "",
         }
         super().__init__(options, asset_names=asset_files.CLUSTER_ASSETS, assets=assets,
                          asset_base_url=asset_base_url)

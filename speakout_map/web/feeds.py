@@ -53,7 +53,7 @@ from speakout_map.languages.choosing import LANG_PARAMETER, choose_language, nor
 from speakout_map.languages.translator import Translator, english, translator_for
 from speakout_map.maps.filters import EventFilter, apply_filter, filter_from_query, filter_to_query
 from speakout_map.places.nearby import events_near, resolve_place
-from speakout_map.places.place import PlacedEvent
+from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.store.store import Version
 
 #: Part of every ETag: bump it when a feed's bytes change for the same version and query (a new column, a fix).
@@ -228,28 +228,40 @@ def feed_events(
 ) -> tuple[PlacedEvent, ...]:
     """The events a feed shows: the query's dates and countries, sorted as the map's table (country names in
     English, except in the calendar, which sorts in its language); with ``near``, only those within the
-    radius of that place, nearest first.
-
-    ``near`` is resolved with ``geocoder`` (the routes give the offline
-    gazetteer; an ambiguous name means its likeliest place, as on the command
-    line): a place it cannot find is a :class:`FeedQueryError`.
+    radius of that place, nearest first (:func:`filtered_events`).
     """
     translator = query.translator if feed.uses_language else english()
     if query.event:  # one event, whatever the other filters say (its UID is its place in the whole version)
         uids = event_uids([p.event for p in placed])
         return tuple(p for p, uid in zip(placed, uids) if uid == query.event)
-    kept = apply_filter(placed, query.event_filter, translator=translator)
-    near = query.event_filter.near
+    return filtered_events(placed, query.event_filter, translator=translator, geocoder=geocoder)[0]
+
+
+def filtered_events(
+    placed: Sequence[PlacedEvent], event_filter: EventFilter, *, translator: Translator,
+    geocoder: Geocoder | None = None,
+) -> tuple[tuple[PlacedEvent, ...], Place | None]:
+    """The events a filter keeps, as the feeds and the light embed show them, and the ``near`` place (or None).
+
+    Sorted as the map's table (country names in the translator's language);
+    with ``near``, only those within the radius of that place, nearest first
+    (none of the page's "nearest anyway"). ``near`` is resolved with
+    ``geocoder`` (the routes give the offline gazetteer; an ambiguous name
+    means its likeliest place, as on the command line): a place it cannot
+    find is a :class:`FeedQueryError`.
+    """
+    kept = apply_filter(placed, event_filter, translator=translator)
+    near = event_filter.near
     if not near:
-        return kept
+        return kept, None
     if geocoder is None:
-        raise ValueError("a geocoder is needed to answer a feed query with near=")
+        raise ValueError("a geocoder is needed to answer a query with near=")
     try:
         origin = resolve_place(near, geocoder).best
     except PlaceNotFoundError as exc:
         raise FeedQueryError(_one_line(f"Bad query: near={near[:80]!r}: {str(exc).rstrip('.')}.")) from exc
-    nearby = events_near(kept, origin, query.event_filter.radius_or_default, fallback=0)
-    return () if nearby.none_within else tuple(nearby.events)
+    nearby = events_near(kept, origin, event_filter.radius_or_default, fallback=0)
+    return (() if nearby.none_within else tuple(nearby.events)), origin
 
 
 def feed_body(

@@ -56,6 +56,8 @@ REOPEN_AFTER_SECONDS = 10.0
 VERSIONS_KEPT = 2
 #: Bytes of made feed bodies kept in memory (the least recently used go first).
 BODY_BYTES_KEPT = 32 * 1024 * 1024
+#: How long a request waits for another that is making the same body before making its own.
+WAIT_FOR_BODY_SECONDS = 30.0
 
 UNAVAILABLE = "The events cannot be read right now; try again in a minute."
 FAILED = "The feed could not be made; the server's log says why."
@@ -94,6 +96,7 @@ class FeedSource:
         self._versions: OrderedDict[int, Version] = OrderedDict()
         self._bodies: OrderedDict[str, bytes] = OrderedDict()
         self._body_bytes = 0
+        self._making: dict[str, threading.Event] = {}
 
     def store(self) -> Store:
         """The store, opened on first use; raises what opening raised (and, shortly after, StoreError)."""
@@ -156,21 +159,44 @@ class FeedSource:
         return found
 
     def keep(self, etag: str, make: Callable[[], bytes]) -> bytes:
-        """The body made for ``etag`` (an ETag names the bytes exactly), made now if it is not kept."""
+        """The body made for ``etag`` (an ETag names the bytes exactly), made now if it is not kept.
+
+        One body is made at a time per ETag: a burst of requests for a new one
+        waits for the first to make it (up to :data:`WAIT_FOR_BODY_SECONDS`),
+        so it costs one render, not one per request.
+        """
         with self._lock:
             if etag in self._bodies:
                 self._bodies.move_to_end(etag)
                 return self._bodies[etag]
-        body = make()
-        if len(body) <= BODY_BYTES_KEPT:
+            making = self._making.get(etag)
+            if making is None:
+                self._making[etag] = making = threading.Event()
+                owner = True
+            else:
+                owner = False
+        if not owner:
+            making.wait(WAIT_FOR_BODY_SECONDS)
             with self._lock:
-                if etag not in self._bodies:
-                    self._bodies[etag] = body
-                    self._body_bytes += len(body)
-                while self._body_bytes > BODY_BYTES_KEPT:
-                    _, dropped = self._bodies.popitem(last=False)
-                    self._body_bytes -= len(dropped)
-        return body
+                if etag in self._bodies:
+                    self._bodies.move_to_end(etag)
+                    return self._bodies[etag]
+            return make()  # the first one failed (or was too slow, or the body too big to keep): make our own
+        try:
+            body = make()
+            if len(body) <= BODY_BYTES_KEPT:
+                with self._lock:
+                    if etag not in self._bodies:
+                        self._bodies[etag] = body
+                        self._body_bytes += len(body)
+                    while self._body_bytes > BODY_BYTES_KEPT:
+                        _, dropped = self._bodies.popitem(last=False)
+                        self._body_bytes -= len(dropped)
+            return body
+        finally:
+            with self._lock:
+                self._making.pop(etag, None)
+            making.set()
 
     def close(self) -> None:
         with self._lock:

@@ -13,8 +13,11 @@
  *                  language (layer_labels in layer.py): organisedBy,
  *                  detailsToCome, linkToCome, eventPage, noEvents, hostOne,
  *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
- *                  markerDetailsToCome, zoomIn, zoomOut
+ *                  markerDetailsToCome, showOnMap, zoomIn, zoomOut
  *   cluster        Leaflet.markercluster options
+ *   legend         false: no legend
+ *   list           "" or the id of an <ol> of the page to fill with one item
+ *                  per event (its popup's text and a "showOnMap" button)
  *   focus          null, or {lat, lon, radiusM, label}: a "near" search's
  *                  place, drawn as a point (labelled with text only) and
  *                  the circle of its radius
@@ -310,7 +313,25 @@ function speakoutEventLayer(map, options) {
     L.DomEvent.disableClickPropagation(box);
     return box;
   };
-  legend.addTo(map);
+  if (options.legend !== false) { legend.addTo(map); }
+
+  // The accessible list below the map (the light embed's list=1): each event's popup text, in the rows' order,
+  // with a button that zooms the map to its marker and opens its popup.
+  var listBox = typeof options.list === "string" && options.list ? document.getElementById(options.list) : null;
+  if (listBox) {
+    markers.forEach(function (marker) {
+      var item = el("li", "speakout-list-item");
+      item.appendChild(buildPopup(marker.speakoutRow));
+      var show = el("button", "speakout-list-show", labels.showOnMap);
+      show.type = "button";
+      show.addEventListener("click", function () {
+        cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+        if (map.getContainer().scrollIntoView) { map.getContainer().scrollIntoView({block: "nearest"}); }
+      });
+      item.appendChild(show);
+      listBox.appendChild(item);
+    });
+  }
 
   if (rows.length === 0) {
     var empty = L.control({position: "topright"});
