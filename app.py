@@ -44,6 +44,7 @@ def main() -> None:
         st.Page("app_pages/map.py", title=t("Event map"), icon="🗺️", url_path="map", default=True),
         st.Page("app_pages/guide.py", title=t("Host an event"), icon="📣", url_path="guide"),
         st.Page("app_pages/propose.py", title=t("Propose an event"), icon="➕", url_path="propose"),
+        st.Page("app_pages/share.py", title=t("Share and embed"), icon="🔗", url_path="share"),
         # A host's private status page, reached only by the link they were given.
         st.Page("app_pages/proposal.py", title=t("Your proposal"), icon="📨", url_path="proposal",
                 visibility="hidden"),

@@ -41,6 +41,7 @@ from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events
 from speakout_map.places.placing import geocode_query
 from speakout_map.cli_proposals import add_proposal_commands
 from speakout_map.cli_import import add_import_commands
+from speakout_map.cli_site import add_site_arguments, export_site
 from speakout_map.cli_support import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -228,6 +229,8 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    if (site_code := export_site(args, settings, out)) is not None:  # --format html: a folder (cli_site.py)
+        return site_code
     store = publishing.open_published_store(settings)
     number = args.version if args.version is not None else store.latest_number()
     version = store.get(number)
@@ -317,14 +320,15 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.set_defaults(handler=cmd_rollback)
 
     exporter = sub.add_parser(
-        "export", help="write a version as CSV (the upload format), GeoJSON or an iCalendar file (ics)"
+        "export", help="write a version as CSV (the upload format), GeoJSON, iCalendar (ics) or a static map (html)"
     )
-    exporter.add_argument("--format", choices=("csv", "geojson", "ics"), default="csv")
+    exporter.add_argument("--format", choices=("csv", "geojson", "ics", "html"), default="csv")
     exporter.add_argument("--version", type=int, help="the version (default: the published one)")
-    exporter.add_argument("-o", "--output", help="output file (default: standard output)")
+    exporter.add_argument("-o", "--output", help="output file (default: standard output); a folder for html")
     exporter.add_argument(
         "--include-private", action="store_true", help="organiser export: include contact_email (never publish it)"
     )
+    add_site_arguments(exporter)
     exporter.set_defaults(handler=cmd_export)
 
     add_proposal_commands(sub)

@@ -179,3 +179,37 @@ def test_the_proposal_forms_settings(environ, secrets, expected):
     s = load_settings(environ=environ, secrets=secrets)
     assert (s.proposals_max_pending, s.proposal_min_seconds, s.proposal_challenge,
             s.proposal_challenge_max_number) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "ancestors", "public_url"),
+    [
+        ({}, "*", ""),
+        ({"SPEAKOUT_EMBED_FRAME_ANCESTORS": "https://allout.org, https://*.glaad.org"},
+         "https://allout.org https://*.glaad.org", ""),
+        ({"SPEAKOUT_EMBED_FRAME_ANCESTORS": "'SELF'"}, "'self'", ""),
+        ({"SPEAKOUT_PUBLIC_URL": "https://map.example.org/campaign/"}, "*", "https://map.example.org/campaign"),
+        ({"SPEAKOUT_PUBLIC_URL": " http://127.0.0.1:8501 "}, "*", "http://127.0.0.1:8501"),
+    ],
+)
+def test_the_embeds_settings(environ, ancestors, public_url):
+    settings = load_settings(environ=environ)
+    assert (settings.embed_frame_ancestors, settings.public_url) == (ancestors, public_url)
+
+
+@pytest.mark.parametrize(
+    ("environ", "needle"),
+    [
+        ({"SPEAKOUT_EMBED_FRAME_ANCESTORS": "javascript:alert(1)"}, "embed_frame_ancestors"),
+        ({"SPEAKOUT_EMBED_FRAME_ANCESTORS": ""}, "embed_frame_ancestors is empty"),
+        ({"SPEAKOUT_PUBLIC_URL": "map.example.org"}, "setting public_url"),
+        ({"SPEAKOUT_PUBLIC_URL": "https://map.example.org/?a=1"}, "setting public_url"),
+        ({"SPEAKOUT_PUBLIC_URL": "javascript:alert(1)"}, "setting public_url"),
+        ({"SPEAKOUT_PUBLIC_URL": "https://map.example.org/\"><b>"}, "setting public_url"),
+        ({"SPEAKOUT_PUBLIC_URL": "https://"}, "setting public_url"),
+    ],
+)
+def test_bad_embed_settings_say_what_to_write(environ, needle):
+    with pytest.raises(SettingsError) as caught:
+        load_settings(environ=environ)
+    assert needle in str(caught.value)

@@ -32,6 +32,7 @@ import argparse
 import base64
 import hashlib
 import json
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -142,6 +143,36 @@ CHALLENGE_ASSET = "altcha"
 
 _URL_FORBIDDEN = set(" \t\r\n\"'<>`{}\\^|")
 
+#: A relative address's parts: plain folder names (letters, digits, ``.``, ``_``, ``-``), never ``..``.
+_RELATIVE_PART = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+class RelativeBaseUrl(str):
+    """The vendor folder's address relative to the page (``vendor``): a page opened from a folder of files.
+
+    The static export's ``index.html`` loads its files from ``vendor/`` next
+    to it, so it works from any static host and from ``file://``. Only code
+    makes one (:func:`check_base_url` accepts a relative address only as this
+    type); a setting is always a plain string, so ``asset_base_url`` stays a
+    path or an http(s) URL. The offline basemap then loads its outlines from a
+    script file instead of fetching them (:mod:`speakout_map.maps.basemap`).
+    """
+
+    __slots__ = ()
+
+
+def is_relative(url: str) -> bool:
+    """Whether ``url`` is a :class:`RelativeBaseUrl` (a page opened from a folder of files)."""
+    return isinstance(url, RelativeBaseUrl)
+
+
+def _check_relative(url: RelativeBaseUrl) -> RelativeBaseUrl:
+    text = str(url).strip().removeprefix("./").rstrip("/")
+    parts = text.split("/")
+    if not text or any(part == ".." or not _RELATIVE_PART.fullmatch(part) for part in parts):
+        raise SettingsError(f"a relative asset address must be folder names like vendor or assets/vendor; got {url!r}")
+    return RelativeBaseUrl(text)
+
 
 def check_mode(mode: str) -> str:
     """``"self"`` or ``"cdn"`` (any case, spaces ignored), else :class:`SettingsError`."""
@@ -155,8 +186,12 @@ def check_base_url(url: str) -> str:
     """The vendor folder's address without a trailing slash, if it is a same-site path or an http(s) URL.
 
     It goes into ``<script src>``/``<link href>`` and a script, so quotes,
-    angle brackets, braces, backslashes and spaces are refused.
+    angle brackets, braces, backslashes and spaces are refused. A
+    :class:`RelativeBaseUrl` (made by code, never a setting) may be relative
+    (plain folder names) and stays one.
     """
+    if isinstance(url, RelativeBaseUrl):
+        return _check_relative(url)
     text = str(url).strip()
     if not text or any(ch in _URL_FORBIDDEN or ord(ch) < 32 or ord(ch) == 127 for ch in text):
         raise SettingsError(
@@ -205,6 +240,13 @@ def vendor_files() -> list[str]:
     files = [asset.target for asset in ASSETS]
     files.extend(f"{package}/{name}" for package, name in LICENSE_FILES.items())
     return files
+
+
+def map_vendor_files() -> list[str]:
+    """The files of the vendor folder the map itself needs (not the proposal form's widget), with their licences."""
+    assets = [asset for asset in ASSETS if asset.name != CHALLENGE_ASSET]
+    packages = dict.fromkeys(asset.package for asset in assets)
+    return [asset.target for asset in assets] + [f"{package}/{LICENSE_FILES[package]}" for package in packages]
 
 
 def missing_files(static_dir: Path | str = STATIC_DIR) -> list[str]:

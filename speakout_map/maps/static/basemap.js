@@ -13,6 +13,9 @@
  *   attribution    the credit added to the map's attribution control
  *   object         the name of the countries object in the topology
  *   integrity      (cdn mode only) the file's Subresource Integrity hash
+ *   dataGlobal     (a page opened from a folder of files, maybe from file://, where fetch is
+ *                  refused) the name of the window property that a script file loaded before
+ *                  this one set to the topology: used when it is there, else the data is fetched
  */
 function speakoutOfflineBasemap(map, options) {
   var DATA_URL = options.dataUrl;
@@ -75,6 +78,15 @@ function speakoutOfflineBasemap(map, options) {
         }
       }).addTo(layer);
     });
+  }
+  var given = options.dataGlobal ? window[options.dataGlobal] : undefined;
+  if (given && typeof given === "object") {
+    try {
+      draw(given);
+    } catch (error) {
+      if (window.console) { console.warn("SpeakOut Map: no offline basemap from " + options.dataGlobal + ": " + error); }
+    }
+    return layer;
   }
   var request = {credentials: "same-origin"};
   if (options.integrity) { request.integrity = options.integrity; }
