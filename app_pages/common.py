@@ -46,6 +46,7 @@ GUIDE_PAGE_PATH = "app_pages/guide.py"
 ORGANISER_PAGE_PATH = "app_pages/organiser.py"
 PROPOSE_PAGE_PATH = "app_pages/propose.py"
 PROPOSAL_PAGE_PATH = "app_pages/proposal.py"
+SHARE_PAGE_PATH = "app_pages/share.py"
 #: The session_state key of this visitor's random token: "I'll be there" and the proposal limits count it.
 VISITOR_SESSION = "visitor-session"
 #: The name of the site secret of the proof-of-work challenges.

@@ -235,6 +235,9 @@ if shown:
     data_col.markdown(t("Data: [GeoJSON]({geojson}) · [CSV]({csv}) · [iCalendar]({ics})",
                         geojson=common.feed_url("geojson", query_now), csv=common.feed_url("csv", query_now),
                         ics=common.feed_url("ics", calendar_query)))
+    # Translators: a link under the map to the page that makes the code to show this map on another website.
+    st.page_link(common.SHARE_PAGE_PATH, label=t("Share or embed this map on your website"), icon="🔗",
+                 query_params=query_now)
 else:
     st.info(t("No events match these filters. Clear a filter, or host an event of your own."))
     st.page_link(common.GUIDE_PAGE_PATH, label=t("How to host your own event"), icon="📣",

@@ -31,6 +31,9 @@ from speakout_map.maps.assets import (
     copy_assets,
     missing_files,
     missing_files_message,
+    RelativeBaseUrl,
+    is_relative,
+    map_vendor_files,
     vendor_files,
 )
 from speakout_map.errors import SettingsError
@@ -128,6 +131,52 @@ def test_check_base_url(raw, url):
 def test_check_base_url_refuses(raw):
     with pytest.raises(SettingsError):
         check_base_url(raw)
+
+
+@pytest.mark.parametrize(
+    "raw, url",
+    [("vendor", "vendor"), ("vendor/", "vendor"), ("./vendor", "vendor"), (" assets/vendor ", "assets/vendor"),
+     ("v-1.2_x", "v-1.2_x")],
+)
+def test_a_relative_base_url_is_accepted_only_from_code(raw, url):
+    checked = check_base_url(RelativeBaseUrl(raw))
+    assert checked == url and is_relative(checked), "it stays relative through the map's checks"
+    assert asset_url_of(checked) == f"{url}/leaflet/leaflet.js"
+    with pytest.raises(SettingsError):
+        check_base_url(raw)  # the same text from a setting: refused (a plain string)
+    assert not is_relative(check_base_url(DEFAULT_BASE_URL))
+
+
+def asset_url_of(base: str) -> str:
+    return assets.asset_url("leaflet", SELF, base)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "/", "/vendor", "../vendor", "vendor/../../etc", "https://example.org/v", "//cdn.example.org/v",
+     "javascript:alert(1)", "data:text/javascript,1", "a b", 'a"b', "a<b", "a\\b", "a?b", "a#b", ".hidden",
+     "vendor//x", "a\nb"],
+)
+def test_a_relative_base_url_is_folder_names_only(raw):
+    with pytest.raises(SettingsError):
+        check_base_url(RelativeBaseUrl(raw))
+
+
+def test_a_relative_base_url_in_settings_stays_refused():
+    with pytest.raises(SettingsError):
+        load_settings(environ={"SPEAKOUT_ASSET_BASE_URL": "vendor"}, secrets={})
+
+
+def test_map_vendor_files_are_the_maps_files_with_their_licences():
+    files = map_vendor_files()
+    assert len(files) == len(set(files))
+    assert set(files) < set(vendor_files())
+    assert not [name for name in files if name.startswith("altcha/")], "the proposal form's widget is not the map's"
+    assert {name.split("/")[0] for name in files} == {"leaflet", "leaflet.markercluster", "topojson-client",
+                                                       "world-atlas"}
+    for package in ("leaflet", "leaflet.markercluster", "topojson-client", "world-atlas"):
+        assert f"{package}/{LICENSE_FILES[package]}" in files
+    assert "world-atlas/countries-110m.json" in files and "leaflet/leaflet.js" in files
 
 
 @pytest.mark.parametrize("mode", [SELF, CDN])

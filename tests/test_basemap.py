@@ -1,15 +1,31 @@
-"""Tests of the offline basemap element: there when asked for, in the page as finished text, seen by streamlit-folium.
+"""Tests of the offline basemap element: there when asked for, in the page as finished text, seen by streamlit-folium;
+in a folder of files (the static export), its outlines from a script file.
 
-What its script does in a browser is tested in test_map_scripts.py.
+What its script does in a browser is tested in test_map_scripts.py (and here, for the outlines' script).
 """
 
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 
-from speakout_map.maps.basemap import BASEMAP_PANE, OfflineBasemap
+from speakout_map.maps import assets as asset_files
+from speakout_map.maps.assets import RelativeBaseUrl
+from speakout_map.maps.basemap import BASEMAP_PANE, OUTLINES_GLOBAL, OUTLINES_SCRIPT, OfflineBasemap, outlines_script
 from speakout_map.maps.build import build_map, map_html
-from tests.map_support import WORLD, basemap_of, calls_in, extract_rows, leaflet_script, st_folium_links
+from tests.map_support import (
+    NODE,
+    WORLD,
+    basemap_of,
+    calls_in,
+    extract_rows,
+    leaflet_script,
+    needs_node,
+    st_folium_links,
+)
+from tests.test_map_scripts import _BASEMAP_HARNESS, FAKE_TOPOLOGY
 
 
 @pytest.mark.parametrize("basemap", [True, False])
@@ -38,3 +54,87 @@ def test_streamlit_folium_gets_the_basemap_script(monkeypatch):
     assert [map_name for map_name, _ in calls_in(sent["script"], "speakoutOfflineBasemap")] == ["map_div"]
     assert sent["script"].count("map.createPane(PANE)") == 1
     assert "countries-110m.json" in sent["script"]
+
+
+# --- a page opened from a folder of files (the static export): the outlines from a script ----------------
+
+
+def _options(m) -> dict:
+    ((_, options),) = calls_in(leaflet_script(basemap_of(m)), "speakoutOfflineBasemap")
+    return json.loads(options)
+
+
+@pytest.mark.parametrize(("base", "assets"), [(asset_files.DEFAULT_BASE_URL, "self"), ("/p/app/static/vendor", "self"),
+                                              ("https://static.example.org/v", "self"),
+                                              (asset_files.DEFAULT_BASE_URL, "cdn")])
+def test_the_apps_basemap_fetches_its_outlines_as_before(base, assets):
+    m = build_map(WORLD, asset_base_url=base, assets=assets)
+    html = map_html(m)
+    assert "dataGlobal" not in _options(m)
+    assert f'{OUTLINES_SCRIPT}"' not in html and "world_countries_script" not in dict(basemap_of(m).default_js)
+    assert [name for name, _ in basemap_of(m).default_js] == ["topojson_client"]
+
+
+def test_a_folder_of_files_loads_the_outlines_from_a_script_before_the_map():
+    m = build_map(WORLD, asset_base_url=RelativeBaseUrl("vendor"))
+    html = map_html(m)
+    options = _options(m)
+    assert options["dataGlobal"] == OUTLINES_GLOBAL
+    assert options["dataUrl"] == "vendor/world-atlas/countries-110m.json", "still fetched where fetch works"
+    assert basemap_of(m).default_js == [("topojson_client", "vendor/topojson-client/topojson-client.min.js"),
+                                        ("world_countries_script", f"vendor/{OUTLINES_SCRIPT}")]
+    tag = f'<script src="vendor/{OUTLINES_SCRIPT}"></script>'
+    assert html.count(tag) == 1 and html.index(tag) < html.index("speakoutOfflineBasemap(")
+
+
+def test_in_cdn_mode_a_relative_address_changes_nothing():
+    m = build_map(WORLD, asset_base_url=RelativeBaseUrl("vendor"), assets="cdn")
+    assert "dataGlobal" not in _options(m) and _options(m)["dataUrl"].startswith("https://cdn.jsdelivr.net/")
+
+
+def test_outlines_script_is_one_assignment_of_ascii_json():
+    text = outlines_script('{"type": "Topology", "objects": {"x": "</script><!-- é \u2028"}}')
+    assert text.startswith(f"window.{OUTLINES_GLOBAL} = {{") and text.endswith("};\n")
+    assert text.isascii() and text.count("\n") == 1
+    assert json.loads(text.split(" = ", 1)[1].rstrip(";\n")) == {
+        "type": "Topology", "objects": {"x": "</script><!-- é \u2028"}}
+
+
+@pytest.mark.parametrize("bad", ["", "not json", "[1, 2]", '"text"', "NaN", '{"a": NaN}'])
+def test_outlines_script_refuses_what_is_not_a_topology(bad):
+    with pytest.raises(ValueError):
+        outlines_script(bad)
+
+
+def run_folder_basemap(tmp_path, preamble: str, status: int = 200) -> dict:
+    """The basemap's code as a folder's page has it, run in node after ``preamble`` (the outlines' script)."""
+    m = build_map(WORLD, asset_base_url=RelativeBaseUrl("vendor"))
+    (tmp_path / "basemap.js").write_text(preamble + leaflet_script(basemap_of(m)), encoding="utf-8")
+    (tmp_path / "harness.js").write_text(_BASEMAP_HARNESS, encoding="utf-8")
+    (tmp_path / "data.json").write_text(json.dumps(FAKE_TOPOLOGY), encoding="utf-8")
+    result = subprocess.run(
+        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(tmp_path / "data.json"),
+         "", str(status)], capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@needs_node
+def test_with_the_outlines_script_nothing_is_fetched(tmp_path):
+    out = run_folder_basemap(tmp_path, outlines_script(json.dumps(FAKE_TOPOLOGY)))
+    assert out["fetched"] == [] and out["warnings"] == []
+    assert len(out["layers"]) == 3 and all(layer["features"] == 3 for layer in out["layers"])
+
+
+@needs_node
+def test_without_the_outlines_script_the_folder_fetches_them(tmp_path):
+    out = run_folder_basemap(tmp_path, "")
+    assert out["fetched"] == ["vendor/world-atlas/countries-110m.json"]
+    assert len(out["layers"]) == 3
+
+
+@needs_node
+def test_a_broken_outlines_script_only_warns(tmp_path):
+    out = run_folder_basemap(tmp_path, f"window.{OUTLINES_GLOBAL} = {{\"objects\": {{}}}};\n")
+    assert out["fetched"] == [] and out["layers"] == []
+    assert len(out["warnings"]) == 1 and "no country outlines" in out["warnings"][0]

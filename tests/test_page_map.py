@@ -448,3 +448,14 @@ def test_an_event_that_left_the_map_since_the_page_was_drawn_is_not_counted(even
     assert not at.exception
     assert any("this event is no longer on the map" in w.value for w in at.warning), [w.value for w in at.warning]
     assert store.going().counts() == {}
+
+
+@pytest.mark.parametrize(("query", "expected"), [({}, ""), ({"country": "ES"}, "country=ES"),
+                                                 ({"country": "ES", "lang": "es"}, "country=ES&lang=es")])
+def test_the_share_link_carries_the_filter(query, expected):
+    at = make_app()
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    (link,) = [link for link in at.get("page_link") if link.proto.page == "share"]
+    assert link.proto.query_string == expected

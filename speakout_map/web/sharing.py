@@ -147,9 +147,12 @@ def _origin(page_url: str) -> str:
         return ""
     if ":" in host:
         try:
-            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+            address = ipaddress.IPv6Address(host)
         except ValueError:
             return ""
+        if address.scope_id:  # a zone (fe80::1%eth0) names one machine's network card: no use to a partner
+            return ""
+        host = f"[{address.compressed}]"
     elif not _HOST_NAME.fullmatch(host) or len(host) > 253:
         return ""
     return f"{parts.scheme.lower()}://{host.lower()}" + (f":{port}" if port is not None else "")
