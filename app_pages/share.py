@@ -160,7 +160,7 @@ language_col, kind_col = st.columns([1, 2])
 language = language_col.selectbox(t("Language of the map"), available_languages(), format_func=language_name,
                                   key=LANGUAGE)
 kind_names = {sharing.EMBED: t("Light embed (recommended)"), sharing.APP: t("Full app")}
-kind = kind_col.radio(t("Kind"), sharing.KINDS, format_func=kind_names.__getitem__, key=KIND, horizontal=True)
+kind = kind_col.radio(t("Kind of frame"), sharing.KINDS, format_func=kind_names.__getitem__, key=KIND, horizontal=True)
 kind_col.caption(t("The light embed is a plain page that any number of visitors can load at once; the full app "
                    "keeps a live connection open for each visitor, so busy pages should use the light embed."))
 height = st.slider(t("Height of the map (pixels)"), displays.MIN_HEIGHT, displays.MAX_HEIGHT, step=HEIGHT_STEP,
@@ -173,11 +173,12 @@ view = view_col.radio(t("View"), (FIT, CHOSEN), key=VIEW, disabled=is_app, forma
     FIT: t("Fit to the events"), CHOSEN: t("Zoom and centre of my own")}.__getitem__)
 chosen_view = view == CHOSEN and not is_app
 zoom = zoom_col.slider(t("Zoom"), displays.MIN_ZOOM, displays.MAX_ZOOM, key=ZOOM, disabled=not chosen_view)
+centre_help = t("Both empty: the view is centred on the events.")
 latitude = latitude_col.number_input(t("Centre latitude"), min_value=-90.0, max_value=90.0, step=0.1, format="%.4f",
-                                     key=LATITUDE, disabled=not chosen_view, placeholder=t("the events' centre"))
+                                     key=LATITUDE, disabled=not chosen_view, placeholder="40.42", help=centre_help)
 longitude = longitude_col.number_input(t("Centre longitude"), min_value=-180.0, max_value=180.0, step=0.1,
-                                       format="%.4f", key=LONGITUDE, disabled=not chosen_view,
-                                       placeholder=t("the events' centre"))
+                                       format="%.4f", key=LONGITUDE, disabled=not chosen_view, placeholder="-3.70",
+                                       help=centre_help)
 legend_col, list_col, scroll_col = st.columns(3)
 legend = legend_col.checkbox(t("Legend"), key=LEGEND, disabled=is_app)
 listed = list_col.checkbox(t("List of the events under the map"), key=LIST, disabled=is_app,

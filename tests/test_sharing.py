@@ -292,7 +292,8 @@ def test_different_links_give_different_codes_and_the_same_link_the_same():
         # the page's path is never trusted beyond the base path
         ("https://map.example.org/evil/path/share", "campaign", "", "https://map.example.org/campaign"),
         # the public address wins
-        ("http://localhost:8501/share", "campaign", "https://map.example.org/campaign/", "https://map.example.org/campaign"),
+        ("http://localhost:8501/share", "campaign", "https://map.example.org/campaign/",
+         "https://map.example.org/campaign"),
         (None, "", "https://map.example.org", "https://map.example.org"),
         # nothing known: paths
         (None, "campaign", "", ""),

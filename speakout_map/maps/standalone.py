@@ -51,8 +51,9 @@ class StandaloneFrame(InlineScriptElement):
     function = "speakoutStandalone"
     style_file = "standalone.css"
 
-    def __init__(self, *, display: Display, title: str, bar: str, list_heading: str) -> None:
-        super().__init__({"scroll": display.scroll}, asset_names=())
+    def __init__(self, *, display: Display, title: str, bar: str, list_heading: str,
+                 fit: Mapping[str, Any] | None = None) -> None:
+        super().__init__({"scroll": display.scroll, "fit": fit}, asset_names=())
         self.display = display
         self.title = title
         self.bar = bar
@@ -138,8 +139,18 @@ def standalone_map(
     # Translators: the heading of the list of events under the light embed's map.
     heading = t("Events on this map")
     StandaloneFrame(display=display, title=title, bar=bar_html(title, count_text, links),
-                    list_heading=heading).add_to(m)
+                    list_heading=heading, fit=_fitted_view(m)).add_to(m)
     return m
+
+
+def _fitted_view(m: folium.Map) -> dict[str, Any] | None:
+    """The bounds the map fits its view to (and how), for fitting again once a frame that had no size gets one."""
+    fits = [child for child in m._children.values() if isinstance(child, folium.map.FitBounds)]
+    if not fits:
+        return None
+    options = fits[-1].options
+    return {"bounds": [[float(v) for v in corner] for corner in fits[-1].bounds],
+            "maxZoom": options.get("maxZoom"), "padding": list(options.get("padding") or (0, 0))}
 
 
 def standalone_html(shown: Sequence[PlacedEvent], **options: Any) -> str:
