@@ -4,16 +4,18 @@
 
     DIR/index.html         the map (maps.standalone: the app's map, script and escaping) and its bar
     DIR/events.geojson     the shown events, public columns only (as the feeds)
-    DIR/events.csv         the same as a spreadsheet, formula-safe
+    DIR/events.csv         the same as a spreadsheet, formula-safe (UTF-8 with a BOM, as the app's downloads)
     DIR/vendor/...         the map's files copied from static/vendor (Leaflet, markercluster,
                            topojson-client, the Natural Earth outlines), each package's licence,
                            and the outlines again as a script (browsers refuse fetch from file://)
 
-Every address in ``index.html`` is relative (``vendor/leaflet/leaflet.js``,
-``./events.csv``) except the tile server's and, with the ``public_url``
-setting, the links back to the app ("Open the full map", the guide). The
-local files are used even with ``assets = "cdn"``: a folder someone uploads
-should not depend on a CDN.
+Every file the page loads comes from the folder by a relative address
+(``vendor/leaflet/leaflet.js``); only the tiles come from elsewhere (none
+with ``tiles_url = none``). Besides the credits and the events' own links,
+the page links to ``./events.geojson`` and ``./events.csv`` and, with the
+``public_url`` setting, back to the app ("Open the full map" with the same
+filter, the guide). The local files are used even with ``assets = "cdn"``: a
+folder someone uploads should not depend on a CDN.
 
 The folder is written into a fresh temporary folder next to ``DIR`` and
 renamed into place, so a failure never leaves half a site. An existing
@@ -193,7 +195,7 @@ def site_files(
     links = []
     full_map = full_map_url(public_url, event_filter, language)
     if full_map:
-        # Translators: the link under the light embed's map (on partner sites) to the whole app, in a new tab.
+        # Translators: the link under the exported map (a folder of files) to the whole app, in a new tab.
         links.append(PageLink(t("Open the full map"), full_map))
     # Translators: links under the exported map (a folder of files) to its events as data files.
     links.append(PageLink(t("Events as GeoJSON"), f"./{GEOJSON_FILE}"))
@@ -221,7 +223,11 @@ def _fill(folder: Path, files: Mapping[str, bytes], vendor_names: Sequence[str],
         shutil.copyfile(source / name, vendor / name)
         written.append(f"{VENDOR_FOLDER}/{name}")
     data_name = asset_files.ASSETS_BY_NAME[asset_files.BASEMAP_DATA].target
-    outlines = outlines_script((source / data_name).read_text(encoding="utf-8"))
+    try:
+        outlines = outlines_script((source / data_name).read_text(encoding="utf-8"))
+    except ValueError as exc:  # not JSON (nor UTF-8): a damaged copy
+        raise SiteAssetsMissingError(f"{source / data_name} is not the country outlines ({exc}); run `make install` "
+                                     "in the project folder to copy it again, then export again") from exc
     (vendor / OUTLINES_SCRIPT).write_text(outlines, encoding="ascii")
     written.append(f"{VENDOR_FOLDER}/{OUTLINES_SCRIPT}")
     return written

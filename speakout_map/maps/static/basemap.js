@@ -84,7 +84,9 @@ function speakoutOfflineBasemap(map, options) {
     try {
       draw(given);
     } catch (error) {
-      if (window.console) { console.warn("SpeakOut Map: no offline basemap from " + options.dataGlobal + ": " + error); }
+      if (window.console) {
+        console.warn("SpeakOut Map: no offline basemap from " + options.dataGlobal + ": " + error);
+      }
     }
     return layer;
   }
