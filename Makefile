@@ -101,6 +101,7 @@ bench: install
 	$(PY) bench/bench_reading.py
 	$(PY) bench/bench_nearby.py
 	$(PY) bench/bench_going.py
+	$(PY) bench/bench_embed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor

@@ -149,7 +149,7 @@ def test_200_then_304_and_the_page_is_made_once():
                          keep=keep)
     assert first.status == 200 and first.header("Content-Type") == "text/html; charset=utf-8"
     assert first.header("Cache-Control") == "public, max-age=60"
-    assert first.header("Content-Security-Policy") == POLICY and first.header("Vary") == "Accept-Language"
+    assert first.header("Content-Security-Policy") == POLICY and first.header("Vary") == "Accept-Language, Accept-Encoding"
     again = answer_embed(query("country=ES"), version=2, published=published, title="Speak", places=PLACES,
                          keep=keep)
     assert again.body == first.body and len(made) == 1

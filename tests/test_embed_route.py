@@ -17,7 +17,7 @@ from speakout_map.errors import StoreError
 from speakout_map.events.identity import event_uids
 from speakout_map.settings import Settings
 from speakout_map.store.store import Store
-from speakout_map.web import embed_route, routes
+from speakout_map.web import embed_route
 from speakout_map.web.embed_route import GoingSnapshot, answer_embed_request, embed_path, embed_routes
 from speakout_map.web.routes import FeedSource
 from tests.map_support import WORLD, extract_rows
@@ -216,3 +216,35 @@ def test_get_and_head_through_starlette(memory_store):
     assert through_starlette(app, "/embed", If_None_Match=headers["etag"])[0] == 200  # another query
     assert through_starlette(app, "/embed?country=JP", If_None_Match=headers["etag"])[0] == 304
     assert through_starlette(app, "/embed", "POST")[0] == 405
+
+
+@pytest.mark.parametrize(
+    ("header", "takes"),
+    [("gzip", True), ("gzip, deflate, br", True), ("br;q=1.0, gzip;q=0.8", True), ("*", True), ("GZIP", True),
+     ("x-gzip", True), (None, False), ("", False), ("identity", False), ("br, deflate", False), ("gzip;q=0", False),
+     ("gzip;q=0.0", False), ("gzip;q=zero", False), ("gzipped", False)],
+)
+def test_which_browsers_take_gzip(header, takes):
+    assert embed_route.accepts_gzip(header) is takes
+
+
+def test_pages_are_kept_gzipped_and_compressed_once(memory_store, monkeypatch):
+    import gzip
+
+    from starlette.applications import Starlette
+
+    compressed = []
+    real = gzip.compress
+    monkeypatch.setattr(embed_route.gzip, "compress", lambda *a, **k: compressed.append(1) or real(*a, **k))
+    app = Starlette(routes=embed_routes(lambda: Settings(), source=source_of(memory_store)))
+    status, headers, body = through_starlette(app, "/embed?country=JP", Accept_Encoding="gzip, br")
+    again = through_starlette(app, "/embed?country=JP", Accept_Encoding="gzip")
+    plain = through_starlette(app, "/embed?country=JP")
+    assert status == 200 and headers["content-encoding"] == "gzip" and again[2] == body and len(compressed) == 1
+    assert gzip.decompress(body) == plain[2] and "content-encoding" not in plain[1]
+    assert headers["etag"] == plain[1]["etag"] and "Accept-Encoding" in headers["vary"]
+    assert "Accept-Encoding" in plain[1]["vary"]
+    head = through_starlette(app, "/embed?country=JP", "HEAD", Accept_Encoding="gzip")
+    assert head[2] == b"" and head[1]["content-length"] == str(len(body))
+    cached = through_starlette(app, "/embed?country=JP", Accept_Encoding="gzip", If_None_Match=headers["etag"])
+    assert cached[0] == 304 and cached[2] == b""

@@ -167,7 +167,7 @@ def _headers(policy: str, etag: str | None, language: str) -> list[tuple[str, st
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
         ("Content-Language", language.replace("_", "-")),
-        ("Vary", "Accept-Language"),
+        ("Vary", "Accept-Language, Accept-Encoding"),
     ]
     if etag is not None:
         headers += [("ETag", etag), ("Cache-Control", f"public, max-age={MAX_AGE_SECONDS}")]

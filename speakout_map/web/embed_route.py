@@ -5,12 +5,16 @@ opened once, recent versions and made bodies kept, one render per ETag even
 in a burst) and answers with :func:`speakout_map.web.embed.answer_embed`.
 The "I'll be there" counts it shows are a snapshot taken at most once a
 minute (:class:`GoingSnapshot`), so clicks elsewhere do not make every
-visitor's page new. As with the feeds, a store that cannot be read is a
+visitor's page new. Each page is also kept gzipped (made once per ETag,
+like the page), so a browser that takes gzip costs no compression per
+request; Streamlit's own gzip leaves an answer that says its encoding alone.
+As with the feeds, a store that cannot be read is a
 503 and anything unexpected a 500, each a short page, the details in the log.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import threading
 import time
@@ -124,6 +128,38 @@ def answer_embed_request(source: FeedSource, request: Request, *, base_path: str
         return refusal_page(500, FAILED, policy=places.policy, language=query.language)
 
 
+#: How hard the kept gzipped copy of a page is compressed (made once per page, so the best).
+GZIP_LEVEL = 9
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header takes gzip (``gzip`` or ``*``, not with ``q=0``)."""
+    for part in (accept_encoding or "")[:1000].split(","):
+        name, _, parameters = part.partition(";")
+        if name.strip().lower() not in ("gzip", "x-gzip", "*"):
+            continue
+        for parameter in parameters.split(";"):
+            key, _, value = parameter.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    return float(value) > 0
+                except ValueError:
+                    return False
+        return True
+    return False
+
+
+def gzipped(answer: FeedResponse, keep: Callable[[str, Callable[[], bytes]], bytes]) -> FeedResponse:
+    """A 200 answer's body gzipped (kept by its ETag, made once), with ``Content-Encoding`` and ``Vary`` to say so."""
+    etag = answer.header("ETag")
+    if answer.status != 200 or etag is None:
+        return answer
+    body = keep(f"{etag};gzip", lambda: gzip.compress(answer.body, compresslevel=GZIP_LEVEL, mtime=0))
+    headers = [(name, value) for name, value in answer.headers if name.lower() != "vary"]
+    headers += [("Content-Encoding", "gzip"), ("Vary", "Accept-Language, Accept-Encoding")]
+    return FeedResponse(200, body, tuple(headers))
+
+
 def _response(answer: FeedResponse, head: bool) -> Response:
     response = Response(answer.body if answer.status != 304 and not head else None, status_code=answer.status)
     for name, value in answer.headers:
@@ -142,6 +178,8 @@ def embed_routes(settings: Callable[[], Settings], *, base_path: str = "",
     # A plain function: Starlette runs it in its thread pool, so reads and renders never block the event loop.
     def embed(request: Request) -> Response:
         answer = answer_embed_request(source, request, base_path=base_path, snapshot=snapshot)
+        if accepts_gzip(request.headers.get("accept-encoding")):
+            answer = gzipped(answer, source.keep)
         return _response(answer, request.method == "HEAD")
 
     return [Route(app_path(EMBED_PATH, base_path), embed, methods=["GET", "HEAD"], name="light_embed")]

@@ -135,17 +135,19 @@ def organiser_hash() -> str:
 
 @pytest.fixture(scope="session")
 def start_app(gazetteer_index: Path, organiser_hash: str, artifacts: Path, tmp_path_factory) -> Iterator[Callable[..., AppServer]]:
-    """``start_app(name, events_file=None, base_path="", script="app.py")``: a new app server with an empty store.
+    """``start_app(name, events_file=None, base_path="", script="app.py", env=None)``: a new app server with an
+    empty store (``env``: settings added to its environment).
 
     Its store is seeded from ``events_file`` (default: the project's seed events) on the first page view.
     ``script`` runs another Streamlit script of the project instead of app.py (a test-only page).
     """
     servers: list[AppServer] = []
 
-    def start(name: str, events_file: Path | None = None, base_path: str = "", script: str = "app.py") -> AppServer:
+    def start(name: str, events_file: Path | None = None, base_path: str = "", script: str = "app.py",
+              env: dict[str, str] | None = None) -> AppServer:
         workdir = tmp_path_factory.mktemp(f"app-{name}")
         server = start_server(name, workdir, gazetteer_index.parent, events_file, {ORGANISER: organiser_hash}, base_path,
-                              script)
+                              script, env)
         servers.append(server)
         return server
 

@@ -203,8 +203,10 @@ def app_environment(workdir: Path, cache_dir: Path, events_file: Path, organiser
 
 
 def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | None, organisers: dict[str, str],
-                 base_path: str = "", script: str = "app.py") -> AppServer:
+                 base_path: str = "", script: str = "app.py", env: dict[str, str] | None = None) -> AppServer:
     """Start ``streamlit run app.py`` on 127.0.0.1 and a free port; return once it answers its health check.
+
+    ``env`` adds settings (``SPEAKOUT_...``) to the test's own environment for this server.
 
     ``base_path`` (e.g. ``/campaign``) serves the app under that path, as behind a proxy's prefix.
     ``script`` (relative to the project) runs another script instead, e.g. a test-only page of one component.
@@ -212,7 +214,7 @@ def start_server(name: str, workdir: Path, cache_dir: Path, events_file: Path | 
     # An empty secrets file: the developer's .streamlit/secrets.toml must not leak in.
     secrets = workdir / "secrets.toml"
     secrets.write_text("# end-to-end tests: no secrets; settings come from the environment\n", encoding="utf-8")
-    env = app_environment(workdir, cache_dir, events_file or SEED_EVENTS, organisers)
+    env = {**app_environment(workdir, cache_dir, events_file or SEED_EVENTS, organisers), **(env or {})}
     log_path = workdir / "server.log"
     port = free_port()
     command = [

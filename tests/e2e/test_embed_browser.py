@@ -7,28 +7,23 @@ to show that the tile server is the only host beyond this one the page asks.
 A tiny "partner site" on another origin (``localhost`` and another port)
 frames the embed; a second app server, whose ``embed_frame_ancestors``
 setting names another site, must be refused there.
-
-``start_app`` has no way to add settings to the server's environment, so
-:func:`added_environment` wraps ``e2e_support.app_environment`` while a server
-of this module starts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
-import e2e_support
 import pytest
-from e2e_support import PAGE_TIMEOUT_MS, AppServer, free_port, is_local
+from e2e_support import PAGE_TIMEOUT_MS, AppServer, free_port
 from test_browser import PAYLOADS, URL_PAYLOADS, html_of_every_frame, injected_anywhere, markers, shown_count
 
 from speakout_map.escaping import escape_html
@@ -76,23 +71,6 @@ OTHER_SITE = "https://partner.example.org"
 # --- servers ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def added_environment(extra: dict[str, str]) -> Iterator[None]:
-    """While it lasts, servers started by ``start_app`` get ``extra`` in their environment too."""
-    original = e2e_support.app_environment
-
-    def environment(*args, **kwargs) -> dict[str, str]:
-        env = original(*args, **kwargs)
-        env.update(extra)
-        return env
-
-    e2e_support.app_environment = environment
-    try:
-        yield
-    finally:
-        e2e_support.app_environment = original
-
-
 def events_file(folder) -> object:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
@@ -111,19 +89,20 @@ def events_csv(tmp_path_factory):
 @pytest.fixture(scope="module")
 def embed_app(start_app, events_csv) -> AppServer:
     """The app with the tiles on (OpenStreetMap's address) and the default framing setting (any site)."""
-    with added_environment({"SPEAKOUT_TILES_URL": DEFAULT_TILES_URL}):
-        return start_app("embed", events_csv)
+    return start_app("embed", events_csv, env={"SPEAKOUT_TILES_URL": DEFAULT_TILES_URL})
 
 
 class _PartnerPage(BaseHTTPRequestHandler):
-    """``/?src=URL``: a page of a "partner site" that frames URL."""
+    """``/?src=URL``: a page of a "partner site" that frames URL (``&hidden=1``: in a hidden box, as in a closed tab)."""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        src = parse_qs(urlsplit(self.path).query).get("src", [""])[0]
+        query = parse_qs(urlsplit(self.path).query)
+        src = query.get("src", [""])[0]
+        hidden = " hidden" if query.get("hidden") else ""
         body = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Partner site</title></head>'
-                '<body><h1>Partner site</h1>'
+                f'<body><h1>Partner site</h1><div id="box"{hidden}>'
                 f'<iframe title="Event map" src="{escape_html(src)}" width="900" height="600"></iframe>'
-                "</body></html>").encode("utf-8")
+                "</div></body></html>").encode("utf-8")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -145,8 +124,8 @@ def partner_site() -> Iterator[str]:
     server.server_close()
 
 
-def framing(partner: str, src: str) -> str:
-    return f"{partner}/?src={quote(src, safe='')}"
+def framing(partner: str, src: str, hidden: bool = False) -> str:
+    return f"{partner}/?src={quote(src, safe='')}" + ("&hidden=1" if hidden else "")
 
 
 # --- the browser's record -----------------------------------------------------------------------
@@ -219,6 +198,9 @@ def test_the_embed_draws_the_queried_events(embed_app: AppServer, open_page, que
     drawn = markers(page, len(cities))
     assert drawn["clustered"] + len(drawn["singles"]) == len(cities)
 
+    if language != "en":  # the case must show another language than English's, or it checks nothing new
+        assert layer_labels(t)["legendConfirmed"] != layer_labels(translator_for("en"))["legendConfirmed"]
+        assert answer.header_value("content-language") == language
     legend_box = page.locator(".speakout-legend")
     if legend:
         expect(legend_box).to_contain_text(layer_labels(t)["legendConfirmed"])
@@ -250,7 +232,6 @@ def test_the_embed_draws_the_queried_events(embed_app: AppServer, open_page, que
     visit.screenshot("embed")
 
     assert tile_requests(visit), "the tiles are on: the page asks the tile server, and the record shows it"
-    assert all(is_local(url) for _, _, url in visit.requests if not TILE_REQUEST.match(url))
     assert_quiet(visit, sockets)
 
 
@@ -280,15 +261,12 @@ def test_popups_and_list_keep_hostile_text_inert(embed_app: AppServer, open_page
     assert popup.get_by_role("button").count() == 0, "no 'I'll be there' button: no session to count a click by"
     visit.screenshot("hostile-popup")
 
-    page.keyboard.press("Escape")
-    page.evaluate(f"() => ({THE_MAP}).closePopup()")
+    page.evaluate(f"() => {{ ({THE_MAP}).closePopup(); }}")  # returning nothing: a map is slow to serialise
     hostile_pin(page).hover()
     tooltip = page.locator(".leaflet-tooltip .speakout-tooltip")
     expect(tooltip).to_be_visible()
     assert tooltip.locator("*").all_text_contents() == [HOSTILE, f"{HOSTILE}, {country_name('AR')}"]
 
-    item = page.locator("#speakout-list > li").filter(has=page.locator(".speakout-popup-title", has_text="Tokyo"))
-    expect(item).to_have_count(1)
     hostile_item = page.locator("#speakout-list > li").nth(
         page.locator("#speakout-list .speakout-popup-title").all_text_contents().index(HOSTILE))
     assert hostile_item.locator(".speakout-popup-title").text_content() == HOSTILE
@@ -326,10 +304,10 @@ def test_the_full_map_link_keeps_the_filters_and_the_full_app_does_open_a_websoc
     page.goto(embed_app.url("/embed", country="ES", list="1"))
     markers(page, 2)
     assert sockets == []
+    visit.context.on("page", lambda opened: opened.on("websocket", lambda socket: sockets.append(socket.url)))
     with visit.context.expect_page() as opened:
         page.get_by_role("link", name="Open the full map").click()
     app = opened.value
-    app.on("websocket", lambda socket: sockets.append(socket.url))
     expect(app).to_have_url(embed_app.url("/map", country="ES", lang="en"), timeout=PAGE_TIMEOUT_MS)
     assert shown_count(app) == (2, TOTAL)
     visit.screenshot("full-map", page=app)
@@ -362,11 +340,36 @@ def test_framed_by_another_site_it_renders(embed_app: AppServer, partner_site: s
     assert_quiet(visit, sockets)
 
 
+MAP_VIEW = """() => {
+    const name = Object.keys(window).find((key) => /^map_[0-9a-f]+$/.test(key) && window[key].getZoom);
+    const map = window[name];
+    return [map.getZoom(), map.getSize().x];
+}"""
+
+
+def test_a_frame_hidden_at_load_fits_the_events_once_shown(embed_app: AppServer, partner_site: str, open_page):
+    visit = open_page()
+    watch(visit)
+    page = visit.page
+    page.goto(framing(partner_site, embed_app.url("/embed")))
+    markers(embed_frame(page), TOTAL)
+    fitted_zoom, width = embed_frame(page).evaluate(MAP_VIEW)
+    assert width == 900 and fitted_zoom > 1
+
+    page.goto(framing(partner_site, embed_app.url("/embed"), hidden=True))
+    frame = embed_frame(page)
+    frame.wait_for_function("() => Object.keys(window).some((key) => /^map_[0-9a-f]+$/.test(key))")
+    assert frame.evaluate(MAP_VIEW)[1] == 0  # no size while hidden: the view fitted then is of nothing
+    page.evaluate("document.getElementById('box').hidden = false")
+    frame.wait_for_function(f"() => ({MAP_VIEW})()[1] === 900")
+    frame.wait_for_function(f"() => ({MAP_VIEW})()[0] === {fitted_zoom}")
+    markers(frame, TOTAL)
+
+
 @pytest.fixture(scope="module")
 def guarded_app(start_app, events_csv) -> AppServer:
     """The app whose embed only ``OTHER_SITE`` may frame (tiles off, as in the other end-to-end tests)."""
-    with added_environment({"SPEAKOUT_EMBED_FRAME_ANCESTORS": OTHER_SITE}):
-        return start_app("embed-guarded", events_csv)
+    return start_app("embed-guarded", events_csv, env={"SPEAKOUT_EMBED_FRAME_ANCESTORS": OTHER_SITE})
 
 
 def test_framing_is_refused_when_the_setting_names_another_site(guarded_app: AppServer, partner_site: str,
@@ -384,9 +387,14 @@ def test_framing_is_refused_when_the_setting_names_another_site(guarded_app: App
     page.on("console", lambda message: refusals.append(message.text) if "frame-ancestors" in message.text else None)
     page.goto(framing(partner_site, guarded_app.url("/embed")))
     expect(page.get_by_role("heading", name="Partner site")).to_be_visible()
-    frame = embed_frame(page)
-    page.wait_for_timeout(1000)  # time enough to draw the map, had it been let in
-    assert frame.evaluate("() => document.querySelector('.leaflet-container') === null"), "the embed was framed"
+    embed_frame(page)
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while not refusals and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    # Chromium says why, in the partner page's console, and shows its error page in the frame instead.
+    assert refusals and f'"frame-ancestors {OTHER_SITE}"' in refusals[0], refusals
+    assert urlsplit(embed_frame(page).url).scheme == "chrome-error"
+    assert embed_frame(page).locator(".leaflet-container").count() == 0
     visit.screenshot("refused")
 
     # Opened on its own (not framed), the same page draws its map; and nothing is asked of a tile server.
