@@ -19,7 +19,8 @@ seed cities), and compares, for the same events:
 Served per second: S seconds (default 5) of T client threads (default 4),
 each on one keep-alive ``http.client`` connection, asking again as soon as
 an answer is read; once with ``Accept-Encoding: gzip`` as browsers send (the
-server then compresses every answer again) and once without. The client
+embed answers from the gzipped copy it keeps per page; Streamlit compresses
+the static file again for every answer) and once without. The client
 shares this machine's cores with the server. The embed is also measured
 answering ``If-None-Match`` with its ETag (304), as a browser revisiting it.
 
