@@ -224,6 +224,18 @@ def published_events(settings: Settings, version: int | None) -> tuple[PlacedEve
     return store(settings).get(version).events
 
 
+def published_or_stop(settings: Settings) -> tuple[int | None, tuple[PlacedEvent, ...]]:
+    """The published version's number and its events; if the store cannot be read, the short failure, and the run
+    stops there (the map and share pages cannot go on without the events)."""
+    try:
+        version = store(settings).latest_number()
+        return version, published_events(settings, version)
+    except SpeakOutError as exc:
+        show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
+        st.stop()
+        raise  # st.stop() raises; this is for readers and linters
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def _guide(settings: Settings, language: str, version: int) -> Guide:
     """A published version of the guide (immutable, so cached by language and number)."""

@@ -69,12 +69,7 @@ def show_going_answer(answer: GoingAnswer | SpeakOutError) -> None:
         st.warning(t("Not counted: {reason}.", reason=t.text(answer.text)), icon="⚠️")
 
 
-try:
-    version = common.store(settings).latest_number()
-    placed = common.published_events(settings, version)
-except SpeakOutError as exc:
-    common.show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
-    st.stop()
+version, placed = common.published_or_stop(settings)
 
 # Translators: the map page's heading; {campaign} is the campaign's name as the organisers wrote it.
 st.title(t("{campaign} — events worldwide", campaign=escape_markdown(campaign.name)))

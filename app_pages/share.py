@@ -19,7 +19,6 @@ from speakout_map.errors import GeocodingError, SpeakOutError
 from speakout_map.escaping import escape_markdown
 from speakout_map.languages.catalogues import available_languages
 from speakout_map.languages.localising import language_name
-from speakout_map.languages.message import msg
 from speakout_map.maps import display as displays
 from speakout_map.maps import filters
 from speakout_map.places import nearby
@@ -116,12 +115,7 @@ def near_note(event_filter: filters.EventFilter) -> None:
         st.caption(t("Another place of that name? Add its country, like “Cork, Ireland”."))
 
 
-try:
-    version = common.store(settings).latest_number()
-    placed = common.published_events(settings, version)
-except SpeakOutError as exc:
-    common.show_failure(msg("The events cannot be shown right now. Please try again in a few minutes."), exc)
-    st.stop()
+version, placed = common.published_or_stop(settings)
 
 st.title(t("Share and embed"))
 st.markdown(t("Put the map of {campaign} on your site, or share a link or a QR code: choose the events, "
