@@ -25,7 +25,9 @@ from speakout_map.languages.message import Text, msg
 from speakout_map.languages.translator import Translator, english, translator_for
 from speakout_map.errors import SettingsError, SpeakOutError, StoreError
 from speakout_map.organisers.clients import ADDRESS_CONNECTION, ADDRESS_FORWARDED, client_address
+from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.events.identity import event_uids
+from speakout_map.maps.rows import prepared_rows
 from speakout_map.places import nearby
 from speakout_map.places.chain import build_geocoder
 from speakout_map.places.nearby import PlaceMatches
@@ -210,15 +212,39 @@ def calendar_uids(settings: Settings, version: int | None) -> Mapping[PlacedEven
     return MappingProxyType(dict(zip(events, event_uids([p.event for p in events]))))
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def calendar_links(settings: Settings, version: int | None, language: str) -> Mapping[PlacedEvent, tuple[str, str]]:
+    """Each published event's "Add to calendar" addresses in ``language``: its Google Calendar link and its own
+    .ics feed. Made once per version and language (a read-only mapping shared by every run), not per run."""
+    t = translator_for(language)
+    uids = calendar_uids(settings, version)
+    return MappingProxyType({
+        p: (google_calendar_link(p, translator=t), feed_url("ics", {"event": uids.get(p, ""), "lang": language}))
+        for p in published_events(settings, version)
+    })
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def map_rows(settings: Settings, version: int | None, language: str) -> Mapping[PlacedEvent, tuple]:
+    """Each published event's map row in ``language`` without its "I'll be there" fields
+    (:func:`~speakout_map.maps.rows.prepared_rows`), made once per version and language and shared read-only."""
+    links = calendar_links(settings, version, language)
+    return MappingProxyType(prepared_rows(published_events(settings, version), translator_for(language),
+                                          links.__getitem__))
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def resolve_place(settings: Settings, text: str) -> PlaceMatches:
     """The places a visitor's text may mean (the geocoder's answers change rarely: an hour's cache)."""
     return nearby.resolve_place(text, geocoder(settings))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def published_events(settings: Settings, version: int | None) -> tuple[PlacedEvent, ...]:
-    """The events of one published version (immutable, so cached by number)."""
+    """The events of one published version (immutable, so cached by number).
+
+    A resource, not data: one tuple of frozen events shared by every run and session, not a copy unpickled per run.
+    """
     if version is None:
         return ()
     return store(settings).get(version).events

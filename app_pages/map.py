@@ -17,7 +17,6 @@ from speakout_map.languages.message import msg
 from speakout_map.maps import filters
 from speakout_map.events.calendar import MEDIA_TYPE as ICS_MEDIA_TYPE
 from speakout_map.events.calendar import calendar_ics
-from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.maps.build import build_map, map_options, missing_assets_message
 from speakout_map.maps.focus import Focus
 from speakout_map.maps.rows import going_of
@@ -155,10 +154,8 @@ going_numbers = going_counts(shown, uids, counts or {})
 if counts is not None and shown:
     st.markdown(t.text(going_total(shown, going_numbers)))
 # Each event's "Add to calendar" addresses, for its popup and its table row: Google Calendar, and its own .ics.
-calendar_links = {
-    p: (google_calendar_link(p, translator=t), common.feed_url("ics", {"event": uids.get(p, ""), "lang": t.language}))
-    for p in shown
-}
+# (made once per published version and language, shared by every run: thousands of events make them slow)
+calendar_links = common.calendar_links(settings, version, t.language)
 
 if shown:
     missing_assets = missing_assets_message(settings)
@@ -171,7 +168,7 @@ if shown:
             "going_url": going_path(st.get_option("server.baseUrlPath") or ""),
         }
         st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links.__getitem__,
-                            **going, **map_options(settings)),
+                            prepared=common.map_rows(settings, version, t.language), **going, **map_options(settings)),
                   returned_objects=[], use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
     columns = list(export.table_columns(translator=t))
@@ -179,7 +176,7 @@ if shown:
     distance_column, going_column = t("Distance"), t("Going")
     rows = export.table_rows(shown, translator=t)
     for row, placed_event in zip(rows, shown):
-        row[calendar_column], row[ics_column] = calendar_links[placed_event]
+        row[calendar_column], row[ics_column] = calendar_links.get(placed_event, ("", ""))
     if counts is not None:
         columns.insert(len(columns) - 1, going_column)  # before the link
         for row, going_count in zip(rows, going_numbers):

@@ -16,7 +16,7 @@ the marker-cluster plugin's) are replaced, never left in the page.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -131,6 +131,7 @@ def build_map(
     legend: bool = True,
     view: tuple[tuple[float, float], int] | None = None,
     list_id: str = "",
+    prepared: Mapping[PlacedEvent, Sequence[Any]] | None = None,
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -153,11 +154,13 @@ def build_map(
     the legend out; ``view`` (a centre and a zoom) starts there instead of
     fitting the view to the events; ``list_id`` names the page's element
     (an ``<ol>``) that the script fills with one item per event, each the
-    popup's text (the light embed's accessible list).
+    popup's text (the light embed's accessible list). ``prepared``
+    (:func:`~speakout_map.maps.rows.prepared_rows` of the same translator and
+    calendar links) saves making each event's row again.
     """
     assets = asset_files.check_mode(assets)
     translator = translator or english()
-    rows = event_rows(placed, translator, calendar, going)
+    rows = event_rows(placed, translator, calendar, going, prepared=prepared)
     center, zoom = view if view is not None else (WORLD_CENTER, WORLD_ZOOM)
     m = base_map(location=center, zoom_start=zoom, height=MAP_HEIGHT, tiles=tiles,
                  attribution=attribution, assets=assets, asset_base_url=asset_base_url, basemap=basemap)
