@@ -37,7 +37,6 @@ import csv
 import datetime as dt
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
