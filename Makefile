@@ -102,6 +102,8 @@ bench: install
 	$(PY) bench/bench_nearby.py
 	$(PY) bench/bench_going.py
 	$(PY) bench/bench_embed.py
+	$(PY) bench/bench_scale.py
+	$(PY) bench/bench_sessions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor
