@@ -99,6 +99,7 @@ bench: install
 	$(PY) bench/bench_map.py 10000
 	$(PY) bench/bench_gazetteer.py
 	$(PY) bench/bench_reading.py
+	$(PY) bench/bench_validate.py
 	$(PY) bench/bench_nearby.py
 	$(PY) bench/bench_going.py
 	$(PY) bench/bench_embed.py

@@ -15,54 +15,34 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from speakout_map.errors import (
-    NotPublishableError,
-    PlaceNotFoundError,
-    ProposalError,
-    ProposalNotFoundError,
-    SpeakOutError,
-    StaleVersionError,
-    StoreError,
-    VersionNotFoundError,
-)
-from speakout_map.events import export
-from speakout_map.campaign import campaign_from_settings
-from speakout_map.events.calendar import calendar_ics
-from speakout_map.supporters.going import version_going
-from speakout_map.events.model import ParseResult
-from speakout_map.events.reading import read_upload_file
-from speakout_map.organisers.passwords import hash_password
-from speakout_map.places.chain import build_geocoder
-from speakout_map.places.distance import DEFAULT_RADIUS_KM, parse_radius, radius_text
-from speakout_map.places.gazetteer_index import ensure_index
-from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches, events_near, place_label, resolve_place
-from speakout_map.places.placing import geocode_query
 from speakout_map.cli_proposals import add_proposal_commands
-from speakout_map.cli_import import add_import_commands
-from speakout_map.cli_site import add_site_arguments, export_site
 from speakout_map.cli_support import (
-    EXIT_INTERRUPTED,
-    EXIT_OK,
-    EXIT_OUTPUT_CLOSED,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
-    default_by,
-    print_problems,
+    EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS, EXIT_USAGE, default_by, print_problems,
+)
+from speakout_map.errors import (
+    NotPublishableError, PlaceNotFoundError, ProposalError, ProposalNotFoundError, SpeakOutError, StaleVersionError,
+    StoreError, VersionNotFoundError,
 )
 from speakout_map.settings import Settings, load_settings
 from speakout_map.store import publishing
 
+# Each command imports what only it uses (maps, numpy, calendars...) when it runs: `validate` starts without them.
+if TYPE_CHECKING:
+    from speakout_map.events.model import ParseResult
+    from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches
 
 
 def read_file(path: str, settings: Settings) -> ParseResult:
     """An events file (CSV or xlsx) read as the organisers' page reads an upload: same readers, limits, messages."""
+    from speakout_map.events.reading import read_upload_file
     return read_upload_file(path, max_bytes=settings.max_upload_bytes, today=dt.date.today())
 
 
 def validate_file(path: str, settings: Settings) -> publishing.Checked:
     """Everything ``publish`` does to a file short of comparing and writing it: read, validate, place."""
+    from speakout_map.places.chain import build_geocoder
     return publishing.check(read_file(path, settings), os.path.basename(path), geocoder=build_geocoder(settings))
 
 
@@ -90,6 +70,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 
 
 def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.places.chain import build_geocoder
+    from speakout_map.places.placing import geocode_query
     geocoder = build_geocoder(settings)
     answers = [geocode_query(query, geocoder) for query in args.queries]
     if args.json:
@@ -109,6 +91,7 @@ def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def _radius_argument(text: str) -> float:
+    from speakout_map.places.distance import parse_radius
     try:
         return parse_radius(text)
     except SpeakOutError as exc:
@@ -121,6 +104,8 @@ def _place_dict(place) -> dict[str, object]:
 
 
 def _near_event_dict(item: NearbyEvent) -> dict[str, object]:
+    from speakout_map.events import export
+
     event = item.placed.event
     (row,) = export.events_to_rows([event])  # the public columns only, never contact_email
     for key in ("title", "latitude", "longitude"):
@@ -150,6 +135,9 @@ def near_payload(matches: PlaceMatches, nearby: Nearby) -> dict[str, object]:
 
 
 def cmd_near(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.places.chain import build_geocoder
+    from speakout_map.places.distance import radius_text
+    from speakout_map.places.nearby import events_near, place_label, resolve_place
     store = publishing.open_published_store(settings)
     try:
         matches = resolve_place(args.place, build_geocoder(settings, cache=store.geocode_cache()))
@@ -180,12 +168,14 @@ def cmd_near(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.places.gazetteer_index import ensure_index
     path = ensure_index(settings.cache_dir)
     print(f"gazetteer index ready: {path}", file=out)
     return EXIT_OK
 
 
 def cmd_publish(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.places.chain import build_geocoder
     store = publishing.open_published_store(settings)
     geocoder = build_geocoder(settings, cache=store.geocode_cache())
     preview = publishing.prepare(read_file(args.file, settings), os.path.basename(args.file), store=store, geocoder=geocoder)
@@ -229,6 +219,11 @@ def cmd_rollback(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.campaign import campaign_from_settings
+    from speakout_map.cli_site import export_site
+    from speakout_map.events import export
+    from speakout_map.events.calendar import calendar_ics
+    from speakout_map.supporters.going import version_going
     if (site_code := export_site(args, settings, out)) is not None:  # --format html: a folder (cli_site.py)
         return site_code
     store = publishing.open_published_store(settings)
@@ -257,6 +252,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def cmd_hash_password(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.organisers.passwords import hash_password
     if sys.stdin.isatty():
         password = getpass.getpass("New organiser password: ")
         if getpass.getpass("Again: ") != password:
@@ -272,7 +268,9 @@ def cmd_hash_password(args: argparse.Namespace, settings: Settings, out: TextIO)
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; given the ``command`` word, the options of ``near``, ``export`` and ``import-text`` (whose
+    modules import numpy, folium...) are added only for that command (all of them without one, e.g. --help)."""
     parser = argparse.ArgumentParser(prog="python -m speakout_map", description="SpeakOut Map tools for organisers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -300,8 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     near.add_argument("place", metavar="PLACE", help='a town or city, in any language: "Cork", "Cork, Ireland"')
-    near.add_argument("--radius-km", type=_radius_argument, default=DEFAULT_RADIUS_KM, metavar="R",
-                      help=f"search radius in km, 1 to 20000 (default {DEFAULT_RADIUS_KM:g})")
+    if command in (None, "near"):
+        from speakout_map.places.distance import DEFAULT_RADIUS_KM
+
+        near.add_argument("--radius-km", type=_radius_argument, default=DEFAULT_RADIUS_KM, metavar="R",
+                          help=f"search radius in km, 1 to 20000 (default {DEFAULT_RADIUS_KM:g})")
     near.add_argument("--json", action="store_true", help="print JSON (see above)")
     near.set_defaults(handler=cmd_near)
 
@@ -328,23 +329,31 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument(
         "--include-private", action="store_true", help="organiser export: include contact_email (never publish it)"
     )
-    add_site_arguments(exporter)
+    if command in (None, "export"):
+        from speakout_map.cli_site import add_site_arguments
+
+        add_site_arguments(exporter)
     exporter.set_defaults(handler=cmd_export)
 
     add_proposal_commands(sub)
-    add_import_commands(sub)
 
     hasher = sub.add_parser("hash-password", help="print the hash of an organiser password, for the secrets")
     hasher.set_defaults(handler=cmd_hash_password)
 
     index = sub.add_parser("build-index", help="build the offline gazetteer index now (else built on first use)")
     index.set_defaults(handler=cmd_build_index)
+    if command is None or command not in sub.choices:  # import-text, or a mistyped command (all are listed)
+        from speakout_map.cli_import import add_import_commands
+
+        add_import_commands(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = sys.stdout if out is None else out
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and not argv[0].startswith("-") else None
+    args = build_parser(command).parse_args(argv)
     try:
         settings = load_settings()
         code = args.handler(args, settings, out)

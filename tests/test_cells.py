@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from speakout_map.events.cells import CellError, cell_text, clean_cell, parse_time, typed_cell
+from speakout_map.events.cells import CellError, cell_text, clean_cell, parse_time, parse_url, typed_cell
 from speakout_map.events.model import Status
 from speakout_map.events.reading import parse_events_text
 from speakout_map.languages.message import Message, msg
@@ -242,3 +242,44 @@ def test_a_files_cell_is_cleaned_but_a_typed_cell_is_kept(text, clean, typed):
     """clean_cell undoes the export's neutralising (files); typed_cell keeps what was typed (the app's table)."""
     assert clean_cell(text) == clean
     assert typed_cell(text) == typed
+
+
+# --- links: the quick path for plain addresses agrees with urlsplit's reading ----------------------
+
+
+def _split_verdict(text: str) -> str:
+    """What parse_url said before its quick path: spaces, not a web address, or ok (by urlsplit alone)."""
+    from urllib.parse import urlsplit
+
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        return "spaces"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "not a web address"
+    return "ok" if parts.scheme.lower() in ("http", "https") and parts.netloc else "not a web address"
+
+
+def _verdict(text: str) -> str:
+    try:
+        assert parse_url(text) == text
+    except CellError as exc:
+        return "spaces" if "spaces or control characters" in str(exc) else "not a web address"
+    return "ok"
+
+
+@pytest.mark.parametrize("text", [
+    "https://example.org", "http://example.org/", "HTTPS://EXAMPLE.ORG/a?b=1#c", "hTtP://a-b.c.d?x", "https://x#y",
+    "https://example.org:8443/e", "https://user@example.org/", "https://[::1]/", "https://münchen.de/",
+    "https://", "https:///path", "http:/example.org", "ftp://example.org", "example.org/e", "https//example.org",
+    "httpſ://example.org", "https://[abc", "https://a]b", "https://exa\u00a0mple.org", "https://a\tb",
+    "https://a\x1fb", "https://a\u2028b", "mailto:x@example.org", "https://%41.org", "https:example.org",
+])
+def test_parse_url_agrees_with_urlsplit(text):
+    assert _verdict(text) == _split_verdict(text)
+
+
+def test_a_link_is_refused_for_exactly_the_spaces_and_control_characters_of_before():
+    odd = [chr(n) for n in range(0x3100) if chr(n).isspace() or n < 32]
+    assert all(_verdict(f"https://a{ch}b.org") == "spaces" for ch in odd)
+    assert _verdict("https://a\u00e9b.org") == "ok"

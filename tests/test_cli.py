@@ -409,3 +409,41 @@ def test_export_ics_is_named_after_the_campaign(monkeypatch, capsys):
     monkeypatch.setenv("SPEAKOUT_CAMPAIGN_DATES", "soon")
     assert run("export", "--format", "ics") == (2, "")
     assert "campaign_dates" in capsys.readouterr().err
+
+
+HEAVY = ("pandas", "folium", "numpy", "streamlit", "icalendar", "argon2")
+
+
+@pytest.mark.parametrize(("argv", "loaded"), [
+    (["validate", SEED], ()),
+    (["validate", SEED, "--json"], ()),
+    (["export", "--help"], ("folium",)),
+])
+def test_validate_starts_without_what_only_other_commands_use(argv, loaded):
+    code = ("import sys\nfrom speakout_map.cli import main\n"
+            f"try:\n    main({argv!r}, out=open('/dev/null', 'w'))\nexcept SystemExit:\n    pass\n"
+            f"print(' '.join(m for m in {HEAVY!r} if m in sys.modules))")
+    env = {**os.environ, "SPEAKOUT_GEOCODER_ONLINE": "false"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert set(done.stdout.split()) >= set(loaded)
+    if not loaded:
+        assert done.stdout.split() == []
+
+
+@pytest.mark.parametrize(("argv", "needle"), [
+    (["near", "--help"], "--radius-km"),
+    (["export", "--help"], "--no-legend"),
+    (["import-text", "--help"], "--year"),
+    (["--help"], "import-text"),
+])
+def test_each_commands_options_are_there_when_it_is_asked_for(argv, needle, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert needle in capsys.readouterr().out
+
+
+def test_a_mistyped_command_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["valdate", SEED])
+    assert "import-text" in capsys.readouterr().err

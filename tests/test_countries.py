@@ -118,3 +118,21 @@ def test_country_codes_are_every_code_the_upload_resolves():
     assert len(codes) == len(set(codes)) > 240 and list(codes) == sorted(codes)
     assert {"ES", "RU", "XK"} <= set(codes)
     assert all(resolve_country(code) == code for code in codes)
+
+
+def _fold_the_long_way(text: str) -> str:
+    import re
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = re.sub(r"[.\u2019'`]", "", stripped)
+    return re.sub(r"[\s\-_,()]+", " ", stripped).strip()
+
+
+@pytest.mark.parametrize("text", [
+    "Spain", "  U.S.A. ", "Côte d'Ivoire", "São Tomé and Príncipe", "KOREA (SOUTH)", "Bosnia-Herzegovina",
+    "Straße", "ÅLAND", "it's", "a__b--c", "\tTab\nNew line", "", "   ", "ﬁji", "İstanbul", "Mexico D.F.",
+])
+def test_fold_name_is_the_same_for_ascii_text_taken_the_short_way(text):
+    assert fold_name(text) == _fold_the_long_way(text)

@@ -244,3 +244,25 @@ def test_reverse_with_country_and_distance_limits(gazetteer):
     assert gazetteer.reverse((42.0, 2.0), country_codes="FR").raw["country_code"] == "FR"
     assert gazetteer.reverse((0.0, -30.0), max_distance_km=100) is None  # mid-Atlantic
     assert gazetteer.reverse((0.0, -30.0)) is not None
+
+
+@pytest.mark.parametrize(("country", "box"), [
+    ("ES", (36.0, 43.5, -9.0, 3.0)),
+    ("US", (25.0, 48.0, -123.0, -70.0)),
+    ("NO", (58.0, 70.0, 5.0, 30.0)),  # far north: long boxes
+    ("FJ", (-19.0, -16.0, 177.0, 180.0)),  # by the antimeridian
+    (None, (-60.0, 70.0, -180.0, 180.0)),  # anywhere, oceans included
+])
+def test_nearest_is_the_exact_nearest_place(gazetteer, country, box):
+    import random
+
+    rng = random.Random(f"{country}")
+    codes = frozenset({country}) if country else None
+    for _ in range(25):
+        lat, lon = rng.uniform(box[0], box[1]), rng.uniform(box[2], box[3])
+        ((distance, found),) = gazetteer.nearest(lat, lon, codes)
+        # Everything within a box around the point that holds the circle of that distance, exactly ranked.
+        reach = distance / 111.0 + 0.01
+        around = gazetteer._in_box(lat, lon, reach, codes, 100_000)
+        best = min((haversine_km(lat, lon, c.latitude, c.longitude), c.geonameid) for c in around)
+        assert (distance, found.geonameid) == pytest.approx(best), (lat, lon)

@@ -383,3 +383,26 @@ def test_an_unknown_country_problem_is_a_message(gazetteer):
     assert (problem.row, problem.column) == (9, "country")
     assert spanish.text(problem.text) == "'Narnia' no es un país que conozcamos; escriba su nombre o su código ISO " \
                                          "de dos letras (p. ej. ES)"
+
+
+@pytest.mark.parametrize(("country", "lat", "lon"), [
+    ("ES", 40.4168, -3.7038), ("ES", 28.1, -15.43), ("US", 47.6, -122.3), ("US", 40.71, -74.0),
+    ("FJ", -16.9, -179.99), ("", 0.0, -30.0), ("PT", 38.72, -27.22),
+])
+def test_coordinates_get_the_time_zone_of_the_nearest_place_as_reverse_finds_it(gazetteer, country, lat, lon):
+    events = [event(f"Spot {n}", country, n, lat, lon) for n in range(2, 5)]
+    placing = place_events(events, gazetteer)
+    nearest = gazetteer.reverse((lat, lon), country_codes=country) if country else None
+    nearest = nearest or gazetteer.reverse((lat, lon))
+    assert {p.place.timezone for p in placing.placed} == {nearest.raw["timezone"]}
+    assert [p.place.name for p in placing.placed] == ["Spot 2", "Spot 3", "Spot 4"]
+
+
+def test_a_point_met_again_is_looked_up_once(gazetteer, monkeypatch):
+    calls = []
+    nearest = gazetteer.nearest
+    monkeypatch.setattr(gazetteer, "nearest", lambda *args, **kwargs: calls.append(args) or nearest(*args, **kwargs))
+    events = [event("A", "ES", 2, 40.0, -3.0), event("B", "ES", 3, 40.0, -3.0), event("C", "ES", 4, 41.0, 2.0)]
+    placing = place_events(events, gazetteer)
+    assert len(placing.placed) == 3 and len(calls) == 2
+    assert placing.placed[0].place.timezone == placing.placed[1].place.timezone == "Europe/Madrid"

@@ -48,9 +48,12 @@ class CellError(ValueError):
         super().__init__(str(text))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise_header(name: str) -> str:
     """A column name as matched: trimmed, lower case, runs of spaces as ``_`` (``Start Time`` -> ``start_time``)."""
-    return re.sub(r"\s+", "_", name.strip().lower())
+    return _SPACES.sub("_", name.strip().lower())
 
 
 _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
@@ -59,7 +62,7 @@ _NEUTRALISED = re.compile(r"'+[=+\-@\t\r]")
 def clean_cell(text: str) -> str:
     """A cell's text as validated: trimmed, and with the apostrophe rule applied (see the module docs)."""
     text = text.strip()
-    if _NEUTRALISED.match(text):
+    if text[:1] == "'" and _NEUTRALISED.match(text):
         return text[1:]
     return text
 
@@ -185,12 +188,22 @@ def parse_time(text: str) -> dt.time:
     raise CellError(msg("{value!r} is not a time; write it as HH:MM in 24-hour local time, e.g. 18:30", value=text))
 
 
+#: A space (any that str.isspace knows: re's \s is the same set) or a control character (below 32).
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
+#: A web address that urlsplit surely reads as http(s) with a host: a plain host name, then a path or nothing.
+_PLAIN_WEB_ADDRESS = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?:[/?#]|\Z)")
+
+
 def parse_url(text: str) -> str:
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+    if _SPACE_OR_CONTROL.search(text):
         raise CellError(
             msg("the link contains spaces or control characters; paste the full address, "
                 "e.g. https://example.org/event")
         )
+    if _PLAIN_WEB_ADDRESS.match(text):  # most links: no need to split them
+        return text
     try:
         parts = urlsplit(text)
     except ValueError:  # e.g. "https://[abc": an unclosed IPv6 bracket

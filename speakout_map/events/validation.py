@@ -14,9 +14,10 @@ column, what is wrong and how to fix it.
   columns our exports add, such as ``going``, silently).
 * Each cell is cleaned (a file's by :func:`~speakout_map.events.cells.clean_cell`,
   the apostrophe rule; the app's table's by :func:`~speakout_map.events.cells.typed_cell`,
-  as typed) and parsed by its column's parser; every bad cell of a row
-  is reported, and the row's event is left out. Blank rows are skipped but
-  keep their numbers.
+  as typed) and parsed by its column's parser (:mod:`speakout_map.events.row_event`,
+  which parses each distinct country, date, time or status once); every bad
+  cell of a row is reported, and the row's event is left out. Blank rows are
+  skipped but keep their numbers.
 * Limits (:mod:`speakout_map.events.limits`): events, rows counting the empty
   ones, columns, characters in a cell.
 * Every problem's text is a :class:`~speakout_map.languages.message.Message`
@@ -36,24 +37,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from speakout_map.events.cells import (
-    CellError,
-    cell_text,
-    clean_cell,
-    typed_cell,
-    normalise_header,
-    parse_coordinate,
-    parse_country,
-    parse_date,
-    parse_email,
-    parse_status,
-    parse_time,
-    parse_url,
-)
-from speakout_map.events.decoding import find_mojibake
+from speakout_map.events.cells import cell_text, clean_cell, normalise_header, typed_cell
 from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_PHYSICAL_ROWS
 from speakout_map.events.model import (
     COLUMNS,
@@ -64,8 +50,8 @@ from speakout_map.events.model import (
     Event,
     ParseResult,
     Problem,
-    Status,
 )
+from speakout_map.events.row_event import RowReader, mojibake_warnings
 from speakout_map.languages.message import Message, msg
 
 
@@ -129,97 +115,6 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-# --- one row -> one event -------------------------------------------------------
-
-
-@dataclass
-class _RowBuilder:
-    row: int
-    #: Cells already cleaned (see clean_cell), by column name.
-    cells: dict[str, str]
-    errors: list[Problem] = field(default_factory=list)
-
-    def take(self, column: str, parser=None, *args):
-        text = self.cells.get(column, "")
-        if not text:
-            if column in REQUIRED_COLUMNS:
-                # Translators: column is the file's column name (city, country or date), kept as is.
-                self.errors.append(
-                    Problem(self.row, column, msg("{column} is empty; every event needs a {column}", column=column))
-                )
-            return None
-        if parser is None:
-            return text
-        try:
-            return parser(text.strip(), *args)  # a value, not text: surrounding spaces mean nothing
-        except CellError as exc:
-            self.errors.append(Problem(self.row, column, exc.text))
-            return None
-
-
-def _build_event(
-    row: int, cells: dict[str, str], today: dt.date | None = None
-) -> tuple[Event | None, list[Problem], list[Problem]]:
-    b = _RowBuilder(row, cells)
-    warnings: list[Problem] = []
-    city = b.take("city")
-    country = b.take("country", parse_country)
-    date = b.take("date", parse_date)
-    start = b.take("start_time", parse_time)
-    end = b.take("end_time", parse_time)
-    url = b.take("url", parse_url) or ""
-    status = b.take("status", parse_status) or Status.CONFIRMED
-    email = b.take("contact_email", parse_email) or ""
-    lat = b.take("latitude", parse_coordinate, "latitude")
-    lon = b.take("longitude", parse_coordinate, "longitude")
-    lat_text, lon_text = cells.get("latitude", ""), cells.get("longitude", "")
-    if bool(lat_text) != bool(lon_text):
-        missing = "longitude" if lat_text else "latitude"
-        # Translators: column is latitude or longitude; both are the file's column names, kept as is.
-        b.errors.append(Problem(row, missing, msg("{column} is empty; give both latitude and longitude, or neither",
-                                                  column=missing)))
-    if start and end and end < start:
-        # Translators: end and start are times as HH:MM.
-        warnings.append(Problem(row, "end_time", msg("ends ({end}) before it starts ({start}); check the times",
-                                                     end=f"{end:%H:%M}", start=f"{start:%H:%M}")))
-    if date is not None and today is not None and date < today:
-        # Translators: date is the event's date as written in the file (YYYY-MM-DD).
-        warnings.append(Problem(row, "date", msg("{date} is in the past; check the year", date=date.isoformat())))
-    if b.errors:
-        return None, b.errors, warnings
-    event = Event(
-        city=city,
-        country_code=country,
-        date=date,
-        title=b.take("title") or "",
-        start_time=start,
-        end_time=end,
-        venue=b.take("venue") or "",
-        address=b.take("address") or "",
-        url=url,
-        status=status,
-        organiser=b.take("organiser") or "",
-        contact_email=email,
-        description=b.take("description") or "",
-        latitude=lat,
-        longitude=lon,
-        row=row,
-    )
-    return event, [], warnings
-
-
-def _mojibake_warnings(row: int, cells: Mapping[str, str]) -> Iterator[Problem]:
-    """A warning for each cell of a known column whose text looks mis-decoded (see decoding.find_mojibake)."""
-    for column, text in cells.items():
-        found = None if text.isascii() or column not in COLUMNS else find_mojibake(text)
-        if found is not None:
-            # Translators: shown is a word of the cell as it is ("MÃ¼nchen"); meant is what it probably
-            # meant ("München").
-            yield Problem(row, column, msg("the text {shown!r} looks mis-encoded (saved in the wrong encoding before "
-                                           "it came into this file); if it should read {meant!r}, correct it in your "
-                                           "spreadsheet", shown=found.shown, meant=found.meant))
 
 
 # --- the whole table ---------------------------------------------------------------
@@ -312,6 +207,7 @@ def validate_records(
 
     events: list[Event] = []
     keys: dict[tuple, int] = {}
+    reader = RowReader(seen, clean)
     rows = 0
     for record in rows_iter:
         row = record.row
@@ -328,16 +224,17 @@ def validate_records(
         if record.cell_errors:
             errors.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_errors)
             continue
-        warnings.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_warnings)
+        if record.cell_warnings:
+            warnings.extend(Problem(row, column_name(i, header), message) for i, message in record.cell_warnings)
         cells_in = record.cells
         if len(cells_in) > MAX_COLUMNS:
             errors.append(Problem(row, None, msg("the row has more than {limit} cells; the limit is {limit} "
                                                  "columns — delete the extra cells (check for stray separators)",
                                                  limit=MAX_COLUMNS)))
             continue
-        long_cells = [(i, len(c)) for i, c in enumerate(cells_in) if len(c) > MAX_CELL_CHARS]
-        if long_cells:
-            errors.extend(_too_long(row, column_name(i, header), n) for i, n in long_cells)
+        if max(map(len, cells_in), default=0) > MAX_CELL_CHARS:
+            errors.extend(_too_long(row, column_name(i, header), len(c)) for i, c in enumerate(cells_in)
+                          if len(c) > MAX_CELL_CHARS)
             continue
         if len(cells_in) > len(header) and any(c.strip() for c in cells_in[len(header):]):
             # Translators: cells is how many cells the row has, header how many the header row has (more than 1).
@@ -352,9 +249,9 @@ def validate_records(
                                         msg("the cell holds a formula ({formula}); it is read as that text, not "
                                             "calculated — type the value itself if you meant its result",
                                             formula=shown)))
-        cells = {name: clean(cells_in[i]) for name, i in seen.items() if i < len(cells_in)}
-        warnings.extend(_mojibake_warnings(row, cells))
-        event, row_errors, row_warnings = _build_event(row, cells, today)
+        cells = reader.cells(cells_in)
+        warnings.extend(mojibake_warnings(row, cells))
+        event, row_errors, row_warnings = reader.event(row, cells, today)
         errors.extend(row_errors)
         warnings.extend(row_warnings)
         if event is not None:

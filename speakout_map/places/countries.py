@@ -62,13 +62,19 @@ ALIASES: dict[str, str] = {
 USER_ASSIGNED_CODES: dict[str, str] = {"XK": "XKX"}
 
 
+_DROPPED = re.compile(r"[.\u2019'`]")
+_SEPARATORS = re.compile(r"[\s\-_,()]+")
+
+
 def fold_name(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive form of a name."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = re.sub(r"[.\u2019'`]", "", stripped)
-    stripped = re.sub(r"[\s\-_,()]+", " ", stripped)
-    return stripped.strip()
+    if text.isascii():  # nothing to decompose, no accents: lower() is casefold() for ASCII
+        stripped = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = _DROPPED.sub("", stripped)
+    return _SEPARATORS.sub(" ", stripped).strip()
 
 
 @functools.lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ from speakout_map.languages.message import CountryName, Message, Text, msg
 from speakout_map.places.countries import fold_name, resolve_country
 from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.place import Place, PlacedEvent
-from speakout_map.places.query import PlaceQuery, parse_place_text
+from speakout_map.places.query import PlaceQuery, normalise_codes, parse_place_text
 
 #: The Place.source of events placed at the coordinates given in their row.
 CSV_SOURCE = "csv"
@@ -49,10 +49,11 @@ def _timezone_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitu
     """Time zone of the nearest gazetteer place in the country (else anywhere), "" if none."""
     if gazetteer is None:
         return ""
-    nearest = gazetteer.reverse((latitude, longitude), country_codes=country_code) if country_code else None
-    if nearest is None:
-        nearest = gazetteer.reverse((latitude, longitude))
-    return "" if nearest is None else str(nearest.raw.get("timezone") or "")
+    # The gazetteer's nearest places, as its reverse() finds them, without making geopy Locations of them.
+    nearest = gazetteer.nearest(latitude, longitude, normalise_codes(country_code)) if country_code else []
+    if not nearest:
+        nearest = gazetteer.nearest(latitude, longitude)
+    return nearest[0][1].timezone if nearest else ""
 
 
 def _country_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitude: float) -> str:
@@ -143,14 +144,14 @@ def locate(city: str, country: str, geocoder: Geocoder) -> Place:
     return _locate(city, resolve_country(country), geocoder)
 
 
-def _placed_at_coordinates(event: Event, gazetteer: GazetteerGeocoder | None) -> Place:
+def _placed_at_coordinates(event: Event, timezone: str) -> Place:
     assert event.latitude is not None and event.longitude is not None
     return Place(
         name=event.city,
         country_code=event.country_code,
         latitude=event.latitude,
         longitude=event.longitude,
-        timezone=_timezone_near(gazetteer, event.latitude, event.longitude, event.country_code),
+        timezone=timezone,
         source=CSV_SOURCE,
     )
 
@@ -182,8 +183,9 @@ def place_events(
 ) -> Placing:
     """Place every event; each one that cannot be placed gives a Problem for its row.
 
-    Events with latitude and longitude are placed there (source "csv").
-    Identical city/country queries are looked up once. After the first
+    Events with latitude and longitude are placed there (source "csv"),
+    with the time zone of the nearest gazetteer place (once per distinct
+    point). Identical city/country queries are looked up once. After the first
     online failure the rest of the batch uses the gazetteer only, so a dead
     service costs one timeout rather than one per row; the failure's message
     is the result's ``online_failure``. ``progress`` is called with
@@ -194,6 +196,7 @@ def place_events(
     active = geocoder
     online_failure: GeocoderUnavailableError | None = None
     memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = {}
+    zones: dict[tuple[float, float, str], str] = {}
     placed: list[PlacedEvent] = []
     problems: list[Problem] = []
     if progress:
@@ -202,7 +205,10 @@ def place_events(
         if progress and done > 1 and (done - 1) % max(1, progress_every) == 0:
             progress(done - 1, len(events))
         if event.has_coordinates:
-            placed.append(PlacedEvent(event, _placed_at_coordinates(event, gazetteer)))
+            point = (event.latitude, event.longitude, event.country_code)
+            if point not in zones:
+                zones[point] = _timezone_near(gazetteer, *point)
+            placed.append(PlacedEvent(event, _placed_at_coordinates(event, zones[point])))
             continue
         key = (fold_name(event.city), event.country_code)
         if key not in memo:
