@@ -8,6 +8,7 @@ import pytest
 
 from speakout_map.maps.rows import (
     DATA_FIELDS,
+    counts_of,
     DESCRIPTION_LIMIT,
     event_row,
     EVENT_FIELD_COUNT,
@@ -276,3 +277,14 @@ def test_prepared_fields_are_used_and_a_missing_event_is_made_here():
     assert rows[0][:2] == ["made", "earlier"]
     assert rows[1] == event_row(WORLD[1])
     assert event_rows([place(make_event(), math.nan, 0.0)], prepared=prepared) == []
+
+
+@pytest.mark.parametrize("marked", [False, True])
+def test_counts_of_a_version_by_uid_and_no_ones_own(marked):
+    from speakout_map.events.identity import event_uids
+
+    uids = event_uids([p.event for p in WORLD])
+    counts = {uids[0]: 23, uids[-1]: 2} if marked else {}
+    of = counts_of(WORLD, counts)
+    assert [of(p) for p in WORLD] == [(uid, counts.get(uid, 0), False) for uid in uids]
+    assert sum(of(p)[1] for p in WORLD) == (25 if marked else 0)

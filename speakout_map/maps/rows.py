@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from speakout_map.events.formatting import time_range
-from speakout_map.events.identity import UID_PATTERN
+from speakout_map.events.identity import UID_PATTERN, event_uids
 from speakout_map.events.model import Status
 from speakout_map.languages.translator import Translator, english
 from speakout_map.places.place import PlacedEvent
@@ -133,6 +133,12 @@ def going_of(uids: Mapping[PlacedEvent, str], counts: Mapping[str, int], mine: C
         return uid, counts.get(uid, 0), uid in mine
 
     return of
+
+
+def counts_of(placed: Sequence[PlacedEvent], counts: Mapping[str, int]) -> GoingOf:
+    """A :data:`GoingOf` for the events of one version (``placed``: all of them, so each has its UID) from the
+    counts by UID, with no visitor of its own (a page made for everyone: the light embed, the static export)."""
+    return going_of(dict(zip(placed, event_uids([p.event for p in placed]))), counts, ())
 
 
 def event_row(placed: PlacedEvent, translator: Translator | None = None,

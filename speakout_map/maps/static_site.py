@@ -39,7 +39,7 @@ from geopy.geocoders.base import Geocoder
 
 from speakout_map.errors import SpeakOutError
 from speakout_map.events.export import events_to_csv, geojson_text
-from speakout_map.events.identity import event_uids, uids_within
+from speakout_map.events.identity import uids_within
 from speakout_map.languages.choosing import LANG_PARAMETER
 from speakout_map.languages.translator import translator_for
 from speakout_map.maps import assets as asset_files
@@ -47,7 +47,7 @@ from speakout_map.maps.basemap import OUTLINES_SCRIPT, outlines_script
 from speakout_map.maps.display import Display
 from speakout_map.maps.filters import EventFilter
 from speakout_map.maps.focus import Focus
-from speakout_map.maps.rows import going_of
+from speakout_map.maps.rows import counts_of
 from speakout_map.maps.standalone import PageLink, standalone_html
 from speakout_map.places.nearby import place_label
 from speakout_map.places.place import PlacedEvent
@@ -189,7 +189,7 @@ def site_files(
         focus = Focus(origin.latitude, origin.longitude, event_filter.radius_or_default, near)
     going_rows = counts = None
     if going is not None:
-        going_rows = going_of(dict(zip(placed, event_uids([p.event for p in placed]))), going, ())
+        going_rows = counts_of(placed, going)
         uids = uids_within([p.event for p in shown], [p.event for p in placed])
         counts = [int(going.get(uid, 0)) for uid in uids]
     links = []

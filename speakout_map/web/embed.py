@@ -39,7 +39,6 @@ from geopy.geocoders.base import Geocoder
 
 from speakout_map.errors import FeedQueryError
 from speakout_map.escaping import escape_html
-from speakout_map.events.identity import event_uids
 from speakout_map.languages.catalogues import available_languages
 from speakout_map.languages.choosing import LANG_PARAMETER, choose_language
 from speakout_map.languages.message import Message
@@ -47,7 +46,7 @@ from speakout_map.languages.translator import Translator, translator_for
 from speakout_map.maps.display import Display, display_from_query, display_to_query
 from speakout_map.maps.filters import EventFilter, filter_from_query, filter_to_query
 from speakout_map.maps.focus import Focus
-from speakout_map.maps.rows import going_of
+from speakout_map.maps.rows import counts_of
 from speakout_map.maps.standalone import PageLink, standalone_html
 from speakout_map.places.nearby import place_label
 from speakout_map.places.place import PlacedEvent
@@ -149,8 +148,7 @@ def embed_page(query: EmbedQuery, placed: Sequence[PlacedEvent], *, title: str, 
         focus = Focus(origin.latitude, origin.longitude, query.event_filter.radius_or_default, place_label(origin, t))
     going_rows = None
     if going is not None:
-        uids = dict(zip(placed, event_uids([p.event for p in placed])))
-        going_rows = going_of(uids, going, ())
+        going_rows = counts_of(placed, going)
     full_map = f"{places.map_path}?{urlencode(query.map_query())}"
     # Translators: the link under the light embed's map (on partner sites) to the whole app, in a new tab.
     links = [PageLink(t("Open the full map"), full_map)]
