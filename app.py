@@ -7,7 +7,8 @@ This file is read twice, and the two are kept apart by ``__name__``:
   adds plain HTTP routes next to Streamlit's own, under the same
   ``server.baseUrlPath``: the live feeds (``/feeds/events.geojson``, ``.csv``,
   ``.ics``), the map popups' "I'll be there" (``POST /api/going``) and the
-  light embed for partner sites' frames (``/embed``), all in
+  light embed for partner sites' frames (``/embed``) and the map's events
+  (``/api/map-data``, fetched by the map page's map), all in
   ``speakout_map/web/`` and sharing one opened store. Their settings are
   read like the pages' (environment, then ``st.secrets``), on first use.
 * For each visitor, Streamlit runs this same file as the script ``__main__``
@@ -93,6 +94,7 @@ if __name__ == "__main__":
 else:
     from speakout_map.web.embed_route import embed_routes
     from speakout_map.web.going_route import going_routes
+    from speakout_map.web.map_data_route import map_data_routes
     from speakout_map.web.routes import FeedSource, feed_routes
 
     _base_path = st.get_option("server.baseUrlPath") or ""
@@ -101,5 +103,6 @@ else:
         Path(__file__).resolve(),
         routes=[*feed_routes(feed_settings, base_path=_base_path, source=_source),
                 *going_routes(feed_settings, base_path=_base_path, source=_source),
-                *embed_routes(feed_settings, base_path=_base_path, source=_source)],
+                *embed_routes(feed_settings, base_path=_base_path, source=_source),
+                *map_data_routes(feed_settings, base_path=_base_path, source=_source)],
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from types import MappingProxyType
 
+import pandas as pd
 import streamlit as st
 
 from speakout_map.campaign import Campaign, campaign_from_settings
@@ -25,9 +26,9 @@ from speakout_map.languages.message import Text, msg
 from speakout_map.languages.translator import Translator, english, translator_for
 from speakout_map.errors import SettingsError, SpeakOutError, StoreError
 from speakout_map.organisers.clients import ADDRESS_CONNECTION, ADDRESS_FORWARDED, client_address
-from speakout_map.events.calendar_links import google_calendar_link
+from speakout_map.events.export import neutralise_rows, table_columns, table_rows
 from speakout_map.events.identity import event_uids
-from speakout_map.maps.rows import prepared_rows
+from speakout_map.maps.data import calendar_links_of, row_index
 from speakout_map.places import nearby
 from speakout_map.places.chain import build_geocoder
 from speakout_map.places.nearby import PlaceMatches
@@ -216,21 +217,43 @@ def calendar_uids(settings: Settings, version: int | None) -> Mapping[PlacedEven
 def calendar_links(settings: Settings, version: int | None, language: str) -> Mapping[PlacedEvent, tuple[str, str]]:
     """Each published event's "Add to calendar" addresses in ``language``: its Google Calendar link and its own
     .ics feed. Made once per version and language (a read-only mapping shared by every run), not per run."""
-    t = translator_for(language)
+    events = published_events(settings, version)
     uids = calendar_uids(settings, version)
-    return MappingProxyType({
-        p: (google_calendar_link(p, translator=t), feed_url("ics", {"event": uids.get(p, ""), "lang": language}))
-        for p in published_events(settings, version)
-    })
+    return calendar_links_of(events, translator_for(language), ics_path=feed_url("ics", {}),
+                             uids=[uids[p] for p in events])
+
+
+def table_calendar_columns(t: Translator) -> tuple[str, str]:
+    """The headers of the events table's two calendar columns, in the translator's language."""
+    # Translators: headers of the events table's columns of "Add to Google Calendar" and ".ics" links.
+    return t("Calendar"), t("Calendar file")
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def table_positions(settings: Settings, version: int | None) -> Mapping[PlacedEvent, int]:
+    """Each published event's row in :func:`events_table` (its place in the version)."""
+    return MappingProxyType({p: i for i, p in enumerate(published_events(settings, version))})
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def map_rows(settings: Settings, version: int | None, language: str) -> Mapping[PlacedEvent, tuple]:
-    """Each published event's map row in ``language`` without its "I'll be there" fields
-    (:func:`~speakout_map.maps.rows.prepared_rows`), made once per version and language and shared read-only."""
+def events_table(settings: Settings, version: int | None, language: str) -> pd.DataFrame:
+    """The events table of every published event in ``language`` (the public columns and the two calendar
+    links), each text cell neutralised for spreadsheets; made once per version and language and shared: a run
+    takes its rows with ``iloc`` (a copy), never changing this one."""
+    t = translator_for(language)
+    events = published_events(settings, version)
     links = calendar_links(settings, version, language)
-    return MappingProxyType(prepared_rows(published_events(settings, version), translator_for(language),
-                                          links.__getitem__))
+    calendar_column, ics_column = table_calendar_columns(t)
+    rows = table_rows(events, translator=t)
+    for row, placed in zip(rows, events):
+        row[calendar_column], row[ics_column] = links[placed]
+    return pd.DataFrame(neutralise_rows(rows), columns=[*table_columns(t), calendar_column, ics_column])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def map_index(settings: Settings, version: int | None) -> Mapping[PlacedEvent, int]:
+    """Each published event's index among the rows of its version's map data (what a map selection names)."""
+    return row_index(published_events(settings, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)

@@ -17,9 +17,9 @@ from speakout_map.languages.message import msg
 from speakout_map.maps import filters
 from speakout_map.events.calendar import MEDIA_TYPE as ICS_MEDIA_TYPE
 from speakout_map.events.calendar import calendar_ics
-from speakout_map.maps.build import build_map, map_options, missing_assets_message
+from speakout_map.maps.build import SELECTION_FIT, app_map, map_options, missing_assets_message
 from speakout_map.maps.focus import Focus
-from speakout_map.maps.rows import going_of
+from speakout_map.maps.selection import select, selection_group
 from speakout_map.places.distance import distance_unit, format_distance
 from speakout_map.places.nearby import events_near
 from speakout_map.supporters.going import (
@@ -32,6 +32,7 @@ from speakout_map.supporters.going import (
     session_digest,
 )
 from speakout_map.web.going_route import going_path
+from speakout_map.web.map_data_route import map_data_path
 
 #: Session key: what the table's "I'll be there" button did last (an answer or an error), shown once.
 GOING_ANSWER = "map-going-answer"
@@ -153,40 +154,38 @@ except StoreError as exc:
 going_numbers = going_counts(shown, uids, counts or {})
 if counts is not None and shown:
     st.markdown(t.text(going_total(shown, going_numbers)))
-# Each event's "Add to calendar" addresses, for its popup and its table row: Google Calendar, and its own .ics.
-# (made once per published version and language, shared by every run: thousands of events make them slow)
-calendar_links = common.calendar_links(settings, version, t.language)
-
 if shown:
     missing_assets = missing_assets_message(settings)
     if missing_assets:
         common.show_failure(msg("The map cannot be drawn right now; the list of events is below."), missing_assets)
     else:
         focus = Focus(near.origin.latitude, near.origin.longitude, near.radius_km, near.label) if near else None
-        going = {} if counts is None else {
-            "going": going_of(uids, counts, mine), "going_pass": going_pass(secret, session),
-            "going_url": going_path(st.get_option("server.baseUrlPath") or ""),
-        }
-        st_folium(build_map(shown, translator=t, focus=focus, calendar=calendar_links.__getitem__,
-                            prepared=common.map_rows(settings, version, t.language), **going, **map_options(settings)),
-                  returned_objects=[], use_container_width=True, height=520, key="map")
+        base_path = st.get_option("server.baseUrlPath") or ""
+        # One map per published version and language (fetching its events once); each run sends it a selection.
+        the_map = app_map(map_data_path(version, t.language, base_path), translator=t,
+                          going_url=going_path(base_path), **map_options(settings))
+        selection = select(shown, common.map_index(settings, version), focus=focus, uids=uids, counts=counts,
+                           mine=mine, going_pass=going_pass(secret, session) if counts is not None else "",
+                           translator=t, fit=SELECTION_FIT)
+        st_folium(the_map, feature_group_to_add=selection_group(selection), returned_objects=[],
+                  use_container_width=True, height=520, key="map")
     st.subheader(t("Events shown"))
     columns = list(export.table_columns(translator=t))
-    link_column, calendar_column, ics_column = columns[-1], t("Calendar"), t("Calendar file")
+    link_column = columns[-1]
+    calendar_column, ics_column = common.table_calendar_columns(t)
     distance_column, going_column = t("Distance"), t("Going")
-    rows = export.table_rows(shown, translator=t)
-    for row, placed_event in zip(rows, shown):
-        row[calendar_column], row[ics_column] = calendar_links.get(placed_event, ("", ""))
+    # Every event's row is made once per version and language; this run takes the shown ones, in their order.
+    positions = common.table_positions(settings, version)
+    rows = common.events_table(settings, version, t.language).iloc[[positions[p] for p in shown]]
+    rows = rows.reset_index(drop=True)
     if counts is not None:
         columns.insert(len(columns) - 1, going_column)  # before the link
-        for row, going_count in zip(rows, going_numbers):
-            row[going_column] = going_count
+        rows[going_column] = going_numbers
     if nearby is not None:
         columns.insert(0, distance_column)
-        for row, distance in zip(rows, nearby.distances_km):
-            row[distance_column] = format_distance(distance, unit, t)
+        rows[distance_column] = [format_distance(distance, unit, t) for distance in nearby.distances_km]
     table = st.dataframe(
-        export.neutralise_rows(rows),  # it can be downloaded as CSV
+        rows,  # its text is neutralised: it can be downloaded as CSV
         hide_index=True,
         column_order=[*columns, calendar_column, ics_column],
         column_config={

@@ -244,4 +244,6 @@ SPANISH_LABELS = {
     "Show on the map": "Ver en el mapa",
     "Zoom in": "Acercar",
     "Zoom out": "Alejar",
+    "The events could not be loaded. Reload the page to try again.":
+        "No se han podido cargar los eventos. Vuelve a cargar la página para intentarlo de nuevo.",
 }

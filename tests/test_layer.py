@@ -102,6 +102,7 @@ ENGLISH_LABELS = {
     "showOnMap": "Show on the map",
     "zoomIn": "Zoom in",
     "zoomOut": "Zoom out",
+    "loadFailed": "The events could not be loaded. Reload the page to try again.",
 }
 
 
@@ -155,7 +156,7 @@ def test_one_data_array_no_per_event_elements():
     assert not any(isinstance(c, (folium.Marker, folium.Popup, folium.Tooltip)) for c in _walk(m))
     html = map_html(m)
     assert html.count("var rows = ") == 1
-    assert "L.markerClusterGroup(" in html and "cluster.addLayers(markers);" in html
+    assert "L.markerClusterGroup(" in html and "cluster.addLayers(chosen);" in html
 
 
 def _walk(element):
@@ -336,6 +337,7 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
     assert options == {
         "fields": list(DATA_FIELDS),
         "rows": [event_row(p) for p in WORLD[:2]],
+        "rowsUrl": "",
         "guideUrl": shown,
         "labels": ENGLISH_LABELS,
         "lang": "en",

@@ -49,8 +49,8 @@ from tests.map_support import (
 STATIC_DIR = Path(__file__).resolve().parents[1] / "speakout_map" / "maps" / "static"
 SCRIPT_FILES = [name for name in STATIC_FILES if name.endswith(".js")]
 #: Each script file and the one function it defines.
-FUNCTIONS = {"event_layer.js": "speakoutEventLayer", "basemap.js": "speakoutOfflineBasemap",
-             "integrity.js": "speakoutRequireIntegrity", "standalone.js": "speakoutStandalone"}
+FUNCTIONS = {"event_layer.js": ("speakoutEventLayer", "speakoutSelectEvents"), "basemap.js": ("speakoutOfflineBasemap",),
+             "integrity.js": ("speakoutRequireIntegrity",), "standalone.js": ("speakoutStandalone",)}
 
 
 # --- the files ----------------------------------------------------------------------
@@ -71,7 +71,7 @@ def test_script_file_parses(name):
 @needs_node
 @pytest.mark.parametrize("name", SCRIPT_FILES)
 def test_script_file_only_defines_its_function(name, tmp_path):
-    """Run alone, a file touches nothing (no map, no L, no document): it defines one function."""
+    """Run alone, a file touches nothing (no map, no L, no document): it defines its functions."""
     runner = tmp_path / "define.js"
     runner.write_text(
         'const vm = require("vm"); const fs = require("fs");\n'
@@ -83,7 +83,7 @@ def test_script_file_only_defines_its_function(name, tmp_path):
     result = subprocess.run([NODE, str(runner), str(STATIC_DIR / name)], capture_output=True, text=True,
                             timeout=60, check=False)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [[FUNCTIONS[name], "function"]]
+    assert json.loads(result.stdout) == [[function, "function"] for function in FUNCTIONS[name]]
 
 
 @pytest.mark.parametrize("name", STATIC_FILES)
@@ -183,7 +183,8 @@ const L = {
     return marker;
   },
   markerClusterGroup(options) {
-    made.cluster = { options, layers: [], addLayers(list) { this.layers.push(...list); return this; }, addTo() { return this; } };
+    made.cluster = { options, layers: [], addLayers(list) { this.layers.push(...list); return this; },
+                     clearLayers() { this.layers = []; return this; }, addTo() { return this; } };
     return made.cluster;
   },
   control(options) {
@@ -227,6 +228,9 @@ const context = { L, document, console, fetch, window: { sessionStorage: tabStor
 context[mapName] = {
   zoomControl: { getPosition: () => "topleft" },
   removeControl(control) { made.removed.push(control === this.zoomControl ? "zoomControl" : "other"); return this; },
+  removeLayer(layer) { made.removed.push("layer"); return this; },
+  fitBounds(bounds, options) { made.fitted = { bounds, options }; return this; },
+  getMaxZoom() { return 18; },
 };
 vm.createContext(context);
 vm.runInContext(code, context);

@@ -333,20 +333,33 @@ def test_a_mark_made_from_the_maps_popup_is_this_visitors_on_the_page(events_fil
 
 
 def test_the_map_gets_the_counts_the_route_and_this_sessions_pass(events_file, opened_store, monkeypatch):
-    import speakout_map.maps.build as build  # the page imports build_map from it on every run
+    import speakout_map.maps.build as build  # the page imports from these modules on every run
+    import speakout_map.maps.selection as selection
 
-    calls = []
-    real = build.build_map
-    monkeypatch.setattr(build, "build_map", lambda *a, **k: calls.append(k) or real(*a, **k))
+    maps, selections = [], []
+    real_map, real_select = build.app_map, selection.select
+    monkeypatch.setattr(build, "app_map", lambda *a, **k: maps.append((a, k)) or real_map(*a, **k))
+    monkeypatch.setattr(selection, "select", lambda *a, **k: selections.append(real_select(*a, **k))
+                        or selections[-1])
     at = make_app(events_file)
     at.run()
-    assert not at.exception and calls
-    options = calls[-1]
+    assert not at.exception and maps and selections
     store = opened_store()
+    (rows_url,), options = maps[-1]
+    assert rows_url == f"/api/map-data?version={store.latest_number()}&lang=en"
     assert options["going_url"] == "/api/going"
-    assert options["going_pass"] == going_pass(client_secret(store), at.session_state[VISITOR_SESSION])
-    madrid = next(p for p in store.latest().events if p.event.city == "Madrid")
-    assert options["going"](madrid) == (uid_of(store, "Madrid"), 0, False)
+    chosen = selections[-1]
+    assert chosen.going_pass == going_pass(client_secret(store), at.session_state[VISITOR_SESSION])
+    assert chosen.indices is None and chosen.going == ()  # every event, nobody going yet
+    madrid = next(i for i, p in enumerate(store.latest().events) if p.event.city == "Madrid")
+    store.going().mark(uid_of(store, "Madrid"), session_digest(client_secret(store), "someone"),
+                       dt.datetime(2013, 9, 1, tzinfo=dt.timezone.utc))
+    at.multiselect(key="countries").set_value(["ES"]).run()
+    chosen = selections[-1]
+    spain = sorted(i for i, p in enumerate(store.latest().events) if p.event.country_code == "ES")
+    assert sorted(chosen.indices) == spain and madrid in spain
+    assert chosen.going == ((madrid, 1, "1 going", False),)
+    assert len(maps) == 2 and maps[0] == maps[1]  # the same map: only the selection changed
 
 
 def test_a_burst_of_clicks_is_cut_off_and_other_visitors_still_count(events_file, opened_store):

@@ -11,12 +11,10 @@ from speakout_map.maps.rows import (
     counts_of,
     DESCRIPTION_LIMIT,
     event_row,
-    EVENT_FIELD_COUNT,
     event_rows,
     events_bounds,
     going_of,
     has_valid_point,
-    prepared_rows,
     safe_guide_link,
     safe_link,
     shorten,
@@ -248,35 +246,6 @@ def test_going_of_looks_events_up_by_uid():
     rows = event_rows(WORLD[:3], going=of)
     assert [(r[FIELD["event"]], r[FIELD["going"]], r[FIELD["goingMine"]]) for r in rows] == [
         (UID, 7, 0), (other, 0, 1), ("", 0, 0)]
-
-
-# --- rows prepared once per version and language ------------------------------------
-
-CALENDAR = {p: (f"https://calendar.example/{p.event.city}", f"/feeds/events.ics?event={i}") for i, p in enumerate(WORLD)}
-
-
-@pytest.mark.parametrize("with_going", [False, True])
-@pytest.mark.parametrize("subset", [slice(None), slice(1, 4), slice(0, 0)])
-def test_prepared_rows_give_the_same_rows(with_going, subset):
-    placed = [*WORLD, place(make_event(city="Nowhere"), math.nan, 0.0)]
-    t = fake_translator({("{count:,} going", 0): "{count:,} va", ("{count:,} going", 1): "{count:,} van"},
-                        language="es")
-    going = (lambda p: (UID, len(p.event.city), p.event.city == "Tokyo")) if with_going else None
-    prepared = prepared_rows(placed, t, CALENDAR.__getitem__)
-    assert len(prepared) == len(WORLD)  # no row for a place that cannot be drawn
-    assert all(len(fields) == EVENT_FIELD_COUNT for fields in prepared.values())
-    shown = placed[subset]
-    assert event_rows(shown, t, CALENDAR.__getitem__, going, prepared=prepared) == event_rows(
-        shown, t, CALENDAR.__getitem__, going)
-
-
-def test_prepared_fields_are_used_and_a_missing_event_is_made_here():
-    prepared = prepared_rows(WORLD[:1])
-    prepared[WORLD[0]] = ("made", "earlier", *prepared[WORLD[0]][2:])
-    rows = event_rows(WORLD[:2], prepared=prepared)
-    assert rows[0][:2] == ["made", "earlier"]
-    assert rows[1] == event_row(WORLD[1])
-    assert event_rows([place(make_event(), math.nan, 0.0)], prepared=prepared) == []
 
 
 @pytest.mark.parametrize("marked", [False, True])

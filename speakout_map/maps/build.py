@@ -16,8 +16,9 @@ the marker-cluster plugin's) are replaced, never left in the page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import folium
@@ -131,7 +132,6 @@ def build_map(
     legend: bool = True,
     view: tuple[tuple[float, float], int] | None = None,
     list_id: str = "",
-    prepared: Mapping[PlacedEvent, Sequence[Any]] | None = None,
 ) -> folium.Map:
     """A world map of the events, clustered, fitted to them, with a legend.
 
@@ -154,13 +154,11 @@ def build_map(
     the legend out; ``view`` (a centre and a zoom) starts there instead of
     fitting the view to the events; ``list_id`` names the page's element
     (an ``<ol>``) that the script fills with one item per event, each the
-    popup's text (the light embed's accessible list). ``prepared``
-    (:func:`~speakout_map.maps.rows.prepared_rows` of the same translator and
-    calendar links) saves making each event's row again.
+    popup's text (the light embed's accessible list).
     """
     assets = asset_files.check_mode(assets)
     translator = translator or english()
-    rows = event_rows(placed, translator, calendar, going, prepared=prepared)
+    rows = event_rows(placed, translator, calendar, going)
     center, zoom = view if view is not None else (WORLD_CENTER, WORLD_ZOOM)
     m = base_map(location=center, zoom_start=zoom, height=MAP_HEIGHT, tiles=tiles,
                  attribution=attribution, assets=assets, asset_base_url=asset_base_url, basemap=basemap)
@@ -171,6 +169,42 @@ def build_map(
     bounds = union_bounds(events_bounds(rows), focus.bounds() if focus is not None else None)
     if bounds is not None and view is None:
         m.fit_bounds(bounds, padding=FIT_PADDING, max_zoom=FIT_MAX_ZOOM)
+    return m
+
+
+#: How a selection fits the view to its events (Leaflet's ``fitBounds`` options), as :func:`build_map` does.
+SELECTION_FIT = MappingProxyType({"padding": list(FIT_PADDING), "maxZoom": FIT_MAX_ZOOM})
+
+
+def app_map(
+    rows_url: str,
+    *,
+    translator: Translator | None = None,
+    tiles: str | None = DEFAULT_TILES_URL,
+    attribution: str | None = DEFAULT_TILES_ATTRIBUTION,
+    guide_url: str = "/guide",
+    assets: str = asset_files.SELF,
+    asset_base_url: str = asset_files.DEFAULT_BASE_URL,
+    basemap: bool = True,
+    going_url: str | None = None,
+) -> folium.Map:
+    """The full app's map of one published version in one language, the same for every filter and visitor.
+
+    Its events are fetched from ``rows_url`` (the version's map data document,
+    :mod:`speakout_map.maps.data`), and it shows what each
+    :class:`~speakout_map.maps.selection.Selection` sent to it says: which
+    events, the view, the searched place, the "I'll be there" counts and pass.
+    So a filter change sends a selection, not a new map. ``going_url`` (the
+    route's same-site path; None: no "I'll be there") is where the popups'
+    button posts. The other arguments are :func:`build_map`'s.
+    """
+    assets = asset_files.check_mode(assets)
+    translator = translator or english()
+    m = base_map(location=WORLD_CENTER, zoom_start=WORLD_ZOOM, height=MAP_HEIGHT, tiles=tiles,
+                 attribution=attribution, assets=assets, asset_base_url=asset_base_url, basemap=basemap)
+    EventClusterLayer((), rows_url=rows_url, guide_url=guide_url, translator=translator,
+                      going=going_options(going_url, "", translator) if going_url is not None else None,
+                      assets=assets, asset_base_url=asset_files.check_base_url(asset_base_url)).add_to(m)
     return m
 
 

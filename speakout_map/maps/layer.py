@@ -85,6 +85,8 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         # Translators: the titles of the map's + and - buttons.
         "zoomIn": t("Zoom in"),
         "zoomOut": t("Zoom out"),
+        # Translators: a note on the map when its events could not be fetched from the server.
+        "loadFailed": t("The events could not be loaded. Reload the page to try again."),
     }
 
 
@@ -106,15 +108,19 @@ def going_labels(translator: Translator | None = None) -> dict[str, str]:
 _PASS = re.compile(r"[A-Za-z0-9_-]{1,200}\.[0-9a-f]{1,64}")
 
 
+def same_site_path(url: str) -> bool:
+    """Whether ``url`` is a path on this site (``/api/...``): not another host's (``//host``), no spaces or controls."""
+    return url.startswith("/") and not url.startswith(("//", "/\\")) and not re.search(r"[\s\x00-\x1f\x7f]", url)
+
+
 def going_options(url: str, going_pass: str, translator: Translator | None = None) -> dict[str, Any]:
     """The script's ``going`` option: where to send a click (a same-site path, else none), the pass, the words.
 
     Without a usable path or pass the popups still show the counts, with no button to click.
     """
     url, going_pass = url.strip(), going_pass.strip()
-    same_site = url.startswith("/") and not url.startswith(("//", "/\\")) and not re.search(r"[\s\x00-\x1f\x7f]", url)
     return {
-        "url": url if same_site else "",
+        "url": url if same_site_path(url) else "",
         "pass": going_pass if _PASS.fullmatch(going_pass) else "",
         "labels": going_labels(translator),
     }
@@ -148,7 +154,10 @@ class EventClusterLayer(InlineScriptElement):
     same-site path or an http(s) URL. The script's own words are
     :func:`layer_labels` of ``translator`` (English without one). ``going``
     (:func:`going_options`, None: off) shows each row's "I'll be there"
-    count in its popup, with the button.
+    count in its popup, with the button. ``rows_url`` (a same-site path, with
+    no ``rows``) is where the script fetches the rows instead
+    (:mod:`speakout_map.maps.data`): the full app's map, which then shows what
+    each :class:`~speakout_map.maps.selection.Selection` says.
     """
 
     script_file = "event_layer.js"
@@ -165,6 +174,7 @@ class EventClusterLayer(InlineScriptElement):
         going: dict[str, Any] | None = None,
         legend: bool = True,
         list_id: str = "",
+        rows_url: str = "",
         assets: str = asset_files.SELF,
         asset_base_url: str = asset_files.DEFAULT_BASE_URL,
     ) -> None:
@@ -172,6 +182,7 @@ class EventClusterLayer(InlineScriptElement):
         options = {
             "fields": list(DATA_FIELDS),
             "rows": self.rows,
+            "rowsUrl": rows_url if same_site_path(rows_url) else "",
             "guideUrl": safe_guide_link(guide_url),
             "labels": layer_labels(translator),
             "lang": language_tag(translator),

@@ -192,43 +192,17 @@ def _going_fields(placed: PlacedEvent, going: GoingOf | None, t: Translator,
     return uid, count, label, 1 if mine else 0
 
 
-#: The fields of a row that depend only on the event, its calendar links and the language (not on going).
-EVENT_FIELD_COUNT = len(DATA_FIELDS) - 4
-
-
-def prepared_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None,
-                  calendar: CalendarLinks | None = None) -> dict[PlacedEvent, tuple[Any, ...]]:
-    """Each drawable event's row without its "I'll be there" fields (the first :data:`EVENT_FIELD_COUNT`), by event.
-
-    They depend only on the event, its calendar links and the translator's language, so the app can make them once
-    per published version and language and give them to :func:`event_rows` (``prepared``) on every run.
-    """
-    t = translator or english()
-    return {p: tuple(event_row(p, t, calendar)[:EVENT_FIELD_COUNT]) for p in placed if has_valid_point(p)}
+#: The fields of a row that come before its "I'll be there" ones.
+_EVENT_FIELD_COUNT = len(DATA_FIELDS) - 4
 
 
 def event_rows(placed: Sequence[PlacedEvent], translator: Translator | None = None,
-               calendar: CalendarLinks | None = None, going: GoingOf | None = None, *,
-               prepared: Mapping[PlacedEvent, Sequence[Any]] | None = None) -> list[list[Any]]:
-    """Data rows of the events that have a valid point (others cannot be drawn), in the translator's language.
-
-    ``prepared`` (:func:`prepared_rows`, made with the same translator and calendar links) gives the rows' event
-    fields, looked up instead of made again; an event it lacks is made here.
-    """
+               calendar: CalendarLinks | None = None, going: GoingOf | None = None) -> list[list[Any]]:
+    """Data rows of the events that have a valid point (others cannot be drawn), in the translator's language."""
     t = translator or english()
     labels: dict[int, str] = {}
-    if prepared is None:
-        return [[*event_row(p, t, calendar)[:EVENT_FIELD_COUNT], *_going_fields(p, going, t, labels)]
-                for p in placed if has_valid_point(p)]
-    rows = []
-    for p in placed:
-        fields = prepared.get(p)
-        if fields is None:
-            if not has_valid_point(p):
-                continue
-            fields = event_row(p, t, calendar)[:EVENT_FIELD_COUNT]
-        rows.append([*fields, *_going_fields(p, going, t, labels)])
-    return rows
+    return [[*event_row(p, t, calendar)[:_EVENT_FIELD_COUNT], *_going_fields(p, going, t, labels)]
+            for p in placed if has_valid_point(p)]
 
 
 def events_bounds(rows: Sequence[Sequence[Any]]) -> list[list[float]] | None:

@@ -160,7 +160,8 @@ def gzipped(answer: FeedResponse, keep: Callable[[str, Callable[[], bytes]], byt
     return FeedResponse(200, body, tuple(headers))
 
 
-def _response(answer: FeedResponse, head: bool) -> Response:
+def http_response(answer: FeedResponse, head: bool) -> Response:
+    """The Starlette response of an answer (for HEAD: its headers and length, no body)."""
     response = Response(answer.body if answer.status != 304 and not head else None, status_code=answer.status)
     for name, value in answer.headers:
         response.headers[name] = value
@@ -180,7 +181,7 @@ def embed_routes(settings: Callable[[], Settings], *, base_path: str = "",
         answer = answer_embed_request(source, request, base_path=base_path, snapshot=snapshot)
         if accepts_gzip(request.headers.get("accept-encoding")):
             answer = gzipped(answer, source.keep)
-        return _response(answer, request.method == "HEAD")
+        return http_response(answer, request.method == "HEAD")
 
     return [Route(app_path(EMBED_PATH, base_path), embed, methods=["GET", "HEAD"], name="light_embed")]
 

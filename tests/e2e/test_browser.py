@@ -179,6 +179,37 @@ def test_country_in_the_url_shows_only_that_country(seed_app: AppServer, open_pa
     visit.screenshot("spain")
 
 
+def test_a_filter_change_keeps_the_map_and_shows_only_the_chosen_events(seed_app: AppServer, open_page):
+    """The map is drawn once per version and language: a filter sends it a selection, not a new frame."""
+    visit = open_page()
+    page = visit.page
+    page.goto(seed_app.url("/"))
+    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
+    frame = map_frame(page)
+    markers(frame, SEED_TOTAL)
+    frame.evaluate("() => { window.__e2eSameMap = 'yes'; }")
+    fetched = frame.evaluate("() => performance.getEntriesByType('resource').filter("
+                             "e => e.name.includes('/api/map-data')).length")
+    assert fetched == 1
+    box = page.get_by_role("combobox", name="Countries")
+    box.click()
+    box.fill("Spain")
+    page.get_by_role("option", name="Spain", exact=True).click()
+    assert shown_count(page, 3, SEED_TOTAL) == (3, SEED_TOTAL)
+    drawn = markers(frame, 3)
+    assert sorted(label.split("–")[-1].split(",")[0].strip() for label in drawn["singles"]) == SPAIN, drawn
+    assert frame.evaluate("() => window.__e2eSameMap") == "yes"  # the same document: not drawn again
+    assert page.locator(MAP_IFRAME).count() == 1
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name=re.compile("Clear all|Remove")).first.click()
+    assert shown_count(page, SEED_TOTAL, SEED_TOTAL) == (SEED_TOTAL, SEED_TOTAL)
+    markers(frame, SEED_TOTAL)
+    assert frame.evaluate("() => window.__e2eSameMap") == "yes"
+    assert frame.evaluate("() => performance.getEntriesByType('resource').filter("
+                          "e => e.name.includes('/api/map-data')).length") == 1  # fetched once
+    assert not visit.dialogs and not visit.page_errors, (visit.dialogs, visit.page_errors)
+
+
 @pytest.fixture(scope="module")
 def multi_date_app(start_app, tmp_path_factory) -> AppServer:
     path = tmp_path_factory.mktemp("multi-date") / "events.csv"

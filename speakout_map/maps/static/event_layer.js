@@ -4,16 +4,21 @@
  * speakoutEventLayer(map, options) makes one marker per data row, clustered
  * by Leaflet.markercluster, with a legend and, when there are no events, a
  * "no events yet" note. Returns the cluster layer.
+ * speakoutSelectEvents(map, selection) then shows only some of them (the full
+ * app's filters): see the end of this file.
  *
  * options (JSON, made by the Python side):
  *   fields         names of the row columns, in order (DATA_FIELDS)
- *   rows           the events, one array of public fields each
+ *   rows           the events, one array of public fields each; or
+ *   rowsUrl        a same-site address to fetch them from instead, as
+ *                  {"fields": [...], "rows": [...]} (maps/data.py); the
+ *                  labels' loadFailed note says so if that fails
  *   guideUrl       where the "no events yet" note links to ("" for no link)
  *   labels         every word the layer shows of its own, in the visitor's
  *                  language (layer_labels in layer.py): organisedBy,
  *                  detailsToCome, linkToCome, eventPage, noEvents, hostOne,
  *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
- *                  markerDetailsToCome, showOnMap, zoomIn, zoomOut
+ *                  markerDetailsToCome, showOnMap, zoomIn, zoomOut, loadFailed
  *   cluster        Leaflet.markercluster options
  *   legend         false: no legend
  *   list           "" or the id of an <ol> of the page to fill with one item
@@ -266,35 +271,121 @@ function speakoutEventLayer(map, options) {
     L.divIcon({className: "speakout-pin speakout-pin--confirmed", iconSize: [18, 18], popupAnchor: [0, -8]})
   ];
   var cluster = L.markerClusterGroup(options.cluster);
-  var markers = [];
-  for (var i = 0; i < rows.length; i++) {
-    var row = rows[i];
+  cluster.addTo(map);
+  var baseGoing = going;    // the popups' going words and address; a selection brings the counts and the pass
+  var markers = null;       // one per data row (null for a row that cannot be drawn), once the rows are here
+  var selection = null;     // the last selection (speakoutSelectEvents); null: every event, no view change
+  var shownGoing = "";      // the going part of the selection last applied, as JSON
+  var shownView = "";       // the events and place the view was last fitted to, as JSON
+  var focusLayers = [];
+
+  function makeMarker(row) {
+    if (!Array.isArray(row) || !isFinite(row[F.lat]) || !isFinite(row[F.lon]) ||
+        typeof row[F.lat] !== "number" || typeof row[F.lon] !== "number") { return null; }
     var marker = L.marker([row[F.lat], row[F.lon]], {
       icon: icons[row[F.confirmed] === 1 ? 1 : 0],
       keyboard: true,
       riseOnHover: true
     });
     marker.speakoutRow = row;
+    marker.speakoutBase = [row[F.going], row[F.goingText], row[F.goingMine]];
     marker.bindPopup(popupFor, {maxWidth: 280, maxHeight: 260, autoPanPadding: [20, 20]});  // a long one scrolls
     marker.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
     marker.on("add", labelIcon);
-    markers.push(marker);
+    return marker;
   }
-  cluster.addLayers(markers);
-  cluster.addTo(map);
 
-  var focus = options.focus;
-  if (focus && isFinite(focus.lat) && isFinite(focus.lon) && isFinite(focus.radiusM) && focus.radiusM > 0) {
-    L.circle([focus.lat, focus.lon], {
+  function drawFocus(focus) {
+    focusLayers.forEach(function (layer) { map.removeLayer(layer); });
+    focusLayers = [];
+    if (!focus || !isFinite(focus.lat) || !isFinite(focus.lon) || !isFinite(focus.radiusM) || !(focus.radiusM > 0)) {
+      return;
+    }
+    focusLayers.push(L.circle([focus.lat, focus.lon], {
       radius: focus.radiusM, color: "#1d4ed8", weight: 2, dashArray: "6 5", fillOpacity: 0.05, interactive: false
-    }).addTo(map);
+    }).addTo(map));
     var origin = L.circleMarker([focus.lat, focus.lon], {
       radius: 7, color: "#ffffff", weight: 2, fillColor: "#1d4ed8", fillOpacity: 1, className: "speakout-origin"
     }).addTo(map);
+    focusLayers.push(origin);
     var placeName = typeof focus.label === "string" ? focus.label : "";
     origin.bindTooltip(el("span", "speakout-origin-label", placeName), {direction: "top", offset: [0, -8]});
     var originNode = origin.getElement && origin.getElement();
     if (originNode) { originNode.setAttribute("aria-label", fill(labels.searchedPlace, {place: placeName})); }
+  }
+
+  // The selection's going counts: each row back to the document's counts, then the selection's on top;
+  // popups made before are made again when next opened.
+  function applyGoing(part) {
+    var text = JSON.stringify(part === undefined ? null : part);
+    if (text === shownGoing) { return; }
+    shownGoing = text;
+    going = null;
+    if (baseGoing && part && typeof part === "object") {
+      going = {url: baseGoing.url, labels: baseGoing.labels, pass: typeof part.pass === "string" ? part.pass : ""};
+    }
+    markers.forEach(function (marker) {
+      if (!marker) { return; }
+      var row = marker.speakoutRow;
+      row[F.going] = marker.speakoutBase[0];
+      row[F.goingText] = marker.speakoutBase[1];
+      row[F.goingMine] = marker.speakoutBase[2];
+      marker.speakoutPopup = null;
+    });
+    var counts = part && Array.isArray(part.counts) ? part.counts : [];
+    counts.forEach(function (entry) {
+      var marker = Array.isArray(entry) && typeof entry[0] === "number" ? markers[entry[0]] : null;
+      if (!marker || typeof entry[1] !== "number" || typeof entry[2] !== "string") { return; }
+      marker.speakoutRow[F.going] = entry[1];
+      marker.speakoutRow[F.goingText] = entry[2];
+      marker.speakoutRow[F.goingMine] = entry[3] === 1 ? 1 : 0;
+    });
+  }
+
+  function fitView(chosen) {
+    var view = JSON.stringify([chosen.show, chosen.bounds, chosen.focus]);
+    if (view === shownView) { return; }
+    shownView = view;
+    var b = chosen.bounds, fit = chosen.fit && typeof chosen.fit === "object" ? chosen.fit : {};
+    if (Array.isArray(b) && b.length === 2 && Array.isArray(b[0]) && Array.isArray(b[1]) &&
+        [b[0][0], b[0][1], b[1][0], b[1][1]].every(isFinite)) {
+      map.fitBounds(b, {padding: Array.isArray(fit.padding) ? fit.padding : [30, 30],
+                        maxZoom: isFinite(fit.maxZoom) ? fit.maxZoom : map.getMaxZoom()});
+    }
+  }
+
+  var listBox = typeof options.list === "string" && options.list ? document.getElementById(options.list) : null;
+  var emptyNote = null;
+
+  // Shows the selection's events (every event without one): markers, list, the "no events" note, the view.
+  function show() {
+    if (!markers) { return; }
+    var chosen = markers;
+    if (selection && Array.isArray(selection.show)) {
+      chosen = selection.show.map(function (index) {
+        return typeof index === "number" ? markers[index] : null;
+      });
+    }
+    chosen = chosen.filter(function (marker) { return !!marker; });
+    if (selection) { applyGoing(selection.going); }
+    cluster.clearLayers();
+    cluster.addLayers(chosen);
+    fillList(chosen);
+    showEmpty(chosen.length === 0);
+    if (selection) {
+      drawFocus(selection.focus);
+      fitView(selection);
+    }
+  }
+
+  drawFocus(options.focus);
+  map.speakoutSelect = function (chosen) {
+    selection = chosen && typeof chosen === "object" ? chosen : null;
+    show();
+  };
+  if (map.speakoutPendingSelection) {
+    selection = map.speakoutPendingSelection;
+    map.speakoutPendingSelection = null;
   }
 
   var legend = L.control({position: "bottomleft"});
@@ -315,40 +406,82 @@ function speakoutEventLayer(map, options) {
   };
   if (options.legend !== false) { legend.addTo(map); }
 
-  // The accessible list below the map (the light embed's list=1): each event's popup text, in the rows' order,
+  // The accessible list below the map (the light embed's list=1): each shown event's popup text, in order,
   // with a button that zooms the map to its marker and opens its popup.
-  var listBox = typeof options.list === "string" && options.list ? document.getElementById(options.list) : null;
-  if (listBox) {
-    markers.forEach(function (marker) {
+  function fillList(chosen) {
+    if (!listBox) { return; }
+    while (listBox.firstChild) { listBox.removeChild(listBox.firstChild); }
+    chosen.forEach(function (marker) {
       var item = el("li", "speakout-list-item");
       item.appendChild(buildPopup(marker.speakoutRow));
-      var show = el("button", "speakout-list-show", labels.showOnMap);
-      show.type = "button";
-      show.addEventListener("click", function () {
+      var showButton = el("button", "speakout-list-show", labels.showOnMap);
+      showButton.type = "button";
+      showButton.addEventListener("click", function () {
         cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
         if (map.getContainer().scrollIntoView) { map.getContainer().scrollIntoView({block: "nearest"}); }
       });
-      item.appendChild(show);
+      item.appendChild(showButton);
       listBox.appendChild(item);
     });
   }
 
-  if (rows.length === 0) {
-    var empty = L.control({position: "topright"});
-    empty.onAdd = function () {
-      var box = el("div", "speakout-empty");
-      box.appendChild(el("span", null, labels.noEvents + " "));
-      if (typeof guideUrl === "string" && SAFE_GUIDE.test(guideUrl)) {
+  // A note on the map: "no events" with a link to the guide, or that the events could not be loaded.
+  function note(words, withGuide) {
+    var box = L.control({position: "topright"});
+    box.onAdd = function () {
+      var node = el("div", "speakout-empty");
+      node.setAttribute("role", "status");
+      node.appendChild(el("span", null, words + " "));
+      if (withGuide && typeof guideUrl === "string" && SAFE_GUIDE.test(guideUrl)) {
         var link = el("a", null, labels.hostOne);
         link.href = guideUrl;
         link.target = "_blank";
         link.rel = "noopener noreferrer";
-        box.appendChild(link);
+        node.appendChild(link);
       }
-      L.DomEvent.disableClickPropagation(box);
-      return box;
+      L.DomEvent.disableClickPropagation(node);
+      return node;
     };
-    empty.addTo(map);
+    return box.addTo(map);
+  }
+
+  function showEmpty(empty) {
+    if (empty && !emptyNote) { emptyNote = note(labels.noEvents, true); }
+    if (!empty && emptyNote) { map.removeControl(emptyNote); emptyNote = null; }
+  }
+
+  // The rows: in the options (a page of its own), or fetched from the app's same-site address (the app's map).
+  var rowsUrl = typeof options.rowsUrl === "string" ? options.rowsUrl : "";
+  if (rowsUrl) {
+    Promise.resolve().then(function () {
+      if (!SAME_SITE.test(rowsUrl)) { throw new Error("not a same-site address"); }
+      return fetch(rowsUrl, {credentials: "same-origin"});
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(function (data) {
+      if (!data || !Array.isArray(data.rows) || JSON.stringify(data.fields) !== JSON.stringify(FIELDS)) {
+        throw new Error("not the map's data");
+      }
+      markers = data.rows.map(makeMarker);
+      show();
+    }).catch(function () {
+      note(labels.loadFailed, false);
+    });
+  } else {
+    markers = (Array.isArray(rows) ? rows : []).map(makeMarker);
+    show();
   }
   return cluster;
+}
+
+// Shows a selection (speakout_map/maps/selection.py) on a map drawn by speakoutEventLayer: the events of the
+// given indices of its data rows (all of them for null), the view fitted to the given bounds, the searched place,
+// the going counts of the moment. Runs in the map's frame whenever the page sends a new one.
+function speakoutSelectEvents(map, selection) {
+  if (map && typeof map.speakoutSelect === "function") {
+    map.speakoutSelect(selection);
+  } else if (map) {
+    map.speakoutPendingSelection = selection;
+  }
 }

@@ -1,0 +1,72 @@
+"""The map's events as one data document per published version and language, fetched by the app's map.
+
+The full app draws its map once per version and language and filters it in
+the browser (:mod:`speakout_map.maps.selection`): the events' rows are not in
+the map's script, which would make streamlit-folium build a new frame for
+every filter, but in this document, which the map fetches from the app's own
+route (:mod:`speakout_map.web.map_data_route`) and the browser may keep. It
+holds every drawable event of the version, in the version's order, each as an
+:func:`~speakout_map.maps.rows.event_row` with its "Add to calendar" links
+and its UID, nobody going yet: the counts of the moment come with the
+selection, which names events by their index here (:func:`row_index`).
+
+The document is data, never markup: the layer script reads it with
+``JSON.parse`` and puts every piece of text in the page as ``textContent``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from urllib.parse import urlencode
+
+from speakout_map.events.calendar_links import google_calendar_link
+from speakout_map.events.identity import event_uids
+from speakout_map.languages.translator import Translator, english
+from speakout_map.maps.rows import DATA_FIELDS, counts_of, event_rows, has_valid_point
+from speakout_map.places.place import PlacedEvent
+
+#: What the document is, for the ``Content-Type`` header.
+MEDIA_TYPE = "application/json"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def drawable(placed: Sequence[PlacedEvent]) -> list[PlacedEvent]:
+    """The events that can be drawn (a finite point), in order: the document's rows, one each."""
+    return [p for p in placed if has_valid_point(p)]
+
+
+def row_index(placed: Sequence[PlacedEvent]) -> Mapping[PlacedEvent, int]:
+    """Each drawable event's index among the document's rows of the same version (a read-only mapping)."""
+    return MappingProxyType({p: index for index, p in enumerate(drawable(placed))})
+
+
+def calendar_links_of(placed: Sequence[PlacedEvent], translator: Translator | None = None, *,
+                      ics_path: str, uids: Sequence[str] | None = None) -> Mapping[PlacedEvent, tuple[str, str]]:
+    """Each event's "Add to calendar" addresses in the translator's language: its Google Calendar link, and its own
+    .ics file (``ics_path`` is the calendar feed's path; the event is named by its UID, ``uids`` in the same order
+    as ``placed``: the whole version's, made here when not given)."""
+    t = translator or english()
+    uids = event_uids([p.event for p in placed]) if uids is None else uids
+    return MappingProxyType({
+        p: (google_calendar_link(p, translator=t), f"{ics_path}?{urlencode({'event': uid, 'lang': t.language})}")
+        for p, uid in zip(placed, uids, strict=True)
+    })
+
+
+def map_document(placed: Sequence[PlacedEvent], translator: Translator | None = None, *,
+                 calendar: Mapping[PlacedEvent, tuple[str, str]] | None = None) -> bytes:
+    """The document of one version's events (``placed``: the whole version, in order) in the translator's language.
+
+    ``{"fields": DATA_FIELDS, "rows": [...]}`` as compact UTF-8 JSON; ``calendar``
+    (:func:`calendar_links_of`) gives the popups' calendar links (none without it).
+    """
+    t = translator or english()
+    rows = event_rows(placed, t, calendar.__getitem__ if calendar is not None else None, counts_of(placed, {}))
+    document = {"fields": list(DATA_FIELDS), "rows": rows}
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # A lone surrogate (text can hold one) has no UTF-8: written as its JSON escape, it reads back the same.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
