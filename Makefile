@@ -81,7 +81,12 @@ language: messages
 	@test -n "$(NEW)" || { echo "say which language: make language NEW=ru" >&2; exit 2; }
 	$(PYBABEL) init --domain speakout --input-file $(LOCALES)/speakout.pot --output-dir $(LOCALES) --locale $(NEW)
 
-install: $(VENV)/.installed assets catalogues
+# The country names and codes, built from pycountry and Babel (see speakout_map/places/country_data.py).
+COUNTRY_DATA := speakout_map/places/country_names.json
+$(COUNTRY_DATA): speakout_map/places/countries.py speakout_map/places/country_data.py $(VENV)/.installed
+	$(PY) scripts/country_names.py
+
+install: $(VENV)/.installed assets catalogues $(COUNTRY_DATA)
 	$(PY) -m speakout_map build-index
 
 run: install
@@ -90,7 +95,7 @@ run: install
 # The tests build their own gazetteer index in a temporary folder. The event
 # store's tests also run on a throw-away PostgreSQL server when its binaries
 # are installed (ensure-postgres.sh installs them as root with apt-get).
-test: $(VENV)/.installed-dev assets catalogues
+test: $(VENV)/.installed-dev assets catalogues $(COUNTRY_DATA)
 	sh scripts/ensure-postgres.sh
 	sh scripts/ensure-chromium.sh
 	$(PY) -m pytest

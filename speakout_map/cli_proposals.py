@@ -15,11 +15,12 @@ from typing import TextIO
 
 from speakout_map.cli_support import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, default_by, print_problems
 from speakout_map.errors import ProposalError
-from speakout_map.places.chain import build_geocoder
 from speakout_map.settings import Settings
 from speakout_map.store import publishing
-from speakout_map.supporters import moderation
 from speakout_map.supporters.proposal import Proposal, ProposalStatus
+
+# The store's engine (SQLAlchemy, through moderation) and the geocoders are imported by the commands that use
+# them, when they run: the CLI builds this module's parsers for every command, ``validate`` too.
 
 
 def _printable(text: str) -> str:
@@ -55,6 +56,8 @@ def cmd_proposals(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
 
 
 def cmd_approve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.places.chain import build_geocoder
+    from speakout_map.supporters import moderation
     store = publishing.open_published_store(settings)
     proposal = store.proposals().get(args.id)
     approval = moderation.prepare_approval(proposal, store=store,
@@ -76,6 +79,7 @@ def cmd_approve(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_decline(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from speakout_map.supporters import moderation
     try:
         reason = moderation.decline_reason(args.reason)
     except ProposalError as exc:

@@ -411,7 +411,9 @@ def test_export_ics_is_named_after_the_campaign(monkeypatch, capsys):
     assert "campaign_dates" in capsys.readouterr().err
 
 
-HEAVY = ("pandas", "folium", "numpy", "streamlit", "icalendar", "argon2")
+#: What validate has no use for: the maps' and other commands' packages, the event store's engine (validate
+#: writes nothing) and pycountry (country names are read from the stored data of speakout_map/places).
+HEAVY = ("pandas", "folium", "numpy", "streamlit", "icalendar", "argon2", "sqlalchemy", "pycountry")
 
 
 @pytest.mark.parametrize(("argv", "loaded"), [

@@ -136,3 +136,45 @@ def _fold_the_long_way(text: str) -> str:
 ])
 def test_fold_name_is_the_same_for_ascii_text_taken_the_short_way(text):
     assert fold_name(text) == _fold_the_long_way(text)
+
+
+def test_the_data_is_read_from_the_built_file_only_while_it_is_current(tmp_path, monkeypatch):
+    """make install builds country_names.json; a missing, broken or stale one is built again in the process."""
+    from speakout_map.places import countries
+    from speakout_map.places.country_data import build_country_data, country_data_text
+
+    built = build_country_data()
+    assert built["stamp"] == countries.data_stamp()
+    stored = tmp_path / "country_names.json"
+    monkeypatch.setattr(countries, "_DATA_FILE", stored)
+    marked = {**built, "english": {**built["english"], "ES": "Marked as read from the file"}}
+    cases = [(country_data_text(marked), "Marked as read from the file"),
+             (country_data_text({**marked, "stamp": {**built["stamp"], "babel": "0.0"}}), "Spain"),
+             ("{not json", "Spain"), (None, "Spain")]
+    for text, spain in cases:
+        if text is None:
+            stored.unlink()
+        else:
+            stored.write_text(text, encoding="utf-8")
+        countries._data.cache_clear()
+        assert countries._data()["english"]["ES"] == spain
+    countries._data.cache_clear()
+
+
+def test_the_stamp_follows_the_packages_and_the_code(monkeypatch):
+    from speakout_map.places import countries
+
+    now = countries.data_stamp()
+    monkeypatch.setattr(countries.metadata, "version", lambda name: "99.0")
+    assert countries.data_stamp() == {**now, "pycountry": "99.0", "babel": "99.0"}
+
+
+def test_every_iso_code_and_english_name_resolves_as_the_packages_say():
+    import pycountry
+    from babel import Locale
+
+    english = Locale("en").territories
+    for country in pycountry.countries:
+        assert resolve_country(country.alpha_3) == resolve_country(country.alpha_2.lower()) == country.alpha_2
+        assert country_name(country.alpha_2) == (english.get(country.alpha_2) or country.name)
+    assert resolve_country("XKX") == "XK" and country_name("XK") == english["XK"]

@@ -152,6 +152,10 @@ class CountingGeocoder(GazetteerGeocoder):
         self.calls.append(query)
         return super().geocode(query, **kwargs)
 
+    def geocode_many(self, places):
+        self.calls.extend(place.as_query() for place in places)
+        return super().geocode_many(places)
+
 
 def test_identical_queries_are_looked_up_once(gazetteer_index):
     counting = CountingGeocoder(gazetteer_index)
@@ -159,7 +163,9 @@ def test_identical_queries_are_looked_up_once(gazetteer_index):
               event("Qwertyville", "ES", 6), event("qwertyville", "ES", 7)]
     placing = place_events(events, counting)
     placed, problems = placing.placed, placing.problems
-    assert len(counting.calls) == 3  # Asunción PY, Valencia VE, Qwertyville ES
+    # Asunción PY, Valencia VE, Qwertyville ES (not found, and not asked again)
+    assert counting.calls == [{"city": "Asunción", "country": "PY"}, {"city": "Valencia", "country": "VE"},
+                              {"city": "Qwertyville", "country": "ES"}]
     assert [p.event.row for p in placed] == [2, 3, 4, 5]
     assert placed[0].place == placed[1].place == placed[2].place
     assert [(p.row, p.column) for p in problems] == [(6, "city"), (7, "city")]
@@ -239,6 +245,10 @@ class RecordingGeocoder(GazetteerGeocoder):
     def geocode(self, query, **kwargs):
         self.queries.append(query)
         return super().geocode(query, **kwargs)
+
+    def geocode_many(self, places):
+        self.queries.extend(place.as_query() for place in places)
+        return super().geocode_many(places)
 
 
 @pytest.fixture
@@ -399,10 +409,14 @@ def test_coordinates_get_the_time_zone_of_the_nearest_place_as_reverse_finds_it(
 
 
 def test_a_point_met_again_is_looked_up_once(gazetteer, monkeypatch):
-    calls = []
-    nearest = gazetteer.nearest
-    monkeypatch.setattr(gazetteer, "nearest", lambda *args, **kwargs: calls.append(args) or nearest(*args, **kwargs))
+    calls, batches = [], []
+    nearest, nearest_many = gazetteer.nearest, gazetteer.nearest_many
+    monkeypatch.setattr(gazetteer, "nearest",
+                        lambda *args, **kwargs: calls.append(args[:2]) or nearest(*args, **kwargs))
+    monkeypatch.setattr(gazetteer, "nearest_many", lambda points: batches.append(points) or nearest_many(points))
     events = [event("A", "ES", 2, 40.0, -3.0), event("B", "ES", 3, 40.0, -3.0), event("C", "ES", 4, 41.0, 2.0)]
     placing = place_events(events, gazetteer)
-    assert len(placing.placed) == 3 and len(calls) == 2
+    es = frozenset({"ES"})
+    assert len(placing.placed) == 3 and batches == [[(40.0, -3.0, es), (41.0, 2.0, es)]]
+    assert len(calls) == len(set(calls)) <= 2  # the batch's points it did not settle in one query, each once
     assert placing.placed[0].place.timezone == placing.placed[1].place.timezone == "Europe/Madrid"

@@ -9,21 +9,33 @@ countries, is an error.
 
 Kosovo has no ISO 3166-1 code yet; it is accepted under ``XK`` / ``XKX``, the
 user-assigned codes that GeoNames, CLDR and the EU use for it.
+
+The codes and names are read from ``country_names.json``, built from those
+sources at install time by ``python scripts/country_names.py`` (see
+:mod:`speakout_map.places.country_data`), not from the packages in every
+process: loading forty languages of CLDR data costs a few hundred
+milliseconds, longer than reading a campaign's file of events. Without that
+file, or with one made from other versions or other code, the data is built
+in the process instead.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import re
 import unicodedata
-
-import pycountry
-from babel import Locale
+from importlib import metadata
+from pathlib import Path
 
 from speakout_map.errors import UnknownCountryError
 
+#: The codes and names built by scripts/country_names.py (speakout_map/places/country_data.py).
+_DATA_FILE = Path(__file__).with_name("country_names.json")
+
 #: Languages whose CLDR country names are accepted, besides English.
-#: Chosen for the campaign's reach; adding one is cheap.
+#: Chosen for the campaign's reach; adding one is cheap (make install builds the names again).
 NAME_LOCALES: tuple[str, ...] = (
     "es", "pt", "fr", "de", "it", "ca", "gl", "eu", "nl", "sv", "da", "nb", "nn", "fi",
     "is", "ga", "cy", "pl", "cs", "sk", "hu", "ro", "hr", "sr", "sl", "bg", "el",
@@ -77,9 +89,37 @@ def fold_name(text: str) -> str:
     return _SEPARATORS.sub(" ", stripped).strip()
 
 
+def data_stamp() -> dict[str, str]:
+    """What the built data depends on: pycountry's and Babel's versions, and the code that builds it."""
+    code = hashlib.sha256()
+    for name in ("countries.py", "country_data.py"):
+        code.update(Path(__file__).with_name(name).read_bytes())
+    return {"pycountry": metadata.version("pycountry"), "babel": metadata.version("babel"),
+            "code": code.hexdigest()}
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> dict[str, dict]:
+    try:
+        with open(_DATA_FILE, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        if stored.get("stamp") == data_stamp():
+            return stored
+    except (OSError, ValueError):
+        pass  # no file yet (before make install), or a broken one: built below
+    from speakout_map.places.country_data import build_country_data  # a few hundred ms; it imports this module
+
+    return build_country_data()
+
+
 @functools.lru_cache(maxsize=1)
 def _valid_codes() -> frozenset[str]:
-    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(USER_ASSIGNED_CODES)
+    return frozenset(_data()["codes"])
+
+
+@functools.lru_cache(maxsize=1)
+def _alpha_2_of_alpha_3() -> dict[str, str]:
+    return {alpha_3: alpha_2 for alpha_2, alpha_3 in _data()["codes"].items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -90,38 +130,8 @@ def country_codes() -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def _name_index() -> dict[str, str]:
-    codes = _valid_codes()
-    index: dict[str, str] = {}
-    ambiguous: set[str] = set()
-
-    def add(name: str | None, code: str, *, authoritative: bool) -> None:
-        if not name or code not in codes:
-            return
-        key = fold_name(name)
-        if not key:
-            return
-        if key in index and index[key] != code:
-            if not authoritative:
-                ambiguous.add(key)
-            return
-        if key in ambiguous:
-            return
-        index.setdefault(key, code)
-
-    for alias, code in ALIASES.items():
-        add(alias, code, authoritative=True)
-    for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            add(getattr(country, attr, None), country.alpha_2, authoritative=True)
-    english = Locale("en").territories
-    for code in codes:
-        add(english.get(code), code, authoritative=True)
-    for locale_name in NAME_LOCALES:
-        for code, name in Locale.parse(locale_name).territories.items():
-            add(name, code, authoritative=False)
-    for key in ambiguous:
-        index.pop(key, None)
-    return index
+    """Folded name → code, of every name that means one country (aliases, ISO's and CLDR's names)."""
+    return {key: code for code, keys in _data()["names"].items() for key in keys}
 
 
 def resolve_country(text: str) -> str:
@@ -137,21 +147,15 @@ def resolve_country(text: str) -> str:
             return upper
         raise UnknownCountryError(text)
     if len(upper) == 3 and upper.isascii() and upper.isalpha():
-        found = pycountry.countries.get(alpha_3=upper)
+        found = _alpha_2_of_alpha_3().get(upper)  # ISO's alpha-3 codes, and the user-assigned XKX
         if found is not None:
-            return found.alpha_2
-        for alpha_2, alpha_3 in USER_ASSIGNED_CODES.items():
-            if upper == alpha_3:
-                return alpha_2
+            return found
     code = _name_index().get(fold_name(cleaned))
     if code is None:
         raise UnknownCountryError(text)
     return code
 
 
-@functools.lru_cache(maxsize=512)
 def country_name(code: str) -> str:
     """Short English name of a country code (``GB`` → ``United Kingdom``)."""
-    if code not in _valid_codes():
-        return code
-    return Locale("en").territories.get(code) or pycountry.countries.get(alpha_2=code).name
+    return _data()["english"].get(code, code)

@@ -34,7 +34,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from speakout_map.errors import GazetteerError
-from speakout_map.places.countries import country_name, fold_name
+from speakout_map.places.countries import country_name, fold_name, resolve_country
+from speakout_map.places.gazetteer_batch import best_places, places_in_first_boxes
 from speakout_map.places.gazetteer_index import ensure_index, header_size_ok, meta_ok, open_read_only, read_meta
 from speakout_map.places.query import PlaceQuery, normalise_codes
 
@@ -174,16 +175,18 @@ class GazetteerGeocoder(Geocoder):
 
     # -- queries --
 
-    def _rows(self, sql: str, params: Sequence[object]) -> list[CityRow]:
+    def _fetch(self, sql: str, params: Sequence[object]) -> list[tuple]:
         try:
             with self._lock:
-                rows = self._conn.execute(sql, params).fetchall()
+                return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
             raise GazetteerError(
                 f"the gazetteer index {self.index_path} could not be read ({exc}); "
                 "run `python -m speakout_map build-index` to rebuild it"
             ) from exc
-        return [CityRow(*row) for row in rows]
+
+    def _rows(self, sql: str, params: Sequence[object]) -> list[CityRow]:
+        return [CityRow(*row) for row in self._fetch(sql, params)]
 
     def candidates(self, name: str, country_codes: frozenset[str] | None = None, limit: int | None = None) -> list[CityRow]:
         """Places called ``name`` (any of their names), most populous first."""
@@ -231,6 +234,42 @@ class GazetteerGeocoder(Geocoder):
         if reach > span:
             ranked = _rank_by_distance(latitude, longitude, self._in_box(latitude, longitude, reach, country_codes, limit))
         return ranked[:limit]
+
+    def nearest_many(
+        self, points: Sequence[tuple[float, float, frozenset[str] | None]]
+    ) -> list[tuple[float, CityRow] | None]:
+        """``nearest(latitude, longitude, country_codes)``'s place of each point, or None: most in a few queries.
+
+        A point of one country whose first box holds a place, not too many, and
+        none nearer beyond its edge, is answered from one query for many points
+        (:func:`~speakout_map.places.gazetteer_batch.places_in_first_boxes`); any
+        other by ``nearest`` itself.
+        """
+        boxes, asked = [], []
+        for at, (latitude, longitude, codes) in enumerate(points):
+            lon_ranges = _longitude_ranges(longitude, _longitude_span(latitude, _FIRST_SPAN))
+            if codes is not None and len(codes) == 1 and len(lon_ranges) == 1:
+                (code,) = codes
+                boxes.append((latitude - _FIRST_SPAN, latitude + _FIRST_SPAN, *lon_ranges[0], code))
+                asked.append(at)
+        in_boxes = places_in_first_boxes(self._fetch, boxes, _CITY_COLUMNS)
+        answers: list[tuple[float, CityRow] | None] = [None] * len(points)
+        settled = set()
+        for position, at in enumerate(asked):
+            found = in_boxes.get(position, ())
+            if not found or len(found) > 1 + _REVERSE_CANDIDATES:  # nearest() would grow the box, or cut it
+                continue
+            latitude, longitude, _ = points[at]
+            # The first of _rank_by_distance's order (distance, then geonameid), without making every row a CityRow.
+            distance, _, row = min((haversine_km(latitude, longitude, row[4], row[5]), row[0], row) for row in found)
+            if distance / _KM_PER_DEGREE + 1e-6 <= _FIRST_SPAN:  # else nearest() would look beyond the box
+                answers[at] = (distance, CityRow(*row))
+                settled.add(at)
+        for at, (latitude, longitude, codes) in enumerate(points):
+            if at not in settled:
+                nearest = self.nearest(latitude, longitude, codes)
+                answers[at] = nearest[0] if nearest else None
+        return answers
 
     def _in_box(
         self, latitude: float, longitude: float, span: float, country_codes: frozenset[str] | None, limit: int
@@ -282,6 +321,20 @@ class GazetteerGeocoder(Geocoder):
             return None
         locations = [self._location(city) for city in found]
         return locations[0] if exactly_one else locations
+
+    def geocode_many(self, places: Sequence[PlaceQuery]) -> list[Location | None]:
+        """``geocode(place.as_query())`` of each place, in a few queries (the names with a country, together)."""
+        keys = [fold_name(place.city) for place in places]
+        together = [at for at, place in enumerate(places) if keys[at] and place.country_code]
+        asked = [(keys[at], resolve_country(str(places[at].country_code))) for at in together]
+        best = best_places(self._fetch, asked, _CITY_COLUMNS, ALTERNATE_NAME_WEIGHT)
+        found: list[Location | None] = [None] * len(places)
+        for position, at in enumerate(together):
+            if position in best:
+                found[at] = self._location(CityRow(*best[position]))
+        for at in sorted(set(range(len(places))) - set(together)):
+            found[at] = self.geocode(places[at].as_query())
+        return found
 
     def reverse(
         self,

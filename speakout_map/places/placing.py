@@ -15,7 +15,7 @@ this package takes as it is; nothing turns the code into a name to parse back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from geopy.geocoders.base import Geocoder
@@ -54,6 +54,25 @@ def _timezone_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitu
     if not nearest:
         nearest = gazetteer.nearest(latitude, longitude)
     return nearest[0][1].timezone if nearest else ""
+
+
+def _timezones_near(
+    gazetteer: GazetteerGeocoder | None, points: Iterable[tuple[float, float, str]]
+) -> dict[tuple[float, float, str], str]:
+    """:func:`_timezone_near` of each distinct point, the gazetteer asked about many points at once."""
+    points = list(dict.fromkeys(points))
+    if gazetteer is None:
+        return dict.fromkeys(points, "")
+    # Codes read first, as _timezone_near reads them (an unknown one raises the same error), each once.
+    codes_of = {code: normalise_codes(code) if code else None for code in dict.fromkeys(code for *_, code in points)}
+    asked = [(latitude, longitude, codes_of[code]) for latitude, longitude, code in points]
+    zones = {}
+    for point, (latitude, longitude, codes), near in zip(points, asked, gazetteer.nearest_many(asked)):
+        if near is None and codes is not None:  # no place in the country: the nearest anywhere
+            anywhere = gazetteer.nearest(latitude, longitude)
+            near = anywhere[0] if anywhere else None
+        zones[point] = near[1].timezone if near is not None else ""
+    return zones
 
 
 def _country_near(gazetteer: GazetteerGeocoder | None, latitude: float, longitude: float) -> str:
@@ -144,6 +163,51 @@ def locate(city: str, country: str, geocoder: Geocoder) -> Place:
     return _locate(city, resolve_country(country), geocoder)
 
 
+def _city_keys(events: Sequence[Event]) -> list[tuple[str, str] | None]:
+    """Each event's (folded city, country code), as place_events memoises it; None for an event with coordinates."""
+    folded: dict[str, str] = {}  # a campaign's file names the same cities again and again
+    keys: list[tuple[str, str] | None] = []
+    for event in events:
+        if event.has_coordinates:
+            keys.append(None)
+            continue
+        if event.city not in folded:
+            folded[event.city] = fold_name(event.city)
+        keys.append((folded[event.city], event.country_code))
+    return keys
+
+
+def _found_in_gazetteer(
+    events: Sequence[Event], keys: Sequence[tuple[str, str] | None], geocoder: Geocoder,
+    gazetteer: GazetteerGeocoder | None,
+) -> dict[tuple[str, str], Place | PlaceNotFoundError]:
+    """What :func:`locate` gives the events' distinct cities (without coordinates), the gazetteer asked once.
+
+    Keyed as :func:`place_events` memoises (``keys``, of :func:`_city_keys`). A
+    city the gazetteer does not know is left out (the online geocoder, if any,
+    is asked for it one by one), or, when ``geocoder`` is the gazetteer alone,
+    is the error ``locate`` raises. Only the gazetteer and a chain (which asks
+    the gazetteer first) are answered for: any other geocoder is asked as it is.
+    """
+    if gazetteer is None or not (geocoder is gazetteer or isinstance(geocoder, GeocoderChain)):
+        return {}
+    asked: dict[tuple[str, str], PlaceQuery] = {}
+    for event, key in zip(events, keys):
+        if key is None or key in asked or not key[0]:
+            continue
+        try:
+            asked[key] = PlaceQuery(event.city.strip(), resolve_country(event.country_code))
+        except UnknownCountryError:
+            continue  # said by locate, in the loop
+    found: dict[tuple[str, str], Place | PlaceNotFoundError] = {}
+    for (key, place), location in zip(asked.items(), gazetteer.geocode_many(list(asked.values()))):
+        if location is not None:
+            found[key] = place_from_location(location, source_of(gazetteer), place.country_code, gazetteer, place.city)
+        elif geocoder is gazetteer:
+            found[key] = PlaceNotFoundError(not_found_message(place.city, place.country_code))
+    return found
+
+
 def _placed_at_coordinates(event: Event, timezone: str) -> Place:
     assert event.latitude is not None and event.longitude is not None
     return Place(
@@ -185,7 +249,9 @@ def place_events(
 
     Events with latitude and longitude are placed there (source "csv"),
     with the time zone of the nearest gazetteer place (once per distinct
-    point). Identical city/country queries are looked up once. After the first
+    point). Identical city/country queries are looked up once; the gazetteer
+    is asked about every distinct city and point first, in a few queries
+    (:mod:`speakout_map.places.gazetteer_batch`). After the first
     online failure the rest of the batch uses the gazetteer only, so a dead
     service costs one timeout rather than one per row; the failure's message
     is the result's ``online_failure``. ``progress`` is called with
@@ -195,22 +261,25 @@ def place_events(
     gazetteer = gazetteer_of(geocoder)
     active = geocoder
     online_failure: GeocoderUnavailableError | None = None
-    memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = {}
-    zones: dict[tuple[float, float, str], str] = {}
-    placed: list[PlacedEvent] = []
-    problems: list[Problem] = []
     if progress:
         progress(0, len(events))
-    for done, event in enumerate(events, start=1):
+    # The gazetteer is asked about every distinct city and point first, in a few queries.
+    keys = _city_keys(events)
+    memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = dict(
+        _found_in_gazetteer(events, keys, geocoder, gazetteer))
+    zones = _timezones_near(gazetteer, ((e.latitude, e.longitude, e.country_code) for e in events if e.has_coordinates))
+    placed: list[PlacedEvent] = []
+    problems: list[Problem] = []
+    for done, (event, key) in enumerate(zip(events, keys), start=1):
         if progress and done > 1 and (done - 1) % max(1, progress_every) == 0:
             progress(done - 1, len(events))
-        if event.has_coordinates:
+        if key is None:  # placed at its coordinates
             point = (event.latitude, event.longitude, event.country_code)
-            if point not in zones:
-                zones[point] = _timezone_near(gazetteer, *point)
-            placed.append(PlacedEvent(event, _placed_at_coordinates(event, zones[point])))
+            zone = zones.get(point)
+            if zone is None:  # a point no dict finds again (not a number)
+                zone = _timezone_near(gazetteer, *point)
+            placed.append(PlacedEvent(event, _placed_at_coordinates(event, zone)))
             continue
-        key = (fold_name(event.city), event.country_code)
         if key not in memo:
             try:
                 memo[key] = locate(event.city, event.country_code, active)

@@ -25,18 +25,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from typing import TYPE_CHECKING
 
 from speakout_map.places.placing import Placing, place_events
-from speakout_map.events.diff import EventDiff, diff_events
 from speakout_map.errors import NotPublishableError
 from speakout_map.events.model import FIRST_EVENT_ROW, ParseResult, Problem
 from speakout_map.places.place import PlacedEvent
-from speakout_map.events.reading import read_events_file, read_upload
-from speakout_map.events.validation import parse_rows
 from speakout_map.languages.message import Text, msg, nmsg
-from speakout_map.places.chain import build_geocoder
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store, VersionInfo, open_store
+
+# Checking (the CLI's validate) needs neither the store's engine (SQLAlchemy) nor the diff: those are
+# imported by the steps that compare and write, when they run.
+if TYPE_CHECKING:
+    from speakout_map.events.diff import EventDiff
+    from speakout_map.store.store import Store, VersionInfo
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
@@ -103,6 +105,7 @@ def prepare(
 
 def _compared(checked: Checked, store: Store, based_on: int | None) -> Preview:
     """``checked`` compared with version ``based_on`` (read before the change was checked)."""
+    from speakout_map.events.diff import diff_events
     published = store.get(based_on).events if based_on is not None else ()
     diff = diff_events([p.event for p in published], [p.event for p in checked.placed])
     return Preview(**{f.name: getattr(checked, f.name) for f in fields(Checked)}, based_on=based_on, diff=diff)
@@ -119,6 +122,7 @@ def prepare_upload(
     progress: Progress | None = None,
 ) -> Preview:
     """Validate and place an uploaded CSV or xlsx file."""
+    from speakout_map.events.reading import read_upload
     result = read_upload(data, filename, max_bytes=max_bytes, today=today)
     return prepare(result, filename, store=store, geocoder=geocoder, progress=progress)
 
@@ -133,6 +137,7 @@ def prepare_rows(
     progress: Progress | None = None,
 ) -> Preview:
     """Validate and place rows edited in the app's table (row 2 = first event, as in a spreadsheet)."""
+    from speakout_map.events.validation import parse_rows
     result = parse_rows(rows, today=today)
     return prepare(result, source, store=store, geocoder=geocoder, progress=progress)
 
@@ -185,6 +190,7 @@ def publish(preview: Preview, *, store: Store, by: str, also=None) -> VersionInf
 
 def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:
     """Publish the seed events as version 1 into an empty store."""
+    from speakout_map.events.reading import read_events_file
 
     def seed() -> Sequence[PlacedEvent]:
         result = read_events_file(seed_file)
@@ -199,8 +205,15 @@ def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:
     return store.ensure_seeded(seed, source=str(getattr(seed_file, "name", seed_file)))
 
 
+def open_store(settings: Settings) -> Store:
+    """The event store of ``settings`` (:func:`speakout_map.store.store.open_store`), its engine imported now."""
+    from speakout_map.store.store import open_store as open_settings_store
+    return open_settings_store(settings)
+
+
 def open_published_store(settings: Settings) -> Store:
     """The event store of ``settings``, with the seed events published into it if it is empty."""
+    from speakout_map.places.chain import build_geocoder
     store = open_store(settings)
     try:
         seed_if_empty(store, settings.events_file, build_geocoder(settings, cache=store.geocode_cache()))
