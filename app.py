@@ -8,7 +8,8 @@ This file is read twice, and the two are kept apart by ``__name__``:
   ``server.baseUrlPath``: the live feeds (``/feeds/events.geojson``, ``.csv``,
   ``.ics``), the map popups' "I'll be there" (``POST /api/going``) and the
   light embed for partner sites' frames (``/embed``) and the map's events
-  (``/api/map-data``, fetched by the map page's map), all in
+  (``/api/map-data``, fetched by the map page's map) and each event's way to
+  Google Calendar (``/feeds/google-calendar``), all in
   ``speakout_map/web/`` and sharing one opened store. Their settings are
   read like the pages' (environment, then ``st.secrets``), on first use.
 * For each visitor, Streamlit runs this same file as the script ``__main__``
@@ -92,11 +93,18 @@ def feed_settings():
 if __name__ == "__main__":
     main()
 else:
+    from speakout_map.web.calendar_route import calendar_routes
     from speakout_map.web.embed_route import embed_routes
     from speakout_map.web.going_route import going_routes
     from speakout_map.web.map_data_route import map_data_routes
     from speakout_map.web.routes import FeedSource, feed_routes
 
+    # The events table's Arrow buffers from the C library's allocator, which gives freed memory back: pyarrow's
+    # own pool (mimalloc) keeps what each visitor's table used, and a big campaign's server grew by tens of MB a
+    # visit (see docs/deploy.md).
+    import pyarrow
+
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
     _base_path = st.get_option("server.baseUrlPath") or ""
     _source = FeedSource(feed_settings)  # the feeds and "I'll be there" share one opened store
     app = st.App(
@@ -104,5 +112,6 @@ else:
         routes=[*feed_routes(feed_settings, base_path=_base_path, source=_source),
                 *going_routes(feed_settings, base_path=_base_path, source=_source),
                 *embed_routes(feed_settings, base_path=_base_path, source=_source),
-                *map_data_routes(feed_settings, base_path=_base_path, source=_source)],
+                *map_data_routes(feed_settings, base_path=_base_path, source=_source),
+                *calendar_routes(feed_settings, base_path=_base_path, source=_source)],
     )

@@ -42,6 +42,7 @@ from speakout_map.supporters import going
 from speakout_map.supporters.guards import client_keys
 from speakout_map.supporters.tokens import new_token
 from speakout_map.web.feeds import FORMATS
+from speakout_map.web.calendar_route import google_calendar_path
 from speakout_map.web.routes import feed_path
 
 MAP_PAGE_PATH = "app_pages/map.py"
@@ -215,11 +216,12 @@ def calendar_uids(settings: Settings, version: int | None) -> Mapping[PlacedEven
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def calendar_links(settings: Settings, version: int | None, language: str) -> Mapping[PlacedEvent, tuple[str, str]]:
-    """Each published event's "Add to calendar" addresses in ``language``: its Google Calendar link and its own
-    .ics feed. Made once per version and language (a read-only mapping shared by every run), not per run."""
+    """Each published event's "Add to calendar" addresses in ``language``: the way to its Google Calendar page and
+    its own .ics feed. Made once per version and language (a read-only mapping shared by every run), not per run."""
     events = published_events(settings, version)
     uids = calendar_uids(settings, version)
     return calendar_links_of(events, translator_for(language), ics_path=feed_url("ics", {}),
+                             google_path=google_calendar_path(st.get_option("server.baseUrlPath") or ""),
                              uids=[uids[p] for p in events])
 
 

@@ -17,6 +17,8 @@ from speakout_map.languages.message import msg
 from speakout_map.maps import filters
 from speakout_map.events.calendar import MEDIA_TYPE as ICS_MEDIA_TYPE
 from speakout_map.events.calendar import calendar_ics
+from speakout_map.events import paging
+from speakout_map.events.paging import page_of
 from speakout_map.maps.build import SELECTION_FIT, app_map, map_options, missing_assets_message
 from speakout_map.maps.focus import Focus
 from speakout_map.maps.selection import select, selection_group
@@ -36,6 +38,8 @@ from speakout_map.web.map_data_route import map_data_path
 
 #: Session key: what the table's "I'll be there" button did last (an answer or an error), shown once.
 GOING_ANSWER = "map-going-answer"
+#: Session keys: the events table's page, and the filter it belongs to (a new filter starts at page 1).
+TABLE_PAGE, TABLE_FILTER = "events-table-page", "events-table-filter"
 GOING_FAILURE = msg("How many people are going cannot be shown right now. Please try again in a few minutes.")
 
 t = common.translator()
@@ -174,16 +178,28 @@ if shown:
     link_column = columns[-1]
     calendar_column, ics_column = common.table_calendar_columns(t)
     distance_column, going_column = t("Distance"), t("Going")
-    # Every event's row is made once per version and language; this run takes the shown ones, in their order.
+    # Long lists go a page at a time; a new filter starts at the first page.
+    if st.session_state.get(TABLE_FILTER) != query_now:
+        st.session_state[TABLE_FILTER], st.session_state[TABLE_PAGE] = query_now, 1
+    page = page_of(len(shown), st.session_state.get(TABLE_PAGE, 1), paging.TABLE_PAGE_ROWS)
+    if page.pages > 1:
+        page_col, range_col = st.columns([1, 3], vertical_alignment="bottom")
+        page = page_of(len(shown), page_col.number_input(t("Page"), min_value=1, max_value=page.pages,
+                                                         key=TABLE_PAGE), paging.TABLE_PAGE_ROWS)
+        range_col.caption(t("Events {first:,}–{last:,} of {total:,}, in the order of the list",
+                            first=page.start + 1, last=page.stop, total=page.total))
+    on_page = shown[page.start:page.stop]
+    # Every event's row is made once per version and language; this run takes the page's, in their order.
     positions = common.table_positions(settings, version)
-    rows = common.events_table(settings, version, t.language).iloc[[positions[p] for p in shown]]
+    rows = common.events_table(settings, version, t.language).iloc[[positions[p] for p in on_page]]
     rows = rows.reset_index(drop=True)
     if counts is not None:
         columns.insert(len(columns) - 1, going_column)  # before the link
-        rows[going_column] = going_numbers
+        rows[going_column] = going_numbers[page.start:page.stop]
     if nearby is not None:
         columns.insert(0, distance_column)
-        rows[distance_column] = [format_distance(distance, unit, t) for distance in nearby.distances_km]
+        rows[distance_column] = [format_distance(distance, unit, t)
+                                 for distance in nearby.distances_km[page.start:page.stop]]
     table = st.dataframe(
         rows,  # its text is neutralised: it can be downloaded as CSV
         hide_index=True,
@@ -196,14 +212,14 @@ if shown:
         },
         on_select="rerun",
         selection_mode="single-row",
-        key="events-table",
+        key="events-table" if page.number == 1 else f"events-table-{page.number}",  # a pick belongs to its page
     )
     # "I'll be there" for the event picked in the table (the popups on the map have their own button).
-    picked = [index for index in table.selection.rows if 0 <= index < len(shown)]
+    picked = [index for index in table.selection.rows if 0 <= index < len(on_page)]
     if counts is not None and not picked:
         st.caption(t("Pick an event in the table to say you'll be there."))
     elif counts is not None:
-        chosen = shown[picked[0]]
+        chosen = on_page[picked[0]]
         uid = uids.get(chosen, "")
         st.markdown(t("**{event}** ({place}): {count}", event=escape_markdown(t.text(chosen.event.title_text)),
                       place=escape_markdown(chosen.event.city), count=t.text(going_label(counts.get(uid, 0)))))

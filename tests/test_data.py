@@ -30,7 +30,7 @@ def test_rows_are_the_drawable_events_in_the_versions_order():
 @pytest.mark.parametrize("translator", [None, SPANISH])
 def test_the_document_holds_each_events_row_with_its_uid_and_nobody_going(translator):
     version = [*WORLD, UNDRAWABLE]
-    links = calendar_links_of(version, translator, ics_path="/feeds/events.ics")
+    links = calendar_links_of(version, translator, ics_path="/feeds/events.ics", google_path="/feeds/google-calendar")
     document = json.loads(map_document(version, translator, calendar=links))
     assert document["fields"] == list(DATA_FIELDS) and MEDIA_TYPE == "application/json"
     assert document["rows"] == event_rows(version, translator, links.__getitem__, counts_of(version, {}))
@@ -38,6 +38,7 @@ def test_the_document_holds_each_events_row_with_its_uid_and_nobody_going(transl
     assert [row[FIELD["event"]] for row in document["rows"]] == uids[: len(WORLD)]
     assert {(row[FIELD["going"]], row[FIELD["goingMine"]]) for row in document["rows"]} == {(0, 0)}
     assert all(row[FIELD["icsFile"]].startswith("/feeds/events.ics?event=") for row in document["rows"])
+    assert all(row[FIELD["googleCalendar"]].startswith("/feeds/google-calendar?event=") for row in document["rows"])
 
 
 def test_the_document_is_in_the_translators_language():
@@ -62,17 +63,19 @@ def test_contact_details_never_reach_the_document():
 
 
 def test_calendar_links_name_each_event_by_its_uid_in_the_language():
-    links = calendar_links_of(WORLD, SPANISH, ics_path="/campaign/feeds/events.ics")
+    links = calendar_links_of(WORLD, SPANISH, ics_path="/campaign/feeds/events.ics",
+                              google_path="/campaign/feeds/google-calendar")
     uids = event_uids([p.event for p in WORLD])
     for placed, uid in zip(WORLD, uids):
-        google, ics = links[placed]
-        assert google.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
-        parts = urlsplit(ics)
-        assert parts.path == "/campaign/feeds/events.ics" and parse_qs(parts.query) == {"event": [uid], "lang": ["es"]}
+        for link, path in zip(links[placed], ("/campaign/feeds/google-calendar", "/campaign/feeds/events.ics")):
+            parts = urlsplit(link)
+            assert parts.path == path and parse_qs(parts.query) == {"event": [uid], "lang": ["es"]}
+    assert max(len(link) for pair in links.values() for link in pair) < 120  # paths, not whole Google links
 
 
 def test_calendar_links_take_the_versions_uids_in_order():
     uids = event_uids([p.event for p in WORLD])
-    assert calendar_links_of(WORLD, ics_path="/i", uids=uids) == calendar_links_of(WORLD, ics_path="/i")
+    assert calendar_links_of(WORLD, ics_path="/i", google_path="/g", uids=uids) == calendar_links_of(
+        WORLD, ics_path="/i", google_path="/g")
     with pytest.raises(ValueError):
-        calendar_links_of(WORLD, ics_path="/i", uids=uids[:-1])
+        calendar_links_of(WORLD, ics_path="/i", google_path="/g", uids=uids[:-1])

@@ -67,7 +67,7 @@ def test_the_document_of_a_version_then_a_304(memory_store):
     spanish = translator_for("es")
     uids = event_uids([p.event for p in WORLD])
     expected = map_document(WORLD, spanish, calendar=calendar_links_of(WORLD, spanish, ics_path="/feeds/events.ics",
-                                                                      uids=uids))
+                                                                      google_path="/feeds/google-calendar", uids=uids))
     assert json.loads(answer.body) == json.loads(expected)
     assert answer.header("Cache-Control").startswith("public, max-age=") and PRIVATE_EMAIL.encode() not in answer.body
     again = answer_map_data(source, query("version=1&lang=es"), if_none_match=answer.header("ETag"))
@@ -84,13 +84,17 @@ def test_a_newer_version_has_its_own_document_and_the_old_one_stays(memory_store
     assert len(old["rows"]) == len(WORLD) and [r[FIELD["city"]] for r in new["rows"]] == ["Madrid", "Buenos Aires"]
 
 
-def test_a_document_is_made_once(memory_store, monkeypatch):
+def test_a_document_is_made_once_and_kept_gzipped(memory_store, monkeypatch):
     made = []
     real = map_data_route.map_document
     monkeypatch.setattr(map_data_route, "map_document", lambda *a, **k: made.append(1) or real(*a, **k))
     source = source_of(memory_store)
     first = answer_map_data(source, query("version=1&lang=en"))
+    zipped = answer_map_data(source, query("version=1&lang=en"), gzip_ok=True)
     assert answer_map_data(source, query("version=1&lang=en")).body == first.body and len(made) == 1
+    assert zipped.header("Content-Encoding") == "gzip" and first.header("Content-Encoding") is None
+    assert gzip.decompress(zipped.body) == first.body and zipped.header("ETag") == first.header("ETag")
+    assert len(zipped.body) < len(first.body)
 
 
 def test_an_unknown_version_is_a_404(memory_store):

@@ -216,7 +216,8 @@ def test_the_events_shown_go_into_calendars_and_feeds(events_file):
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert all(link.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&") for link in table["Calendar"])
+    assert all(re.fullmatch(r"/feeds/google-calendar\?event=[0-9a-f]{32}%40speakout-map&lang=en", link)
+               for link in table["Calendar"])  # sent on to Google's page when followed (test_calendar_route.py)
     assert all(re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map&lang=en", link)
                for link in table["Calendar file"])
     assert len(set(table["Calendar file"])) == len(table)
@@ -472,3 +473,45 @@ def test_the_share_link_carries_the_filter(query, expected):
     at.run()
     (link,) = [link for link in at.get("page_link") if link.proto.page == "share"]
     assert link.proto.query_string == expected
+
+
+def test_a_long_list_goes_a_page_at_a_time_and_a_new_filter_starts_at_the_first(monkeypatch):
+    from speakout_map.events import paging
+
+    whole = make_app()
+    whole.run()
+    everything = list(whole.dataframe[0].value["City"])
+    assert len(everything) == 19 and not whole.number_input  # one page: no pager
+    monkeypatch.setattr(paging, "TABLE_PAGE_ROWS", 5)
+    at = make_app()
+    at.run()
+    (pager,) = at.number_input
+    assert pager.label == "Page" and pager.max == 4 and pager.value == 1
+    seen = []
+    for number in range(1, 5):
+        at.number_input[0].set_value(number).run()
+        assert not at.exception
+        seen += list(at.dataframe[0].value["City"])
+        first, last = (number - 1) * 5 + 1, min(19, number * 5)
+        assert any(c.value == f"Events {first}–{last} of 19, in the order of the list" for c in at.caption)
+    assert seen == everything  # each event once, in the list's order
+    at.multiselect(key="countries").set_value(["ES"]).run()
+    assert sorted(at.dataframe[0].value["City"]) == ["Barcelona", "Madrid", "Valencia"] and not at.number_input
+    at.multiselect(key="countries").set_value([]).run()
+    assert at.number_input[0].value == 1  # a new filter: the first page again
+
+
+def test_the_event_picked_on_a_later_page_is_the_one_counted(monkeypatch):
+    from speakout_map.events import paging
+
+    monkeypatch.setattr(paging, "TABLE_PAGE_ROWS", 5)
+    at = make_app()
+    at.run()
+    at.number_input[0].set_value(3).run()
+    city = at.dataframe[0].value["City"][1]
+    at.session_state["events-table-3"] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert any(m.value.endswith(": 0 going") and f"({city})" in m.value for m in at.markdown)
+    (button,) = [b for b in at.button if b.key == "going-button"]
+    button.click().run()
+    assert [s.value for s in at.success] == ["Counted, thank you: you're going. Now 1 going."]

@@ -17,12 +17,10 @@ The document is data, never markup: the layer script reads it with
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from urllib.parse import urlencode
 
-from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.events.identity import event_uids
 from speakout_map.languages.translator import Translator, english
 from speakout_map.maps.rows import DATA_FIELDS, counts_of, event_rows, has_valid_point
@@ -30,7 +28,6 @@ from speakout_map.places.place import PlacedEvent
 
 #: What the document is, for the ``Content-Type`` header.
 MEDIA_TYPE = "application/json"
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def drawable(placed: Sequence[PlacedEvent]) -> list[PlacedEvent]:
@@ -43,17 +40,20 @@ def row_index(placed: Sequence[PlacedEvent]) -> Mapping[PlacedEvent, int]:
     return MappingProxyType({p: index for index, p in enumerate(drawable(placed))})
 
 
-def calendar_links_of(placed: Sequence[PlacedEvent], translator: Translator | None = None, *,
-                      ics_path: str, uids: Sequence[str] | None = None) -> Mapping[PlacedEvent, tuple[str, str]]:
-    """Each event's "Add to calendar" addresses in the translator's language: its Google Calendar link, and its own
-    .ics file (``ics_path`` is the calendar feed's path; the event is named by its UID, ``uids`` in the same order
-    as ``placed``: the whole version's, made here when not given)."""
+def calendar_links_of(placed: Sequence[PlacedEvent], translator: Translator | None = None, *, ics_path: str,
+                      google_path: str, uids: Sequence[str] | None = None) -> Mapping[PlacedEvent, tuple[str, str]]:
+    """Each event's two "Add to calendar" addresses in the translator's language, both on this site: the route
+    that sends the browser on to its Google Calendar page (``google_path``,
+    :mod:`speakout_map.web.calendar_route`) and its own .ics file (``ics_path``, the calendar feed). The event is
+    named by its UID (``uids`` in the same order as ``placed``: the whole version's, made here when not given).
+    Short paths, not the Google links themselves: each of those is most of a kilobyte, made when it is followed."""
     t = translator or english()
     uids = event_uids([p.event for p in placed]) if uids is None else uids
-    return MappingProxyType({
-        p: (google_calendar_link(p, translator=t), f"{ics_path}?{urlencode({'event': uid, 'lang': t.language})}")
-        for p, uid in zip(placed, uids, strict=True)
-    })
+    links = {}
+    for p, uid in zip(placed, uids, strict=True):
+        query = urlencode({"event": uid, "lang": t.language})
+        links[p] = (f"{google_path}?{query}", f"{ics_path}?{query}")
+    return MappingProxyType(links)
 
 
 def map_document(placed: Sequence[PlacedEvent], translator: Translator | None = None, *,
@@ -66,7 +66,7 @@ def map_document(placed: Sequence[PlacedEvent], translator: Translator | None = 
     t = translator or english()
     rows = event_rows(placed, t, calendar.__getitem__ if calendar is not None else None, counts_of(placed, {}))
     document = {"fields": list(DATA_FIELDS), "rows": rows}
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    # A lone surrogate (text can hold one) has no UTF-8: written as its JSON escape, it reads back the same.
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+    # ASCII, every other character as its JSON escape: a lone surrogate (text can hold one, and it has no UTF-8)
+    # reads back the same, and the text is made once, not copied to be cleaned and encoded.
+    return json.dumps(document, ensure_ascii=True, separators=(",", ":"), allow_nan=False).encode("ascii")
 

@@ -145,8 +145,8 @@ def event_row(placed: PlacedEvent, translator: Translator | None = None,
               calendar: CalendarLinks | None = None, going: GoingOf | None = None) -> list[Any]:
     """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language.
 
-    ``calendar`` gives the event's "Add to calendar" addresses; the Google one is
-    kept only as an http(s) link, the .ics one as a same-site path or an http(s) link.
+    ``calendar`` gives the event's "Add to calendar" addresses (Google Calendar, and its
+    .ics file), each kept only as a same-site path or an http(s) link.
     ``going`` gives its "I'll be there" count (none without it; nor for a UID that is not one).
     """
     t = translator or english()
@@ -174,7 +174,7 @@ def _calendar_fields(placed: PlacedEvent, calendar: CalendarLinks | None) -> tup
     if calendar is None:
         return "", ""
     google, ics = calendar(placed)
-    return safe_link(google), safe_guide_link(ics)
+    return safe_guide_link(google), safe_guide_link(ics)
 
 
 def _going_fields(placed: PlacedEvent, going: GoingOf | None, t: Translator,

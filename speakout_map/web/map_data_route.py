@@ -4,7 +4,7 @@ The answer is the version's map data document in one language
 (:func:`~speakout_map.maps.data.map_document`): every drawable event's public
 row, with its calendar links and its UID. A version never changes, so each
 document is made once (the feeds' :class:`~speakout_map.web.routes.FeedSource`
-keeps it, and a gzipped copy, by ETag) and a browser may keep it for an hour
+keeps it gzipped, by ETag) and a browser may keep it for an hour
 and revalidate it (``ETag``, 304). It is public data, the same as the
 feeds; no going counts, no contact details.
 
@@ -16,6 +16,7 @@ log only), 500 for anything unexpected.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -31,7 +32,8 @@ from speakout_map.languages.catalogues import available_languages
 from speakout_map.languages.translator import translator_for
 from speakout_map.maps.data import MEDIA_TYPE, calendar_links_of, map_document
 from speakout_map.settings import Settings
-from speakout_map.web.embed_route import accepts_gzip, gzipped, http_response
+from speakout_map.web.calendar_route import google_calendar_path
+from speakout_map.web.embed_route import GZIP_LEVEL, accepts_gzip, http_response
 from speakout_map.web.feeds import FeedResponse, etag_matches
 from speakout_map.web.routes import FORMATS, FeedSource, app_path, feed_path
 
@@ -78,8 +80,13 @@ def map_data_etag(version: int, language: str, base_path: str = "") -> str:
 
 
 def answer_map_data(source: FeedSource, params: Mapping[str, Sequence[str]], *, if_none_match: str | None = None,
-                    base_path: str = "", languages: Sequence[str] | None = None) -> FeedResponse:
-    """The answer to one request: 200, 304, 400, 404, 503 or 500 (never a traceback, never a setting)."""
+                    base_path: str = "", languages: Sequence[str] | None = None,
+                    gzip_ok: bool = False) -> FeedResponse:
+    """The answer to one request: 200, 304, 400, 404, 503 or 500 (never a traceback, never a setting).
+
+    A document is kept gzipped only (a tenth of its size: thousands of events make megabytes of JSON); with
+    ``gzip_ok`` (the browser takes gzip, as every browser does) the answer is those bytes, else they are unpacked.
+    """
     parsed = parse_map_data_query(params, languages)
     if isinstance(parsed, FeedResponse):
         return parsed
@@ -100,15 +107,18 @@ def answer_map_data(source: FeedSource, params: Mapping[str, Sequence[str]], *, 
     def make() -> bytes:
         t = translator_for(language)
         uids = event_uids([p.event for p in placed])
-        ics = feed_path(FORMATS["ics"], base_path)
-        return map_document(placed, t, calendar=calendar_links_of(placed, t, ics_path=ics, uids=uids))
+        links = calendar_links_of(placed, t, ics_path=feed_path(FORMATS["ics"], base_path),
+                                  google_path=google_calendar_path(base_path), uids=uids)
+        return map_document(placed, t, calendar=links)
 
     try:
-        body = source.keep(etag, make)
+        packed = source.keep(f"{etag};gzip", lambda: gzip.compress(make(), compresslevel=GZIP_LEVEL, mtime=0))
     except Exception:  # noqa: BLE001 - the last line of defence: never a traceback for the visitor
         log.exception("the map data of version %s in %s could not be made", number, language)
         return _refusal(500, "the map's data could not be made; the server's log says why")
-    return FeedResponse(200, body, headers)
+    if gzip_ok:
+        return FeedResponse(200, packed, (*headers, ("Content-Encoding", "gzip")))
+    return FeedResponse(200, gzip.decompress(packed), headers)
 
 
 def map_data_routes(settings: Callable[[], Settings], *, base_path: str = "",
@@ -120,9 +130,7 @@ def map_data_routes(settings: Callable[[], Settings], *, base_path: str = "",
     def map_data(request: Request) -> Response:
         params = {key: request.query_params.getlist(key) for key in request.query_params.keys()}
         answer = answer_map_data(source, params, if_none_match=request.headers.get("if-none-match"),
-                                 base_path=base_path)
-        if accepts_gzip(request.headers.get("accept-encoding")):
-            answer = gzipped(answer, source.keep)
+                                 base_path=base_path, gzip_ok=accepts_gzip(request.headers.get("accept-encoding")))
         return http_response(answer, request.method == "HEAD")
 
     return [Route(app_path(MAP_DATA_PATH, base_path), map_data, methods=["GET", "HEAD"], name="map_data")]

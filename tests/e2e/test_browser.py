@@ -477,7 +477,7 @@ def test_hostile_event_text_shows_literally_and_never_runs(hostile_app: AppServe
         assert popup.get_by_role("link", name=POPUP_LINK_TEXT).get_attribute("href") == row["url"]
         google = popup.get_by_role("link", name="Google Calendar").get_attribute("href")
         ics = popup.get_by_role("link", name=".ics file").get_attribute("href")
-        assert google.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE&")
+        assert re.fullmatch(r"/feeds/google-calendar\?event=[0-9a-f]{32}%40speakout-map&lang=en", google), google
         assert re.fullmatch(r"/feeds/events\.ics\?event=[0-9a-f]{32}%40speakout-map&lang=en", ics), ics
         # the <p>s, the three links, the calendar line's separator, the going line's box and its button
         assert popup.locator("*").count() == len(lines) + 6

@@ -196,3 +196,24 @@ def test_an_events_own_calendar_file(feeds_app: AppServer):
     (entry,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert (str(entry["SUMMARY"]), str(entry["UID"])) == ("Tokyo", uids["Tokyo"])
     assert fetch(feeds_app.url("/feeds/events.ics", event="not-a-uid"))[0] == 400
+
+
+def test_an_events_way_to_google_calendar(feeds_app: AppServer):
+    """The "Add to calendar" Google link of one event: a 303 to Google's page, not followed here (no internet)."""
+    import http.client
+    from urllib.parse import parse_qs, urlsplit
+
+    status, _, whole = fetch(feeds_app.url("/feeds/events.ics"))
+    uids = {str(e["SUMMARY"]): str(e["UID"]) for e in icalendar.Calendar.from_ical(whole).walk("VEVENT")}
+    target = urlsplit(feeds_app.url("/feeds/google-calendar", event=uids["Tokyo"], lang="es"))
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    try:
+        connection.request("GET", f"{target.path}?{target.query}")
+        answer = connection.getresponse()
+        location = urlsplit(answer.getheader("Location"))
+        assert answer.status == 303 and answer.read() == b""
+    finally:
+        connection.close()
+    assert (location.scheme, location.netloc, location.path) == ("https", "calendar.google.com", "/calendar/render")
+    assert parse_qs(location.query)["text"] == ["Tokyo"]
+    assert fetch(feeds_app.url("/feeds/google-calendar", event="not-a-uid"))[0] == 400

@@ -217,7 +217,7 @@ function speakoutEventLayer(map, options) {
   function addCalendarLinks(box, row) {
     var google = row[F.googleCalendar], ics = row[F.icsFile];
     var links = [];
-    if (typeof google === "string" && SAFE_LINK.test(google)) { links.push([google, labels.googleCalendar]); }
+    if (typeof google === "string" && SAFE_GUIDE.test(google)) { links.push([google, labels.googleCalendar]); }
     if (typeof ics === "string" && SAFE_GUIDE.test(ics)) { links.push([ics, labels.icsFile]); }
     if (!links.length) { return; }
     var line = el("p", "speakout-popup-calendar", labels.addToCalendar + " ");
