@@ -183,6 +183,7 @@ if shown:
         st.session_state[TABLE_FILTER], st.session_state[TABLE_PAGE] = query_now, 1
     page = page_of(len(shown), st.session_state.get(TABLE_PAGE, 1), paging.TABLE_PAGE_ROWS)
     if page.pages > 1:
+        st.session_state[TABLE_PAGE] = page.number  # within the pages there are now (a shorter list, republished)
         page_col, range_col = st.columns([1, 3], vertical_alignment="bottom")
         page = page_of(len(shown), page_col.number_input(t("Page"), min_value=1, max_value=page.pages,
                                                          key=TABLE_PAGE), paging.TABLE_PAGE_ROWS)

@@ -515,3 +515,17 @@ def test_the_event_picked_on_a_later_page_is_the_one_counted(monkeypatch):
     (button,) = [b for b in at.button if b.key == "going-button"]
     button.click().run()
     assert [s.value for s in at.success] == ["Counted, thank you: you're going. Now 1 going."]
+
+
+def test_a_page_past_the_end_of_a_shorter_list_is_its_last_page(monkeypatch):
+    """The same filter, fewer pages (a republished list): the table shows the last page, not an error."""
+    from speakout_map.events import paging
+
+    monkeypatch.setattr(paging, "TABLE_PAGE_ROWS", 5)
+    at = make_app()
+    at.run()
+    at.number_input[0].set_value(4).run()
+    monkeypatch.setattr(paging, "TABLE_PAGE_ROWS", 10)
+    at.run()
+    assert not at.exception
+    assert at.number_input[0].value == 2 and at.number_input[0].max == 2 and len(at.dataframe[0].value) == 9
