@@ -138,7 +138,7 @@ def test_fold_name_is_the_same_for_ascii_text_taken_the_short_way(text):
     assert fold_name(text) == _fold_the_long_way(text)
 
 
-def test_the_data_is_read_from_the_built_file_only_while_it_is_current(tmp_path, monkeypatch):
+def test_the_data_is_read_from_the_built_file_only_while_it_is_current(tmp_path, monkeypatch, caplog):
     """make install builds country_names.json; a missing, broken or stale one is built again in the process."""
     from speakout_map.places import countries
     from speakout_map.places.country_data import build_country_data, country_data_text
@@ -157,7 +157,9 @@ def test_the_data_is_read_from_the_built_file_only_while_it_is_current(tmp_path,
         else:
             stored.write_text(text, encoding="utf-8")
         countries._data.cache_clear()
+        caplog.clear()
         assert countries._data()["english"]["ES"] == spain
+        assert ("make install builds the file again" in caplog.text) is (spain == "Spain")  # the operator is told
     countries._data.cache_clear()
 
 
@@ -178,3 +180,13 @@ def test_every_iso_code_and_english_name_resolves_as_the_packages_say():
         assert resolve_country(country.alpha_3) == resolve_country(country.alpha_2.lower()) == country.alpha_2
         assert country_name(country.alpha_2) == (english.get(country.alpha_2) or country.name)
     assert resolve_country("XKX") == "XK" and country_name("XK") == english["XK"]
+
+
+def test_make_built_the_current_file():
+    """make test builds country_names.json before the tests: the app reads it, not the slow fallback."""
+    import json
+
+    from speakout_map.places import countries
+
+    stored = json.loads(countries._DATA_FILE.read_text(encoding="utf-8"))
+    assert stored["stamp"] == countries.data_stamp(), "run make (or python scripts/country_names.py)"

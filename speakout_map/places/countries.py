@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from importlib import metadata
@@ -109,6 +110,9 @@ def _data() -> dict[str, dict]:
         pass  # no file yet (before make install), or a broken one: built below
     from speakout_map.places.country_data import build_country_data  # a few hundred ms; it imports this module
 
+    logging.getLogger(__name__).warning(
+        "%s is missing or was built from other versions or code: the country names are built in this process "
+        "instead (slower, and tens of MB more); make install builds the file again", _DATA_FILE.name)
     return build_country_data()
 
 
