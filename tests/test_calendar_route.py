@@ -11,28 +11,15 @@ from speakout_map.events.calendar_links import google_calendar_link
 from speakout_map.events.identity import event_uids
 from speakout_map.languages.translator import translator_for
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store
 from speakout_map.web import calendar_route
 from speakout_map.web.calendar_route import answer_google_calendar, calendar_routes, google_calendar_path
 from speakout_map.web.routes import FeedSource
 from tests.map_support import WORLD
 from tests.test_embed_route import Clock, through_starlette
-from tests.test_map_data_route import query
+from tests.test_map_data_route import memory_store, query, source_of  # noqa: F401 - memory_store is a fixture
 
 SECRET_URL = "postgresql://maps:s3cret-password@db.internal/speakout"
 UIDS = event_uids([p.event for p in WORLD])
-
-
-@pytest.fixture
-def memory_store():
-    store = Store.open("sqlite://")
-    store.publish(WORLD, by="alice", source="events.csv", based_on=None)
-    yield store
-    store.close()
-
-
-def source_of(store) -> FeedSource:
-    return FeedSource(lambda: Settings(), open_store=lambda s: store)
 
 
 @pytest.mark.parametrize(("index", "lang"), [(0, "en"), (3, "es"), (5, "es-AR")])
