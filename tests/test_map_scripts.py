@@ -183,7 +183,11 @@ const L = {
     return marker;
   },
   markerClusterGroup(options) {
-    made.cluster = { options, layers: [], addLayers(list) { this.layers.push(...list); return this; },
+    // a marker added is drawn on its own here (Leaflet fires its "add" then, as when a cluster spreads out)
+    made.cluster = { options, layers: [], addLayers(list) {
+                       this.layers.push(...list);
+                       list.forEach((m) => m.handlers.add && m.handlers.add.call(m));
+                       return this; },
                      clearLayers() { this.layers = []; return this; }, addTo() { return this; } };
     return made.cluster;
   },

@@ -132,11 +132,14 @@ def language_tag(translator: Translator | None = None) -> str:
 
 
 #: Leaflet.markercluster's options: no hull on hover, markers added in
-#: chunks (thousands stay responsive), clusters up to 50 px, and at the
-#: deepest zoom a cluster spreads out so each marker can be clicked.
+#: chunks of half a second with a short breath between them (10,000 events
+#: are one chunk; tens of thousands keep the page responsive), clusters up to
+#: 50 px, and at the deepest zoom a cluster spreads out so each marker can be clicked.
 CLUSTER_OPTIONS = MappingProxyType({
     "showCoverageOnHover": False,
     "chunkedLoading": True,
+    "chunkInterval": 500,
+    "chunkDelay": 10,
     "maxClusterRadius": 50,
     "spiderfyOnMaxZoom": True,
 })

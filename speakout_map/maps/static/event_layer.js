@@ -289,10 +289,20 @@ function speakoutEventLayer(map, options) {
     });
     marker.speakoutRow = row;
     marker.speakoutBase = [row[F.going], row[F.goingText], row[F.goingMine]];
-    marker.bindPopup(popupFor, {maxWidth: 280, maxHeight: 260, autoPanPadding: [20, 20]});  // a long one scrolls
-    marker.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
-    marker.on("add", labelIcon);
+    marker.on("add", onMarkerAdd);
     return marker;
+  }
+
+  // A marker gets its popup and tooltip when it is first drawn on its own (not as part of a cluster): of
+  // thousands of events, most are only ever counted in a cluster, and binding each one up front was much of
+  // the time to open the map.
+  function onMarkerAdd() {
+    if (!this.speakoutBound) {
+      this.speakoutBound = true;
+      this.bindPopup(popupFor, {maxWidth: 280, maxHeight: 260, autoPanPadding: [20, 20]});  // a long one scrolls
+      this.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
+    }
+    labelIcon.call(this);
   }
 
   function drawFocus(focus) {
