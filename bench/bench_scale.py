@@ -26,8 +26,7 @@ tiles off), warms it with one visit, and measures in headless Chromium:
 The 19-event figures are the baselines of the same run, and the table gives
 the 10,000-event figure as a ratio of its baseline against issue 14's
 targets: open <= 1.3x, filter <= 1.3x, no rerun on pan/zoom, <= 300 MB.
-Took 15 minutes (runs 3) on this project's 2-core machine while other work loaded it (load average ~30);
-``--runs 1 --sessions 8`` is a quicker look.
+Takes about 12 minutes (runs 5) on this project's 2-core machine; ``--runs 1 --sessions 8`` is a quicker look.
 """
 
 from __future__ import annotations
