@@ -367,3 +367,22 @@ def test_the_organisers_tables_are_neutralised(alice_hash):
     history = next(df.value for df in alice.dataframe if "version" in df.value.columns)
     assert history["file"][0] == "'=cmd.csv"
     assert formula_cells(alice) == []
+
+
+def test_an_event_platforms_export_is_previewed_with_its_columns_named(alice_hash):
+    """Headers like "Event Name" and "Start Date" are read as ours, and the preview says which is which."""
+    at = organiser_app(alice_hash)
+    at.run()
+    sign_in(at)
+    export = ("Event Name,Venue,City,Zip,Country,Start Date,Start Time,Event URL\n"
+              "Rally,Plaza,Madrid,28001,Spain,2013-09-03,18:00,https://example.org/madrid\n"
+              "<b>Vigil</b>,,Berlin,10115,DE,2013-09-03,,\n").encode()
+    at.get("file_uploader")[0].upload("platform.csv", export, "text/csv").run()
+    assert not at.exception and not at.error
+    text = all_text(at)
+    said = [str(cell) for frame in at.dataframe for column in frame.value.columns for cell in frame.value[column]]
+    assert any("'Event Name' is read as title" in cell for cell in said), said
+    assert any("'Start Date' is read as date" in cell for cell in said)
+    assert "1 added, 18 removed, 1 changed" in text.replace("\\", "")
+    publish = next(b for b in at.button if b.label == "Publish")
+    assert not publish.disabled

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from speakout_map.events.cells import cell_text, clean_cell, normalise_header, typed_cell
+from speakout_map.events.headers import read_header
 from speakout_map.events.limits import MAX_CELL_CHARS, MAX_COLUMNS, MAX_EVENTS, MAX_PHYSICAL_ROWS
 from speakout_map.events.model import (
     COLUMNS,
@@ -181,6 +182,19 @@ def validate_records(
         return ParseResult((), (Problem(HEADER_ROW, None, msg("the first row is empty; put the header ({columns},...) "
                                                               "in row 1, above the events",
                                                               columns=",".join(REQUIRED_COLUMNS))),))
+    as_read, reading = header, read_header(head.cells, header)
+    header = list(reading.columns)
+    for column, indices in reading.conflicts:
+        for index in indices:
+            header[index] = ""  # said once below, not again as unknown columns
+        # Translators: names are the file's own column names ("Start Date", "Event Date"); column is ours (date).
+        errors.append(Problem(HEADER_ROW, column, msg(
+            "columns {names} could each be the {column} column; rename the one to use to {column}, or delete the "
+            "others", names=", ".join(repr(head.cells[i].strip()) for i in indices), column=column)))
+    for index, written, column in reading.renamed:
+        # Translators: written is the file's own column name ("Start Date"); column is ours (date), kept as is.
+        warnings.append(Problem(HEADER_ROW, as_read[index], msg("column {written!r} is read as {column}", written=written,
+                                                         column=column)))
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
@@ -196,8 +210,9 @@ def validate_records(
             warnings.append(Problem(HEADER_ROW, name, msg("column {column!r} is not one we use and will be ignored; "
                                                           "known columns: {known}", column=name,
                                                           known=", ".join(COLUMNS))))
+    in_conflict = {column for column, _ in reading.conflicts}
     for name in REQUIRED_COLUMNS:
-        if name not in seen:
+        if name not in seen and name not in in_conflict:
             # Translators: column and required are the file's column names, kept as is.
             errors.append(Problem(HEADER_ROW, name, msg("the header has no {column} column; add one (required "
                                                         "columns: {required})", column=name,
