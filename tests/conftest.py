@@ -202,6 +202,18 @@ def store(store_url: str):
     opened.close()
 
 
+@pytest.fixture
+def memory_store():
+    """An in-memory SQLite store with the map tests' WORLD published as version 1 (the routes' tests)."""
+    from speakout_map.store.store import Store
+    from tests.map_support import WORLD
+
+    opened = Store.open("sqlite://")
+    opened.publish(WORLD, by="alice", source="events.csv", based_on=None)
+    yield opened
+    opened.close()
+
+
 # --- end of postgres fixtures ------------------------------------------------------
 
 

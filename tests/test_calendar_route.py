@@ -16,7 +16,7 @@ from speakout_map.web.calendar_route import answer_google_calendar, calendar_rou
 from speakout_map.web.routes import FeedSource
 from tests.map_support import WORLD
 from tests.test_embed_route import Clock, through_starlette
-from tests.test_map_data_route import memory_store, query, source_of  # noqa: F401 - memory_store is a fixture
+from tests.test_map_data_route import query, source_of
 
 SECRET_URL = "postgresql://maps:s3cret-password@db.internal/speakout"
 UIDS = event_uids([p.event for p in WORLD])

@@ -16,7 +16,6 @@ from starlette.requests import Request
 from speakout_map.errors import StoreError
 from speakout_map.events.identity import event_uids
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store
 from speakout_map.web import embed_route
 from speakout_map.web.embed_route import GoingSnapshot, answer_embed_request, embed_path, embed_routes
 from speakout_map.web.routes import FeedSource
@@ -31,14 +30,6 @@ def request(query: str = "", method: str = "GET", **headers: str) -> Request:
         "type": "http", "method": method, "path": "/embed", "query_string": query.encode(),
         "headers": [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()],
     })  # fmt: skip
-
-
-@pytest.fixture
-def memory_store():
-    store = Store.open("sqlite://")
-    store.publish(WORLD, by="alice", source="events.csv", based_on=None)
-    yield store
-    store.close()
 
 
 def source_of(store, **settings) -> FeedSource:

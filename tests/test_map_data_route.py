@@ -13,7 +13,6 @@ from speakout_map.events.identity import event_uids
 from speakout_map.languages.translator import translator_for
 from speakout_map.maps.data import calendar_links_of, map_document
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store
 from speakout_map.web import map_data_route
 from speakout_map.web.map_data_route import answer_map_data, map_data_path, map_data_routes, parse_map_data_query
 from speakout_map.web.routes import FeedSource
@@ -21,14 +20,6 @@ from tests.map_support import FIELD, PRIVATE_EMAIL, WORLD
 from tests.test_embed_route import Clock, through_starlette
 
 SECRET_URL = "postgresql://maps:s3cret-password@db.internal/speakout"
-
-
-@pytest.fixture
-def memory_store():
-    store = Store.open("sqlite://")
-    store.publish(WORLD, by="alice", source="events.csv", based_on=None)
-    yield store
-    store.close()
 
 
 def source_of(store) -> FeedSource:

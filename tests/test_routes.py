@@ -10,7 +10,6 @@ from starlette.requests import Request
 
 from speakout_map.errors import StoreError
 from speakout_map.settings import Settings
-from speakout_map.store.store import Store
 from speakout_map.web import routes
 from speakout_map.web.feeds import CSV, GEOJSON, ICS
 from speakout_map.web.routes import FeedSource, answer_request, feed_paths, feed_routes
@@ -24,14 +23,6 @@ def request(query: str = "", **headers: str) -> Request:
         "type": "http", "method": "GET", "path": "/feeds/events.csv", "query_string": query.encode(),
         "headers": [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()],
     })  # fmt: skip
-
-
-@pytest.fixture
-def memory_store():
-    store = Store.open("sqlite://")
-    store.publish(WORLD, by="alice", source="events.csv", based_on=None)
-    yield store
-    store.close()
 
 
 class Clock:

@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from speakout_map.events.identity import event_uids
 from speakout_map.languages.translator import Translator, english
-from speakout_map.maps.rows import DATA_FIELDS, counts_of, event_rows, has_valid_point
+from speakout_map.maps.rows import DATA_FIELDS, event_rows, going_of, has_valid_point
 from speakout_map.places.place import PlacedEvent
 
 #: What the document is, for the ``Content-Type`` header.
@@ -57,14 +57,18 @@ def calendar_links_of(placed: Sequence[PlacedEvent], translator: Translator | No
 
 
 def map_document(placed: Sequence[PlacedEvent], translator: Translator | None = None, *,
-                 calendar: Mapping[PlacedEvent, tuple[str, str]] | None = None) -> bytes:
+                 calendar: Mapping[PlacedEvent, tuple[str, str]] | None = None,
+                 uids: Sequence[str] | None = None) -> bytes:
     """The document of one version's events (``placed``: the whole version, in order) in the translator's language.
 
     ``{"fields": DATA_FIELDS, "rows": [...]}`` as compact UTF-8 JSON; ``calendar``
-    (:func:`calendar_links_of`) gives the popups' calendar links (none without it).
+    (:func:`calendar_links_of`) gives the popups' calendar links (none without it); ``uids`` are the events'
+    UIDs in the same order (made here when not given).
     """
     t = translator or english()
-    rows = event_rows(placed, t, calendar.__getitem__ if calendar is not None else None, counts_of(placed, {}))
+    uids = event_uids([p.event for p in placed]) if uids is None else uids
+    nobody_going = going_of(dict(zip(placed, uids, strict=True)), {}, ())
+    rows = event_rows(placed, t, calendar.__getitem__ if calendar is not None else None, nobody_going)
     document = {"fields": list(DATA_FIELDS), "rows": rows}
     # ASCII, every other character as its JSON escape: a lone surrogate (text can hold one, and it has no UTF-8)
     # reads back the same, and the text is made once, not copied to be cleaned and encoded.

@@ -109,7 +109,7 @@ def answer_map_data(source: FeedSource, params: Mapping[str, Sequence[str]], *, 
         uids = event_uids([p.event for p in placed])
         links = calendar_links_of(placed, t, ics_path=feed_path(FORMATS["ics"], base_path),
                                   google_path=google_calendar_path(base_path), uids=uids)
-        return map_document(placed, t, calendar=links)
+        return map_document(placed, t, calendar=links, uids=uids)
 
     try:
         packed = source.keep(f"{etag};gzip", lambda: gzip.compress(make(), compresslevel=GZIP_LEVEL, mtime=0))
