@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 
 import pytest
 from e2e_support import ORGANISER, PAGE_TIMEOUT_MS, PASSWORD, SEED_EVENTS, AppServer, is_local
@@ -21,7 +22,9 @@ from speakout_map.places.countries import country_name
 
 pytestmark = pytest.mark.e2e
 
-expect = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed").expect
+_playwright = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+expect = _playwright.expect
+PlaywrightError = _playwright.Error
 
 SEED_TOTAL = 19
 SPAIN = ["Barcelona", "Madrid", "Valencia"]
@@ -69,13 +72,42 @@ def shown_count(page, shown: int | None = None, total: int | None = None) -> tup
 
 
 def map_frame(page, index: int = 0):
-    """The Frame of the index-th streamlit-folium iframe, once Leaflet has made its map in it."""
+    """The Frame of the index-th streamlit-folium iframe, once Leaflet has made its map in it.
+
+    A new version of the data makes a new map, and streamlit-folium a new iframe: the one found
+    first may be on its way out (no document any more, or detached while waited on), so look again
+    until an iframe holds a map or the page's time is up.
+    """
     iframe = page.locator(MAP_IFRAME).nth(index)
-    expect(iframe).to_be_attached(timeout=PAGE_TIMEOUT_MS)
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None, "the map iframe has no document"
-    frame.wait_for_selector(".leaflet-container .leaflet-marker-pane", state="attached", timeout=PAGE_TIMEOUT_MS)
-    return frame
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    last_error = "the map iframe has no document"
+    while True:
+        expect(iframe).to_be_attached(timeout=PAGE_TIMEOUT_MS)
+        try:
+            frame = iframe.element_handle(timeout=PAGE_TIMEOUT_MS).content_frame()
+            if frame is not None:
+                remaining_ms = max(1000, int((deadline - time.monotonic()) * 1000))
+                frame.wait_for_selector(
+                    ".leaflet-container .leaflet-marker-pane", state="attached", timeout=remaining_ms
+                )
+                return frame
+        except PlaywrightError as exc:  # detached or replaced while we waited: look again
+            last_error = f"the map iframe went away while waited on: {exc}"
+        if time.monotonic() > deadline:
+            raise AssertionError(last_error)
+        page.wait_for_timeout(100)
+
+
+def page_markers(page, expected_total: int, index: int = 0) -> dict:
+    """``markers`` of the page's index-th map, following it when a new version replaces the iframe."""
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while True:
+        frame = map_frame(page, index)
+        try:
+            return markers(frame, expected_total)
+        except (AssertionError, PlaywrightError):
+            if not frame.is_detached() or time.monotonic() > deadline:
+                raise
 
 
 def whole_map_in_view(frame) -> None:
@@ -170,7 +202,7 @@ def test_country_in_the_url_shows_only_that_country(seed_app: AppServer, open_pa
     page.goto(seed_app.url("/", country="ES"))
     assert shown_count(page) == (3, SEED_TOTAL)
     expect(page.locator("[data-testid=stMultiSelect]")).to_contain_text("Spain")
-    drawn = markers(map_frame(page), 3)
+    drawn = page_markers(page, 3)
     # Spain's three cities are far enough apart to be single pins in the fitted view.
     assert sorted(label.split("–")[-1].split(",")[0].strip() for label in drawn["singles"]) == SPAIN, drawn
     cells = table_cells(page)
@@ -231,7 +263,7 @@ def test_dates_in_the_url_filter_the_map(multi_date_app: AppServer, open_page, q
     page = visit.page
     page.goto(multi_date_app.url("/", **query))
     assert shown_count(page) == (shown, 4)
-    drawn = markers(map_frame(page), shown)
+    drawn = page_markers(page, shown)
     assert sorted(label.split(",")[0].replace(" rally", "") for label in drawn["singles"]) == cities, drawn
     cells = table_cells(page)
     assert sorted(c for c in cells if c in ("Madrid", "Valencia", "New York", "Dublin")) == cities, cells
@@ -284,7 +316,7 @@ def test_organiser_uploads_previews_and_publishes(start_app, open_page):
     )
     upload(page, "update.csv", update.encode("utf-8"))
     expect(page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    markers(map_frame(page), SEED_TOTAL + 1)  # the preview's map
+    page_markers(page, SEED_TOTAL + 1)  # the preview's map
     page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged").scroll_into_view_if_needed()
     visit.screenshot("preview")
 
@@ -294,7 +326,7 @@ def test_organiser_uploads_previews_and_publishes(start_app, open_page):
 
     page.goto(server.url("/"))
     assert shown_count(page) == (SEED_TOTAL + 1, SEED_TOTAL + 1)
-    markers(map_frame(page), SEED_TOTAL + 1)
+    page_markers(page, SEED_TOTAL + 1)
     visit.screenshot("map-after")
 
     page.goto(server.url("/", country="DE"))
@@ -511,7 +543,7 @@ def test_hostile_event_text_shows_literally_and_never_runs(hostile_app: AppServe
     page.goto(hostile_app.url("/", country='<img src=x onerror="window.__pwned=21">', to="{{7*7}}</script>"))
     expect(page.get_by_text('<img src=x onerror="window.__pwned=21">')).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     assert shown_count(page) == (len(rows), len(rows))
-    markers(map_frame(page), len(rows))
+    page_markers(page, len(rows))
     visit.screenshot("hostile-query")
 
     assert injected_anywhere(page) == {}
@@ -583,7 +615,7 @@ def test_under_a_base_url_path_the_map_finds_its_own_files(start_app, open_page)
     page = visit.page
     page.goto(server.url("/"))
     assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
-    markers(map_frame(page), SEED_TOTAL)  # Leaflet and the cluster plugin loaded
+    page_markers(page, SEED_TOTAL)  # Leaflet and the cluster plugin loaded
     scripts = [url for kind, _, url in visit.requests if kind == "script" and "/static/vendor/" in url]
     assert scripts and all(url.startswith(server.url("/app/static/vendor/")) for url in scripts), scripts
     visit.screenshot("base-path")
@@ -637,7 +669,7 @@ def test_phone_sized_screen(seed_app: AppServer, open_page):
     page.keyboard.press("Escape")
     shown_count(page, 3, SEED_TOTAL)
     expect(page).to_have_url(re.compile(r"[?&]country=ES\b"))
-    drawn = markers(map_frame(page), 3)
+    drawn = page_markers(page, 3)
     assert sorted(label.split("–")[-1].split(",")[0].strip() for label in drawn["singles"]) == SPAIN, drawn
     visit.screenshot("phone-spain")
     assert not visit.dialogs and not visit.page_errors, (visit.dialogs, visit.page_errors)

@@ -41,7 +41,7 @@ from datetime import timedelta
 import pytest
 from e2e_support import ORGANISER, PAGE_TIMEOUT_MS, PASSWORD, SEED_EVENTS, AppServer
 from pytest_postgresql.janitor import DatabaseJanitor
-from test_browser import map_frame, markers, shown_count, table_cells, upload
+from test_browser import page_markers, shown_count, table_cells, upload
 
 from speakout_map.errors import RateLimitedError
 from speakout_map.events.identity import event_uids
@@ -210,7 +210,7 @@ def test_a_publish_on_a_shows_on_b_at_its_next_rerun_and_in_its_feeds_at_once(se
     b_page.evaluate("() => document.activeElement && document.activeElement.blur()")
     b_page.keyboard.press("r")
     assert shown_count(b_page, SEED_TOTAL + 1, SEED_TOTAL + 1) == (SEED_TOTAL + 1, SEED_TOTAL + 1)
-    markers(map_frame(b_page), SEED_TOTAL + 1)
+    page_markers(b_page, SEED_TOTAL + 1)
     assert "Berlin" in table_cells(b_page)
     b_visit.screenshot("b-after-rerun")
     # ... and a page opened on B afterwards.
