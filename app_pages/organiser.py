@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import common, guide_tab, import_tab, proposals_tab, sign_in
+from app_pages import common, guide_tab, import_tab, proposals_tab, sign_in, upload_tab
 from speakout_map.errors import NotPublishableError, ProposalError, SpeakOutError, StaleVersionError, StoreError
 from speakout_map.escaping import escape_markdown
 from speakout_map.events import export
 from speakout_map.events.diff import diff_rows_for_display
+from speakout_map.events.identity import event_uids
 from speakout_map.supporters.going import version_going
 from speakout_map.events.model import COLUMNS, Problem
 from speakout_map.languages.message import Message, Text, msg
@@ -138,16 +139,17 @@ def show_outcome(context: str) -> None:
 
 def publish_button(preview: publishing.Preview | moderation.Approval, context: str, *, label: str | None = None,
                    key: str | None = None, done: Message = PUBLISHED, refused: Text = msg("Not published"),
-                   forget: tuple[str, ...] = ()) -> None:
-    """A button that publishes ``preview``, the one on the page now (see :func:`carry_out`)."""
-    st.button(label or t("Publish"), type="primary", disabled=not preview.ok, key=key or f"{context}-publish",
+                   forget: tuple[str, ...] = (), confirmed: bool = True) -> None:
+    """A button that publishes ``preview``, the one on the page now (see :func:`carry_out`); off until ``confirmed``."""
+    st.button(label or t("Publish"), type="primary", disabled=not (preview.ok and confirmed),
+              key=key or f"{context}-publish",
               on_click=request_publish, args=(preview, context, done, refused, forget))
 
 
 def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str, ...] = (),
-                 by_line: bool = False) -> None:
+                 by_line: bool = False, confirmed: bool = True) -> None:
     """Errors, warnings, the differences and the new map, then the publish button (``by_line``: problems of
-    pasted text, by line)."""
+    pasted text, by line; the button is off until ``confirmed``)."""
     if preview.errors:
         st.error(t.plural("{count:,} problem to fix in {source}. Nothing is published until the file is clean; "
                           "the published map is unchanged.",
@@ -172,7 +174,7 @@ def show_preview(preview: publishing.Preview, context: str, *, forget: tuple[str
         st.subheader(t("The new map"))
         st_folium(build_map(preview.placed, translator=t, **map_options(settings)), returned_objects=[],
                   use_container_width=True, height=420, key=f"{context}-map")
-    publish_button(preview, context, forget=forget)
+    publish_button(preview, context, forget=forget, confirmed=confirmed)
 
 
 def edit_base(latest: int) -> int:
@@ -224,27 +226,16 @@ if decline_request is not None:
 pending_count = 0
 with common.store_errors_shown(msg("count the proposals")):
     pending_count = proposals_tab.pending_count(store)
-upload_tab, import_text_tab, edit_tab, review_tab, guide_edit_tab, history_tab = st.tabs([
+upload_section, import_text_tab, edit_tab, review_tab, guide_edit_tab, history_tab = st.tabs([
     t("Upload a spreadsheet"), t("Import from text"), t("Edit the published events"),
     proposals_tab.tab_label(t, pending_count), t("Guide and materials"), t("History"),
 ])
 
-with upload_tab:
+with upload_section:
     with common.store_errors_shown(msg("check the upload")):
-        st.markdown(t("Upload the whole list of events as **CSV** or **Excel (.xlsx)**: one row per event, "
-                      "with the columns of the template."))
-        st.download_button(t("Download the template"), export.template_csv(day=campaign_day()), "speakout-events-template.csv",
-                           "text/csv")
-        uploaded = st.file_uploader(t("Events file"), type=["csv", "tsv", "txt", "xlsx"], key="upload")
-        show_outcome("upload")
-        if uploaded is not None:
-            data = uploaded.getvalue()
-            change = (uploaded.name, len(data), hash(data))
-            preview = current_preview("upload", change, lambda: publishing.prepare_upload(
-                data, uploaded.name, store=store, geocoder=common.geocoder(settings),
-                max_bytes=settings.max_upload_bytes, today=dt.date.today(), progress=placing_progress(),
-            ))
-            show_preview(preview, "upload")
+        upload_tab.show_tab(store=store, settings=settings, t=t, show_preview=show_preview,
+                            placing_progress=placing_progress, show_outcome=show_outcome,
+                            template_day=campaign_day())
 
 with edit_tab:
     with common.store_errors_shown(msg("load the published events for editing")):
@@ -316,7 +307,8 @@ with history_tab:
             csv_col, geo_col = st.columns(2)
             csv_col.download_button(
                 t("Download as CSV (with contact emails)"),
-                export.events_to_csv([p.event for p in version.events], include_private=True, going=going),
+                export.events_to_csv([p.event for p in version.events], include_private=True, going=going,
+                                     ids=event_uids([p.event for p in version.events])),
                 f"speakout-events-v{chosen}.csv",
                 "text/csv",
                 key="download-csv",

@@ -9,7 +9,6 @@ interrupted, 141 output closed early, e.g. by ``| head``).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import json
 import os
@@ -17,9 +16,10 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from speakout_map.cli_events import add_publish_command, add_validate_command
 from speakout_map.cli_proposals import add_proposal_commands
 from speakout_map.cli_support import (
-    EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS, EXIT_USAGE, default_by, print_problems,
+    EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT_CLOSED, EXIT_PROBLEMS, EXIT_USAGE, default_by,
 )
 from speakout_map.errors import (
     NotPublishableError, PlaceNotFoundError, ProposalError, ProposalNotFoundError, SpeakOutError, StaleVersionError,
@@ -30,43 +30,7 @@ from speakout_map.store import publishing
 
 # Each command imports what only it uses (maps, numpy, calendars...) when it runs: `validate` starts without them.
 if TYPE_CHECKING:
-    from speakout_map.events.model import ParseResult
     from speakout_map.places.nearby import Nearby, NearbyEvent, PlaceMatches
-
-
-def read_file(path: str, settings: Settings) -> ParseResult:
-    """An events file (CSV or xlsx) read as the organisers' page reads an upload: same readers, limits, messages."""
-    from speakout_map.events.reading import read_upload_file
-    return read_upload_file(path, max_bytes=settings.max_upload_bytes, today=dt.date.today())
-
-
-def validate_file(path: str, settings: Settings) -> publishing.Checked:
-    """Everything ``publish`` does to a file short of comparing and writing it: read, validate, place."""
-    from speakout_map.places.chain import build_geocoder
-    return publishing.check(read_file(path, settings), os.path.basename(path), geocoder=build_geocoder(settings))
-
-
-def cmd_validate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    try:
-        result = validate_file(args.file, settings)
-    except OSError as exc:
-        print(f"error: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.json:
-        payload = {
-            "ok": result.ok,
-            "rows": result.rows,
-            "errors": [p.as_dict() for p in result.errors],
-            "warnings": [p.as_dict() for p in result.warnings],
-        }
-        json.dump(payload, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        print_problems("error", result.errors, out)
-        print_problems("warning", result.warnings, out)
-        verdict = "valid" if result.ok else f"{len(result.errors)} error(s); nothing is wrong with the other rows"
-        print(f"{args.file}: {result.rows} event row(s), {verdict}", file=out)
-    return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
 def cmd_geocode(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -174,21 +138,6 @@ def cmd_build_index(args: argparse.Namespace, settings: Settings, out: TextIO) -
     return EXIT_OK
 
 
-def cmd_publish(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from speakout_map.places.chain import build_geocoder
-    store = publishing.open_published_store(settings)
-    geocoder = build_geocoder(settings, cache=store.geocode_cache())
-    preview = publishing.prepare(read_file(args.file, settings), os.path.basename(args.file), store=store, geocoder=geocoder)
-    print_problems("error", preview.errors, out)
-    print_problems("warning", preview.warnings, out)
-    if not preview.ok:
-        print(f"{args.file}: not published; fix the errors above (the published events are unchanged)", file=out)
-        return EXIT_PROBLEMS
-    info = publishing.publish(preview, store=store, by=args.by or default_by())
-    print(f"published version {info.number}: {info.rows} events from {info.source} ({preview.diff.summary()})", file=out)
-    return EXIT_OK
-
-
 def _info_dict(info) -> dict[str, object]:
     return {
         "version": info.number,
@@ -239,9 +188,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     elif args.format == "geojson":
         text = export.geojson_text(version.events, include_private=args.include_private,
                                    going=version_going(store, version.events))
-    else:
-        text = export.events_to_csv([p.event for p in version.events], include_private=args.include_private,
-                                    going=version_going(store, version.events))
+    else:  # with each event's id, so that an edited export can be uploaded to add and update (publish --merge)
+        from speakout_map.events.identity import event_uids
+        events = [p.event for p in version.events]
+        text = export.events_to_csv(events, include_private=args.include_private,
+                                    going=version_going(store, version.events), ids=event_uids(events))
     if args.output in (None, "-"):
         out.write(text)
     else:
@@ -274,12 +225,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m speakout_map", description="SpeakOut Map tools for organisers.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser(
-        "validate", help="check an events file as publish would, without publishing: every row, column and place"
-    )
-    validate.add_argument("file", help="the events CSV or xlsx")
-    validate.add_argument("--json", action="store_true", help="print a JSON report")
-    validate.set_defaults(handler=cmd_validate)
+    add_validate_command(sub)
 
     geocode = sub.add_parser("geocode", help='place "City, Country" queries')
     geocode.add_argument("queries", nargs="+", metavar="QUERY", help='"City, Country" (the country after the last comma)')
@@ -306,10 +252,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     near.add_argument("--json", action="store_true", help="print JSON (see above)")
     near.set_defaults(handler=cmd_near)
 
-    publish = sub.add_parser("publish", help="validate, place and publish an events file as a new version")
-    publish.add_argument("file", help="the events CSV or xlsx")
-    publish.add_argument("--by", help="who publishes (default: $SPEAKOUT_BY or $USER)")
-    publish.set_defaults(handler=cmd_publish)
+    add_publish_command(sub)
 
     history = sub.add_parser("history", help="list the published versions, newest last")
     history.add_argument("--json", action="store_true", help="print a JSON list")

@@ -44,6 +44,10 @@ class EventFileError(SpeakOutError):
     """An events file could not be read at all (encoding, size, not a table)."""
 
 
+class MappingError(EventFileError, ValueError):
+    """A column mapping or a date format the organiser gave cannot be used (a ``--map`` option, a format's name)."""
+
+
 class GeocodingError(SpeakOutError):
     """Base class of geocoding failures."""
 

@@ -95,7 +95,7 @@ PAYLOADS = [
     "drawnItems_draw_control_div_42",
     "map_div _div_0 feature_group_0 {{'map_div'}}",
 ]
-TEXT_FIELDS = ["title", "city", "venue", "address", "organiser", "description"]
+TEXT_FIELDS = ["title", "city", "region", "venue", "address", "organiser", "description"]
 UNSAFE_CHARS = "<>&'`${}()_\u2028\u2029"
 
 

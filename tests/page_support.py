@@ -46,3 +46,10 @@ def all_text(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [i.value for i in at.info]
     parts += [s.value for s in at.success] + [w.value for w in at.warning]
     return "\n".join(parts)
+
+
+def confirm_removal(at) -> None:
+    """Tick "Yes, remove them", which a replace removing more than half of the published events asks for."""
+    boxes = [box for box in at.checkbox if box.key == "upload-remove-replace"]
+    if boxes:
+        boxes[0].check().run()

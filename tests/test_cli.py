@@ -449,3 +449,89 @@ def test_a_mistyped_command_lists_every_command(capsys):
     with pytest.raises(SystemExit):
         main(["valdate", SEED])
     assert "import-text" in capsys.readouterr().err
+
+
+# --- publish --merge, what a replace removed, --map and --date-format ----------------------------------------
+
+
+def test_publish_merge_keeps_the_other_events(tmp_path):
+    code, out = run("publish", write(tmp_path, UPDATE), "--merge", "--by", "alice")
+    assert code == 0, out
+    assert "published version 2: 20 events from events.csv (added and updated) " \
+           "(1 added, 0 removed, 1 changed, 18 unchanged)" in out
+    assert "removed" not in out.replace("0 removed", "")
+    header, *rows = [line.split(",") for line in run("export")[1].lstrip("\ufeff").splitlines()]
+    assert len(rows) == 20 and rows[-1][0] == "Berlin"
+
+
+def test_publish_replacing_says_what_it_removed(tmp_path):
+    code, out = run("publish", write(tmp_path, UPDATE))
+    assert code == 0, out
+    assert "published version 2: 2 events from events.csv (1 added, 18 removed, 1 changed, 0 unchanged)" in out
+    assert ("removed 18 event(s): Asunción (PY) 2013-09-03, Barcelona (ES) 2013-09-03, Buenos Aires (AR) 2013-09-03, "
+            "Dublin (IE) 2013-09-03, Galway (IE) 2013-09-03, and 13 more") in out
+
+
+def test_an_export_edited_and_published_with_merge_updates_by_id(tmp_path):
+    import csv
+
+    exported = tmp_path / "export.csv"
+    assert run("export", "--include-private", "-o", str(exported))[0] == 0
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header[-2:] == ["going", "id"]
+    (madrid,) = [row for row in rows if row[0] == "Madrid"]
+    madrid[header.index("city")] = "Toledo"
+    madrid[header.index("date")] = "2113-09-04"
+    with exported.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, madrid])
+    code, report = run("validate", str(exported), "--merge", "--json")
+    assert code == 0 and json.loads(report)["merge"] == {"based_on": 1, "added": 0, "changed": 1, "unchanged": 18}
+    code, out = run("publish", str(exported), "--merge")
+    assert code == 0, out
+    assert "(0 added, 0 removed, 1 changed, 18 unchanged)" in out and "warning" not in out
+    cities = [row.split(",")[0] for row in run("export")[1].lstrip("\ufeff").splitlines()[1:]]
+    assert len(cities) == 19 and cities[8] == "Toledo", "moved, in its place"
+
+
+#: A sheet in German with one platform header ("Event Name", read as title without being told), semicolons, day first.
+PLATFORM = "Ort;Land;Datum;Event Name\nMadrid;Spain;03/09/2113;Rally\nBerlin;Germany;13/09/2113;\n"
+READING = ("--map", "Ort=city", "--map", "Land=country", "--map", "Datum=date", "--date-format", "dd/mm/yyyy")
+
+
+def test_map_and_date_format_make_a_platform_file_publishable_and_validate_agrees(tmp_path):
+    path = write(tmp_path, PLATFORM)
+    assert run("validate", path)[0] == 1, "unknown headers: not without the mapping"
+    code, out = run("validate", path, "--json", *READING)
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["rows"] == 2, report
+    code, published = run("publish", path, *READING)
+    assert code == 0, published
+    assert [line for line in published.splitlines() if line.startswith(("error: ", "warning: "))] == [
+        f"warning: row {w['row']}, {w['column']}: {w['message']}" for w in report["warnings"]]
+    assert "published version 2: 2 events" in published
+    exported = run("export")[1]
+    assert "Madrid,ES,2113-09-03,Rally" in exported and "Berlin,DE,2113-09-13" in exported
+
+
+def test_a_date_that_contradicts_the_declared_format_is_a_row_error_in_both(tmp_path):
+    path = write(tmp_path, "Ort,Land,Datum\nMadrid,Spain,09/13/2113\n")
+    code, out = run("validate", path, "--json", *READING)
+    assert code == 1
+    assert [(e["row"], e["column"]) for e in json.loads(out)["errors"]] == [(2, "date")]
+    code, out = run("publish", path, *READING)
+    assert code == 1 and "error: row 2, date:" in out and "no month 13" in out
+
+
+@pytest.mark.parametrize("command", ["validate", "publish"])
+@pytest.mark.parametrize(("options", "needle"), [
+    (("--map", "Ort"), "is not a mapping"),
+    (("--map", "Ort=town"), "'town' is not one of our columns"),
+    (("--date-format", "YYYY/DD/MM"), "is not a date format we read; use one of DD/MM/YYYY, MM/DD/YYYY, D.M.YYYY"),
+])
+def test_a_bad_map_or_date_format_is_a_usage_error(tmp_path, capsys, command, options, needle):
+    path = write(tmp_path, "city,country,date\nMadrid,ES,2113-09-03\n")
+    assert run(command, path, *options) == (2, "")
+    error = capsys.readouterr().err
+    assert error.startswith("error: ") and needle in error
+    assert run("history", "--json")[1].count('"version"') == 1, "nothing published"

@@ -299,6 +299,24 @@ def test_csv_with_the_going_counts(include_private):
     assert without_row(again.events) == without_row(seed)
 
 
+@pytest.mark.parametrize("going", [None, True])
+def test_csv_with_the_ids_last_reads_back_without_a_warning(going):
+    from speakout_map.events.identity import event_uids
+
+    seed = read_events_file(PROJECT_ROOT / "data" / "events.csv").events
+    counts = [3] * len(seed) if going else None
+    text = events_to_csv(seed, include_private=True, going=counts, ids=event_uids(seed))
+    header, *rows = csv_cells(text)
+    assert header[-2:] == (["going", "id"] if going else [COLUMNS[-1], "id"])
+    assert [row[-1] for row in rows] == event_uids(seed)
+    again = parse_events_text(text)
+    assert again.ok and again.warnings == ()  # read-only: not part of an event, silently
+    assert without_row(again.events) == without_row(seed)
+    assert again.ids == tuple((event.row, uid) for event, uid in zip(again.events, event_uids(seed)))
+    with pytest.raises(ValueError):
+        events_to_csv(seed, include_private=False, ids=[])
+
+
 def test_going_needs_one_count_per_event():
     with pytest.raises(ValueError):
         events_to_csv([FULL], include_private=False, going=[1, 2])

@@ -38,7 +38,7 @@ from speakout_map.cli import main as cli_main
 from speakout_map.events.reading import parse_events_text
 from speakout_map.places.chain import GeocoderChain
 from speakout_map.store.store import Store
-from tests.page_support import APP, ORGANISER, PASSWORD
+from tests.page_support import APP, ORGANISER, PASSWORD, confirm_removal
 from tests.places_support import closed_port, make_online
 
 MB = 1024 * 1024
@@ -165,7 +165,7 @@ def test_online_geocoder_failure_blocks_the_upload_and_the_map_keeps_its_events(
 
     upload(at, "rallies.csv", ONLINE_ONLY)
 
-    preview = at.session_state["upload-preview"][1]
+    preview = at.session_state["upload-checked"][1]
     assert not preview.ok
     assert [p.event.city for p in preview.placed] == ["Madrid"]  # Xyzzyville is not placed anywhere
     ((row, column, message),) = problems(at)
@@ -192,6 +192,7 @@ def test_the_map_keeps_serving_the_last_published_version_while_the_geocoder_is_
     at = signed_in(alice_hash)
     upload(at, "v2.csv", ONLINE_ONLY)  # the service is up: Xyzzyville is placed online
     assert problems(at) == []
+    confirm_removal(at)  # two events replacing nineteen
     publish_button(at).click().run()
     assert any("Published version 2" in s for s in texts(at.success))
     published = published_state()
@@ -351,6 +352,7 @@ def test_publish_button_on_a_failing_store_shows_an_error_and_changes_nothing(
     at = signed_in(alice_hash)
     upload(at, "twelve.csv", TWELVE)
     assert problems(at) == []
+    confirm_removal(at)  # twelve events replacing nineteen
     assert not publish_button(at).disabled
     before = published_state()
     holder = None
@@ -555,7 +557,7 @@ def test_hostile_uploads_are_clear_errors_and_cannot_be_published(alice_hash, mo
         assert any(f"1 problem to fix in {name}".replace(".", "\\.").replace("-", "\\-") in e for e in texts(at.error)), (
             name, texts(at.error))
         assert publish_button(at).disabled, name
-        assert not at.session_state["upload-preview"][1].ok
+        assert not at.session_state["upload-checked"][1].ok
         assert elapsed < 20, (name, elapsed)
     assert published_state() == before
     assert len(shown_cities(supporters_map())) == 19

@@ -357,7 +357,15 @@ def test_the_csv_has_each_events_going_count():
     rows = csv_rows(feed_body(CSV, query(), WORLD, going=GOING))
     expected = {p.event.city: GOING.get(uid, 0) for p, uid in zip(WORLD, WORLD_UIDS)}
     assert {row["city"]: int(row["going"]) for row in rows} == expected
-    assert list(rows[0])[-1] == "going"
+    assert list(rows[0])[-2:] == ["going", "id"]
+
+
+@pytest.mark.parametrize("params", [{}, {"country": WORLD[3].event.country_code}])
+def test_the_csv_names_each_event_by_its_uid_in_the_whole_version(params):
+    """The id column: an edited feed uploaded to add and update matches its rows by it."""
+    rows = csv_rows(feed_body(CSV, query(**params), WORLD))
+    by_city = {p.event.city: uid for p, uid in zip(WORLD, WORLD_UIDS)}
+    assert rows and all(row["id"] == by_city[row["city"]] for row in rows)
 
 
 def test_the_geojson_has_each_events_going_count_as_a_number():

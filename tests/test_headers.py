@@ -24,7 +24,10 @@ TODAY = dt.date(2027, 1, 1)
      ("Event URL", "url"), ("Link", "url"), ("RSVP link", "url"), ("Enlace", "url"), ("Host", "organiser"),
      ("Host name", "organiser"), ("Organizer", "organiser"), ("Organizador", "organiser"),
      ("Host Email", "contact_email"), ("Contact", "contact_email"), ("Email", "contact_email"),
-     ("Correo", "contact_email"), ("Zip", IGNORED), ("Postal code", IGNORED), ("Código postal", IGNORED)],
+     ("Correo", "contact_email"), ("Zip", IGNORED), ("Postal code", IGNORED), ("Código postal", IGNORED),
+     ("State", "region"), ("Province", "region"), ("State/Province", "region"), ("County", "region"),
+     ("Provincia", "region"), ("Estado", "region"), ("Comunidad autónoma", "region"), ("Región", "region"),
+     ("Region", "region")],
 )
 def test_the_usual_names_of_each_column(written, column):
     for form in (written, written.upper(), f"  {written.lower()} ", written.replace(" ", "_"), written + ":"):
@@ -32,7 +35,8 @@ def test_the_usual_names_of_each_column(written, column):
         assert read == column, form
 
 
-@pytest.mark.parametrize("written", ["Date created", "Created", "Updated at", "Attendees", "Estado", "Notes", "ID"])
+@pytest.mark.parametrize("written", ["Date created", "Created", "Updated at", "Attendees", "Notes", "Event ID",
+                                     "Estado del evento", "Country region", "Comunidad"])
 def test_other_names_are_not_guessed(written):
     reading = read_header([written], ["as normalised"])
     assert reading.columns == ("as normalised",) and not reading.renamed and not reading.conflicts
@@ -72,7 +76,8 @@ def test_an_event_platforms_export_is_read_and_the_preview_says_how():
     assert "row 1, event_name: column 'Event Name' is read as title" in said
     assert "row 1, start_date: column 'Start Date' is read as date" in said
     assert any("'date_created' is not one we use" in w for w in said)  # never taken for the event's date
-    assert any("'state' is not one we use" in w for w in said) and not any("zip" in w for w in said)
+    assert "row 1, state: column 'State' is read as region" in said and not any("zip" in w for w in said)
+    assert event.region == ""  # an empty State cell
 
 
 def test_a_spanish_sheet_is_read():
@@ -86,8 +91,8 @@ def test_a_spanish_sheet_is_read():
 def test_two_candidate_date_columns_are_one_error_asking_which():
     result = parse_events_text("city,country,Start Date,Event Date\nCork,IE,2027-09-03,2027-09-04\n", today=TODAY)
     assert [str(e) for e in result.errors] == [
-        "row 1, date: columns 'Start Date', 'Event Date' could each be the date column; rename the one to use to "
-        "date, or delete the others"]
+        "row 1, date: columns 'Start Date', 'Event Date' could each be the date column; map the one to use to date "
+        "(or rename it date), or delete the others"]
     assert not result.warnings and not result.events
 
 

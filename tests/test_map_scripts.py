@@ -326,7 +326,8 @@ def expected_popup(e, language: str) -> list[tuple[str, str]]:
         t = TRANSLATORS[language]
         title, country, day = t.text(e.title_text), t.country(e.country_code), t.date(e.date)
         time = t.text(time_range(e.start_time, e.end_time))
-    expected = [("speakout-popup-title", title), ("speakout-popup-place", f"{e.city}, {country}"),
+    where = ", ".join(part for part in (e.city, e.region, country) if part)
+    expected = [("speakout-popup-title", title), ("speakout-popup-place", where),
                 ("speakout-popup-when", day)]
     if time:
         expected.append(("speakout-popup-time", time))

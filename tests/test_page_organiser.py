@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from speakout_map.store.store import Store
-from tests.page_support import APP, AUTH, ORGANISER, PASSWORD, all_text, organiser_app, sign_in
+from tests.page_support import APP, AUTH, ORGANISER, PASSWORD, all_text, confirm_removal, organiser_app, sign_in
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 
@@ -72,6 +72,9 @@ def test_upload_preview_publish_and_the_map_follows(alice_hash):
     assert not at.exception
     text = all_text(at)
     assert "1 added, 18 removed, 1 changed" in text.replace("\\", "")
+    assert "This removes 18 of 19 published events." in [w.value for w in at.warning]
+    assert next(b for b in at.button if b.label == "Publish").disabled  # until the removal is confirmed
+    confirm_removal(at)
     publish = next(b for b in at.button if b.label == "Publish")
     assert not publish.disabled
     publish.click().run()
@@ -92,7 +95,7 @@ def test_bad_upload_lists_problems_and_cannot_publish(alice_hash):
     at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv").run()
     assert not at.exception
     assert any("2 problems to fix" in e.value for e in at.error)
-    problems = at.dataframe[0].value
+    problems = next(d.value for d in at.dataframe if "row" in d.value.columns)
     assert list(zip(problems["row"], problems["column"])) == [(2, "date"), (3, "url")]
     publish = next(b for b in at.button if b.label == "Publish")
     assert publish.disabled
@@ -103,6 +106,7 @@ def test_history_lists_versions_and_rolls_back(alice_hash):
     at.run()
     sign_in(at)
     at.get("file_uploader")[0].upload("update.csv", UPDATE, "text/csv").run()
+    confirm_removal(at)
     next(b for b in at.button if b.label == "Publish").click().run()
     history = next(df for df in at.dataframe if "version" in df.value.columns).value
     assert list(history["version"]) == [2, 1]
@@ -201,6 +205,7 @@ def latest_info() -> tuple[int, str, str]:
 def bob_publishes(alice_hash: str, data: bytes = OTHER, name: str = "other.csv") -> int:
     bob = signed_in(alice_hash, "bob")
     bob.get("file_uploader")[0].upload(name, data, "text/csv").run()
+    confirm_removal(bob)
     bob.button(key="upload-publish").click().run()
     assert not bob.exception
     (success,) = bob.success
@@ -219,6 +224,7 @@ def test_an_upload_previewed_before_someone_else_published_is_refused(alice_hash
     alice = signed_in(alice_hash)
     alice.get("file_uploader")[0].upload("update.csv", UPDATE, "text/csv").run()
     assert "1 added, 18 removed, 1 changed" in plain(alice)
+    confirm_removal(alice)
     assert bob_publishes(alice_hash) == 2
 
     alice.button(key="upload-publish").click().run()
@@ -256,6 +262,7 @@ def test_an_edit_checked_before_someone_else_published_is_refused(alice_hash):
 def test_a_rollback_chosen_before_someone_else_published_is_refused(alice_hash):
     alice = signed_in(alice_hash)
     alice.get("file_uploader")[0].upload("update.csv", UPDATE, "text/csv").run()
+    confirm_removal(alice)
     alice.button(key="upload-publish").click().run()
     alice.selectbox(key="history-version").set_value(1).run()
     assert alice.button(key="rollback").label == "Roll back to version 1"
@@ -363,6 +370,7 @@ def test_the_organisers_tables_are_neutralised(alice_hash):
     diff = next(df.value for df in alice.dataframe if "change" in df.value.columns)
     assert {'\'=HYPERLINK("http://x","y")', "'+cmd", "-3.7"} <= set(diff["after"]), list(diff["after"])
     assert formula_cells(alice) == []
+    confirm_removal(alice)
     alice.button(key="upload-publish").click().run()
     history = next(df.value for df in alice.dataframe if "version" in df.value.columns)
     assert history["file"][0] == "'=cmd.csv"
@@ -384,5 +392,6 @@ def test_an_event_platforms_export_is_previewed_with_its_columns_named(alice_has
     assert any("'Event Name' is read as title" in cell for cell in said), said
     assert any("'Start Date' is read as date" in cell for cell in said)
     assert "1 added, 18 removed, 1 changed" in text.replace("\\", "")
+    confirm_removal(at)
     publish = next(b for b in at.button if b.label == "Publish")
     assert not publish.disabled

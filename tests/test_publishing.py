@@ -322,3 +322,97 @@ def test_a_file_without_events_is_a_problem_in_the_readers_language(gazetteer):
     (problem,) = checked.errors
     assert (problem.row, problem.column) == (None, None)
     assert SPANISH.text(problem.text) == "el archivo no tiene eventos; añada una fila por evento bajo la cabecera"
+
+
+# --- add and update (publish --merge): the published list kept, the upload added and updated ----------------------
+
+
+def test_a_merge_preview_adds_and_updates_and_removes_nothing(seeded, gazetteer):
+    before = [p.event.city for p in seeded.latest().events]
+    preview = publishing.prepare_upload(NEW_FILE, "update.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX,
+                                        mode=publishing.Mode.MERGE)
+    assert preview.ok, preview.errors
+    assert (preview.mode, preview.based_on, preview.rows) == (publishing.Mode.MERGE, 1, 20)
+    assert str(preview.diff.summary()) == "1 added, 0 removed, 1 changed, 18 unchanged"
+    (changed,) = preview.diff.changed
+    assert changed.after.city == "Madrid" and {c.column for c in changed.changes} >= {"venue", "url"}
+    assert seeded.latest_number() == 1, "nothing is written before publish"
+
+    info = publishing.publish(preview, store=seeded, by="alice")
+    assert (info.number, info.rows, info.source) == (2, 20, "update.csv (added and updated)")
+    events = [p.event for p in seeded.latest().events]
+    assert [e.city for e in events] == before + ["Berlin"], "Madrid updated in its place, Berlin added at the end"
+    assert events[before.index("Madrid")].venue == "Russian Embassy"
+    assert [e.row for e in events] == list(range(2, 22))
+
+
+def test_choices_show_both_ways_against_one_version_from_one_check(seeded, gazetteer):
+    from speakout_map.events.reading import read_upload
+
+    checked = publishing.check(read_upload(NEW_FILE, "update.csv"), "update.csv", geocoder=gazetteer)
+    both = publishing.choices(checked, seeded)
+    assert (both.replace.mode, both.merge.mode) == (publishing.Mode.REPLACE, publishing.Mode.MERGE)
+    assert both.replace.based_on == both.merge.based_on == 1
+    assert str(both.replace.diff.summary()) == "1 added, 18 removed, 1 changed, 0 unchanged"
+    assert str(both.merge.diff.summary()) == "1 added, 0 removed, 1 changed, 18 unchanged"
+    assert (len(both.replace.placed), len(both.merge.placed)) == (2, 20)
+    assert both.of(publishing.Mode.MERGE) is both.merge
+    assert publishing.compare(checked, seeded, mode=publishing.Mode.MERGE) == both.merge
+    assert publishing.compare(checked, seeded) == both.replace
+
+
+def test_a_stale_merge_is_refused(seeded, gazetteer):
+    merge = publishing.prepare_upload(NEW_FILE, "alice.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX,
+                                      mode=publishing.Mode.MERGE)
+    publishing.publish(publishing.prepare_rollback(1, store=seeded), store=seeded, by="bob")
+    with pytest.raises(StaleVersionError, match="you started from version 1, but version 2 is now published"):
+        publishing.publish(merge, store=seeded, by="alice")
+    assert seeded.latest().info.by == "bob"
+
+
+def test_merge_problems_are_the_previews_sorted_by_row(store, gazetteer):
+    from tests.store_support import placed
+
+    store.publish((placed("Madrid", row=2, title="A"), placed("Madrid", row=3, title="B")), by="t", source="t",
+                  based_on=None)
+    data = ("city,country,date,title,id\n"
+            "Madrid,ES,2013-09-03,C,\n"
+            "Qwertyville,ES,2013-09-03,,\n"
+            "Paris,FR,2013-09-03,,123\n").encode()
+    preview = publishing.prepare_upload(data, "m.csv", store=store, geocoder=gazetteer, max_bytes=MAX,
+                                        mode=publishing.Mode.MERGE)
+    assert [(p.row, p.column) for p in preview.errors] == [(2, "id"), (3, "city")]
+    assert [(p.row, p.column) for p in preview.warnings] == [(4, "id")]
+    assert not preview.ok
+    with pytest.raises(NotPublishableError):
+        publishing.publish(preview, store=store, by="alice")
+
+
+def test_an_export_edited_and_uploaded_again_adds_and_updates_by_id(seeded, gazetteer):
+    """The round trip: download with ids, keep and edit some rows (one moved), add one, upload to add and update."""
+    import csv
+    import io
+
+    from speakout_map.events.export import events_to_csv
+    from speakout_map.events.identity import event_uids
+
+    events = [p.event for p in seeded.latest().events]
+    exported = events_to_csv(events, include_private=True, ids=event_uids(events))
+    header, *rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert header[-1] == "id"
+    kept = {row[0]: row for row in rows if row[0] in ("Madrid", "Dublin")}
+    kept["Madrid"][header.index("city")] = "Toledo"  # moved: still the same event, by its id
+    kept["Dublin"][header.index("venue")] = "Spire"
+    new = ["Paris", "France", "2013-09-03"] + [""] * (len(header) - 3)
+    text = "\r\n".join(",".join(f'"{cell}"' for cell in row) for row in [header, *kept.values(), new]) + "\r\n"
+
+    preview = publishing.prepare_upload(text.encode(), "mine.csv", store=seeded, geocoder=gazetteer, max_bytes=MAX,
+                                        mode=publishing.Mode.MERGE)
+    assert preview.ok, preview.errors
+    assert preview.warnings == (), "the id column is ours: read without a warning"
+    assert str(preview.diff.summary()) == "1 added, 0 removed, 2 changed, 17 unchanged"
+    moved = next(c for c in preview.diff.changed if c.before.city == "Madrid")
+    assert [c.column for c in moved.changes] == ["city"]
+    publishing.publish(preview, store=seeded, by="alice")
+    cities = [p.event.city for p in seeded.latest().events]
+    assert cities == ["Toledo" if e.city == "Madrid" else e.city for e in events] + ["Paris"], "nothing removed"

@@ -80,6 +80,7 @@ def test_row_of_a_full_event():
         "confirmed": 1,
         "title": "Speak out in Madrid",
         "city": "Madrid",
+        "region": "",
         "country": "Spain",
         "date": "Tue 3 Sep 2013",
         "time": "18:30\u201320:00 local time",
@@ -257,3 +258,11 @@ def test_counts_of_a_version_by_uid_and_no_ones_own(marked):
     of = counts_of(WORLD, counts)
     assert [of(p) for p in WORLD] == [(uid, counts.get(uid, 0), False) for uid in uids]
     assert sum(of(p)[1] for p in WORLD) == (25 if marked else 0)
+
+
+def test_a_rows_region_is_the_organisers_text_after_the_city():
+    from dataclasses import replace
+
+    springfield = place(replace(WORLD[0].event, city="Springfield", country_code="US", region="IL"), 39.8, -89.6)
+    row = dict(zip(DATA_FIELDS, event_row(springfield)))
+    assert (row["city"], row["region"], row["country"]) == ("Springfield", "IL", "United States")

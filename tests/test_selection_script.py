@@ -20,7 +20,8 @@ needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 INDEX = row_index(WORLD)
 DOCUMENT = json.loads(map_document(WORLD))
-UIDS = {p: row[15] for p, row in zip(WORLD, DOCUMENT["rows"])}
+FIELD = {name: index for index, name in enumerate(DOCUMENT["fields"])}
+UIDS = {p: row[FIELD["event"]] for p, row in zip(WORLD, DOCUMENT["rows"])}
 PASS = "AbC-d_e0123456789abcdefghijklmnopqrstuvwx.0123456789abcdef0123456789abcdef"
 
 _SELECTION_HARNESS = _HARNESS_SETUP + r"""
@@ -124,7 +125,7 @@ def test_the_going_counts_and_pass_come_with_the_selection(tmp_path):
                                          ("speakout-popup-going-button", "I'll be there")]
     assert texts(going_part(other))[1] == ("speakout-popup-going-button", "You're going")
     # counts back to the document's when the selection no longer names them
-    assert {texts(going_part(p))[0][1] for p in steps[1]["popups"]} == {DOCUMENT["rows"][0][17]}
+    assert {texts(going_part(p))[0][1] for p in steps[1]["popups"]} == {DOCUMENT["rows"][0][FIELD["goingText"]]}
     assert all(going_part(p) is None for p in steps[2]["popups"])  # no counts: no going part
 
 

@@ -337,8 +337,8 @@ def test_a_missing_key_is_an_empty_cell():
     [
         ({"colour": "red"}, "warnings", "colour", "column 'colour' is not one we use and will be ignored"),
         ({7: "x"}, "warnings", "7", "column '7' is not one we use and will be ignored"),
-        ({"City": "Paris"}, "errors", "city", "column city appears twice (columns 1 and 16); delete one"),
-        ({"Start Time": "18:00"}, "errors", "start_time", "column start_time appears twice (columns 5 and 16)"),
+        ({"City": "Paris"}, "errors", "city", "column city appears twice (columns 1 and 17); delete one"),
+        ({"Start Time": "18:00"}, "errors", "start_time", "column start_time appears twice (columns 5 and 17)"),
     ],
 )
 def test_other_keys_are_header_cells(extra, kind, column, needle):

@@ -18,7 +18,7 @@ enters a calendar entry):
   (:mod:`speakout_map.events.identity`), so that a re-import or a feed
   refresh updates the entry instead of adding another.
 - **Text.** ``SUMMARY`` is the title (or the made-up one, in the
-  translator's language); ``LOCATION`` the venue, address, city and country;
+  translator's language); ``LOCATION`` the venue, address, city, region and country;
   ``URL`` the event's link when it is a plain http(s) address
   (:func:`speakout_map.maps.rows.safe_link`); ``DESCRIPTION`` the "details to
   come" note, an end time without a start, the description, the organiser
@@ -135,7 +135,7 @@ def _location(placed: PlacedEvent, t: Translator) -> str:
     event = placed.event
     parts: list[str] = []
     seen: set[str] = set()
-    for part in (event.venue, event.address, event.city, t.country(event.country_code)):
+    for part in (event.venue, event.address, event.city, event.region, t.country(event.country_code)):
         part = clean_text(part).strip()
         if part and part.casefold() not in seen:  # "Madrid, Madrid" once
             seen.add(part.casefold())

@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from speakout_map.events.formatting import table_time_range
-from speakout_map.events.model import COLUMNS, PRIVATE_COLUMNS, Event, Status
+from speakout_map.events.model import COLUMNS, ID_COLUMN, PRIVATE_COLUMNS, Event, Status
 from speakout_map.languages.translator import Translator, english
 from speakout_map.places.countries import country_name
 from speakout_map.places.place import PlacedEvent
@@ -72,12 +72,18 @@ def link_column(translator: Translator | None = None) -> str:
     return table_columns(translator)[-1]
 
 
+def place_text(event: Event) -> str:
+    """The city, then the region if the event has one: "Springfield, IL" (plain text, escaped where shown)."""
+    return f"{event.city}, {event.region}" if event.region else event.city
+
+
 def table_rows(placed: Iterable[PlacedEvent], translator: Translator | None = None) -> list[dict[str, str]]:
     """One dict per event, keyed by :func:`table_columns` in that order: plain text, escaped by the renderer.
 
     Dates, countries, statuses, times and made-up titles are in the
     translator's language (English without one); the event's own text and
-    its link are as the organisers wrote them.
+    its link are as the organisers wrote them. The city is followed by the
+    region when there is one ("Springfield, IL": :func:`place_text`).
     """
     t = translator or english()
     columns = table_columns(t)
@@ -88,7 +94,7 @@ def table_rows(placed: Iterable[PlacedEvent], translator: Translator | None = No
         values = (
             t.date(e.date),
             t.text(table_time_range(e.start_time, e.end_time)),
-            e.city,
+            place_text(e),
             t.country(e.country_code),
             t.text(e.title_text),
             venue,
@@ -120,6 +126,7 @@ def events_to_rows(events: Iterable[Event], *, include_private: bool = False) ->
             "end_time": e.end_time.strftime("%H:%M") if e.end_time else "",
             "venue": e.venue,
             "address": e.address,
+            "region": e.region,
             "url": e.url,
             "status": e.status.value,
             "organiser": e.organiser,
@@ -174,7 +181,7 @@ def neutralise_rows(rows: Iterable[Mapping[str, object]]) -> list[dict[str, obje
 
 
 def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool = True,
-                  going: Sequence[int] | None = None) -> str:
+                  going: Sequence[int] | None = None, ids: Sequence[str] | None = None) -> str:
     """Events as a CSV in the upload format, safe to open in a spreadsheet.
 
     The header is :data:`~speakout_map.events.model.COLUMNS`, without
@@ -186,23 +193,31 @@ def events_to_csv(events: Sequence[Event], *, include_private: bool, bom: bool =
     ``bom`` (the default) the text starts with U+FEFF, so that Excel, once the
     text is saved as UTF-8, shows accents correctly; the reader ignores it.
     ``going`` (each event's "I'll be there" count, in order) adds the
-    read-only ``going`` column, which uploads ignore.
+    read-only ``going`` column, which uploads ignore. ``ids`` (each event's
+    UID in the version exported, in order: :func:`~speakout_map.events.identity.event_uids`
+    of the whole version, never of a part) adds the read-only ``id`` column,
+    last: an upload that adds and updates matches its rows by it
+    (:mod:`speakout_map.events.merging`).
     """
     columns = _columns(include_private)
     if going is not None and len(going) != len(events):
         raise ValueError("going needs one count per event")
+    if ids is not None and len(ids) != len(events):
+        raise ValueError("ids needs one id per event")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns + (["going"] if going is not None else []))
+    writer.writerow(columns + (["going"] if going is not None else []) + ([ID_COLUMN] if ids is not None else []))
     for index, row in enumerate(events_to_rows(events, include_private=include_private)):
         cells = [neutralise_cell(row[c]) if c in TEXT_COLUMNS else row[c] for c in columns]
-        writer.writerow(cells + ([str(int(going[index]))] if going is not None else []))
+        writer.writerow(cells + ([str(int(going[index]))] if going is not None else [])
+                        + ([neutralise_cell(ids[index])] if ids is not None else []))
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-def events_to_csv_bytes(events: Sequence[Event], *, include_private: bool, going: Sequence[int] | None = None) -> bytes:
+def events_to_csv_bytes(events: Sequence[Event], *, include_private: bool, going: Sequence[int] | None = None,
+                        ids: Sequence[str] | None = None) -> bytes:
     """:func:`events_to_csv` as UTF-8 bytes with a BOM, ready for a download."""
-    return events_to_csv(events, include_private=include_private, bom=True, going=going).encode("utf-8")
+    return events_to_csv(events, include_private=include_private, bom=True, going=going, ids=ids).encode("utf-8")
 
 
 def _coordinate(value: float, limit: float, name: str) -> float:

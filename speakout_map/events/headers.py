@@ -17,7 +17,7 @@ column, and postal codes are known and left out without a word.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -25,6 +25,8 @@ from speakout_map.events.model import COLUMNS, READ_ONLY_COLUMNS
 
 #: A column that is known and left out (postal codes: the city and country place an event).
 IGNORED = ""
+#: What an organiser's mapping says of a column to leave out (see :mod:`speakout_map.events.sheet_reading`).
+_IGNORE_WORD = "ignore"
 
 #: Other names of our columns, as organisers' sheets and event platforms' exports write them.
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -35,6 +37,8 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "venue": ("Venue name", "Location name", "Location", "Lugar", "Sitio"),
     "address": ("Street", "Street address", "Address 1", "Dirección", "Calle"),
     "city": ("Town", "City/Town", "Ciudad", "Localidad", "Municipio", "Población"),
+    "region": ("State", "Province", "State/Province", "State or province", "County", "Provincia", "Estado",
+               "Comunidad autónoma"),
     "country": ("Country code", "Country name", "País", "Código de país"),
     "url": ("Event URL", "Event link", "Link", "RSVP link", "RSVP URL", "Website", "Web", "Enlace", "Página del evento"),
     "organiser": ("Host", "Host name", "Organizer", "Organiser name", "Organizer name", "Organization", "Organisation",
@@ -47,6 +51,11 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "longitude": ("Lng", "Lon", "Long", "Longitud"),
     IGNORED: ("Zip", "Zip code", "Postal code", "Postcode", "Post code", "Código postal", "CP"),
 }
+
+
+def other_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of our columns with the other names it is read by, in the format's column order (the page lists them)."""
+    return tuple((column, _NAMES[column]) for column in COLUMNS if column in _NAMES)
 
 
 def fold_header(text: str) -> str:
@@ -77,17 +86,36 @@ class HeaderReading:
     conflicts: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
 
-def read_header(cells: Sequence[str], normalised: Sequence[str]) -> HeaderReading:
-    """Each header cell (as written, and as the table normalises it) read as one of our columns, where it is one."""
-    own = {index: _OWN.get(fold_header(cell)) for index, cell in enumerate(cells)}
+def _no_mapping(cell: str) -> str | None:
+    return None
+
+
+def read_header(
+    cells: Sequence[str], normalised: Sequence[str], mapped: Callable[[str], str | None] = _no_mapping
+) -> HeaderReading:
+    """Each header cell (as written, and as the table normalises it) read as one of our columns, where it is one.
+
+    ``mapped`` gives the organiser's own word on a cell, if any: our column, or
+    ``"ignore"`` to leave it out; it wins over every other reading.
+    """
+    said = {index: mapped(cell) for index, cell in enumerate(cells)}
+    own = {index: None if said[index] else _OWN.get(fold_header(cell)) for index, cell in enumerate(cells)}
     present = {column for column in own.values() if column}
+    present.update(column for column in said.values() if column)
     candidates: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
         column = HEADER_NAMES.get(fold_header(cell))
-        if own[index] is None and column is not None and column not in present:
+        if not said[index] and own[index] is None and column is not None and column not in present:
             candidates.setdefault(column, []).append(index)
     columns = [own[index] or name for index, name in enumerate(normalised)]
     renamed, conflicts = [], []
+    for index, column in said.items():
+        if column == _IGNORE_WORD:
+            columns[index] = IGNORED
+        elif column:
+            columns[index] = column
+            if fold_header(cells[index]) != fold_header(column):
+                renamed.append((index, cells[index].strip(), column))
     for column, indices in candidates.items():
         if column == IGNORED:
             for index in indices:

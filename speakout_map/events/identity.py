@@ -33,7 +33,10 @@ UID_PATTERN = re.compile(r"[0-9a-f]{32}@" + re.escape(UID_DOMAIN))
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32] + "@" + UID_DOMAIN
+    # surrogatepass: text with a lone surrogate (not valid Unicode, but a cell may hold one) still has a UID;
+    # every other text encodes as plain UTF-8, so UIDs are the same as ever.
+    joined = "\x1f".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(joined).hexdigest()[:32] + "@" + UID_DOMAIN
 
 
 def event_uids(events: Sequence[Event]) -> list[str]:

@@ -16,6 +16,9 @@ OPTIONAL_COLUMNS: tuple[str, ...] = (
     "end_time",
     "venue",
     "address",
+    #: The state, province or county (a name or a code: "Illinois", "IL", "Ontario", "ES-AN"); it picks the
+    #: city among those of that name in the country (speakout_map.places.regions).
+    "region",
     "url",
     "status",
     "organiser",
@@ -28,8 +31,12 @@ COLUMNS: tuple[str, ...] = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 #: Columns never shown to the public (map, table, public exports).
 PRIVATE_COLUMNS: frozenset[str] = frozenset({"contact_email"})
 #: Columns our exports add that say something about an event but are not part of it ("going": how many
-#: said "I'll be there"). Uploads ignore them silently, so an export can be edited and uploaded again.
-READ_ONLY_COLUMNS: tuple[str, ...] = ("going",)
+#: said "I'll be there"; "id": the event's UID in the published version). Uploads do not take them as
+#: part of an event, without a warning, so an export can be edited and uploaded again; an upload's "id"
+#: cells are kept beside the events (:attr:`ParseResult.ids`) to match them when adding and updating.
+READ_ONLY_COLUMNS: tuple[str, ...] = ("going", "id")
+#: The read-only column that names a published event.
+ID_COLUMN = "id"
 
 HEADER_ROW = 1
 FIRST_EVENT_ROW = 2
@@ -58,6 +65,8 @@ class Event:
     end_time: dt.time | None = None
     venue: str = ""
     address: str = ""
+    #: The region as the organiser wrote it (validated against the country when the event is placed).
+    region: str = ""
     url: str = ""
     status: Status = Status.CONFIRMED
     organiser: str = ""
@@ -114,6 +123,25 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class SheetColumns:
+    """A sheet's header as written, what each of its columns is read as, and the first rows' cells.
+
+    What an organiser needs to say which column is which (the upload page's
+    mapping table). ``read_as`` has one entry per header cell: our column, ``""``
+    for a column left out, or the header (normalised) when it is none of ours.
+    """
+
+    headers: tuple[str, ...]
+    read_as: tuple[str, ...]
+    #: The cells of the first few event rows, as read (each as long as the row is).
+    samples: tuple[tuple[str, ...], ...] = ()
+
+    def first_values(self, index: int) -> tuple[str, ...]:
+        """The non-empty cells of column ``index`` in the sample rows."""
+        return tuple(row[index].strip() for row in self.samples if index < len(row) and row[index].strip())
+
+
+@dataclass(frozen=True)
 class ParseResult:
     """What reading an events file gave: the good events and every problem."""
 
@@ -121,6 +149,10 @@ class ParseResult:
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     rows: int = 0
+    #: (spreadsheet row, the row's "id" cell) of the events whose "id" cell is not empty.
+    ids: tuple[tuple[int, str], ...] = ()
+    #: The sheet's header and first rows, when the header could be read.
+    columns: SheetColumns | None = None
 
     @property
     def ok(self) -> bool:

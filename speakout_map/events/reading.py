@@ -39,6 +39,7 @@ from speakout_map.events.csv_table import csv_records, rows_of_lines
 from speakout_map.events.decoding import OLE2_MAGIC, ZIP_MAGIC, DecodedText, decode_table
 from speakout_map.events.limits import ACCEPTED_EXTENSIONS, MAX_UPLOAD_BYTES, MB
 from speakout_map.events.model import ParseResult, Problem
+from speakout_map.events.sheet_reading import PLAIN, SheetReading
 from speakout_map.events.validation import empty_table, validate_records
 from speakout_map.events.xlsx_table import read_xlsx
 from speakout_map.languages.message import Message, msg
@@ -77,12 +78,14 @@ def _file_failed(exc: EventFileError) -> ParseResult:
 # --- CSV ----------------------------------------------------------------------------
 
 
-def _parse_text(text: str, today: dt.date | None, decoded: DecodedText | None = None) -> ParseResult:
+def _parse_text(
+    text: str, today: dt.date | None, decoded: DecodedText | None = None, reading: SheetReading = PLAIN
+) -> ParseResult:
     if _NON_SPACE.search(text) is None:
         return _failed(empty_table())
     try:
         notes = _encoding_warnings(text, decoded) if decoded is not None and decoded.odd_lines else ()
-        return validate_records(csv_records(text), today=today, notes=notes)
+        return validate_records(csv_records(text), today=today, notes=notes, reading=reading)
     except EventFileError as exc:
         return _file_failed(exc)
 
@@ -105,21 +108,22 @@ def _encoding_warnings(text: str, decoded: DecodedText) -> tuple[Problem, ...]:
     return tuple(warnings)
 
 
-def parse_events_text(text: str, *, today: dt.date | None = None) -> ParseResult:
+def parse_events_text(text: str, *, today: dt.date | None = None, reading: SheetReading = PLAIN) -> ParseResult:
     """Parse the text of an events CSV into events and problems.
 
-    With ``today``, events dated before it get a warning.
+    With ``today``, events dated before it get a warning; ``reading`` is what
+    the organiser said about the sheet (a mapping of its headers, its date format).
     """
-    return _parse_text(text.lstrip("\ufeff"), today)
+    return _parse_text(text.lstrip("\ufeff"), today, reading=reading)
 
 
-def parse_events_bytes(data: bytes, *, today: dt.date | None = None) -> ParseResult:
+def parse_events_bytes(data: bytes, *, today: dt.date | None = None, reading: SheetReading = PLAIN) -> ParseResult:
     """Parse a CSV file's bytes (any supported encoding); no size limit (see read_upload for uploads)."""
     try:
         decoded = decode_table(data)
     except EventFileError as exc:
         return _file_failed(exc)
-    return _parse_text(decoded.text.lstrip("\ufeff"), today, decoded)
+    return _parse_text(decoded.text.lstrip("\ufeff"), today, decoded, reading)
 
 
 def read_events_file(path: str | os.PathLike[str], *, today: dt.date | None = None) -> ParseResult:
@@ -148,7 +152,9 @@ def _size_text(size: int, *, up: bool = False) -> str:
     return f"{digits if digits != '0' else '0.000001'} MB"
 
 
-def _read(data: bytes, size: int | None, filename: str, max_bytes: int, today: dt.date | None) -> ParseResult:
+def _read(
+    data: bytes, size: int | None, filename: str, max_bytes: int, today: dt.date | None, reading: SheetReading
+) -> ParseResult:
     """An upload of ``size`` bytes (``data`` may stop after ``max_bytes + 1``); failures raised as EventFileError."""
     data = bytes(data)
     size = len(data) if size is None else max(size, len(data))
@@ -173,13 +179,15 @@ def _read(data: bytes, size: int | None, filename: str, max_bytes: int, today: d
     if data.startswith(OLE2_MAGIC):
         raise EventFileError(_LEGACY_XLS_MESSAGE)
     if data.startswith(ZIP_MAGIC) or extension in (".xlsx", ".xls"):
-        return read_xlsx(data, today=today)
-    return parse_events_bytes(data, today=today)
+        return read_xlsx(data, today=today, reading=reading)
+    return parse_events_bytes(data, today=today, reading=reading)
 
 
-def _never_raising(data: bytes, size: int | None, filename: str, max_bytes: int, today: dt.date | None) -> ParseResult:
+def _never_raising(
+    data: bytes, size: int | None, filename: str, max_bytes: int, today: dt.date | None, reading: SheetReading
+) -> ParseResult:
     try:
-        return _read(data, size, filename, max_bytes, today)
+        return _read(data, size, filename, max_bytes, today, reading)
     except EventFileError as exc:
         return _file_failed(exc)
     except Exception as exc:  # a bug or an unforeseen file: still an answer, never a crash
@@ -193,15 +201,17 @@ def read_upload(
     *,
     max_bytes: int = MAX_UPLOAD_BYTES,
     today: dt.date | None = None,
+    reading: SheetReading = PLAIN,
 ) -> ParseResult:
     """Read an uploaded events file (.csv, .tsv, .txt or .xlsx) into events and problems.
 
     ``filename`` is the uploaded file's name (only its extension is used; an
     .xlsx's content is recognised even under a .csv or .xls name). With
-    ``today``, events dated before it get a warning. Never raises: whatever the
-    bytes, failures come back as ``Problem``s in ``errors``.
+    ``today``, events dated before it get a warning; ``reading`` is what the
+    organiser said about the sheet (:mod:`speakout_map.events.sheet_reading`).
+    Never raises: whatever the bytes, failures come back as ``Problem``s in ``errors``.
     """
-    return _never_raising(data, None, filename, max_bytes, today)
+    return _never_raising(data, None, filename, max_bytes, today, reading)
 
 
 def read_upload_file(
@@ -209,6 +219,7 @@ def read_upload_file(
     *,
     max_bytes: int = MAX_UPLOAD_BYTES,
     today: dt.date | None = None,
+    reading: SheetReading = PLAIN,
 ) -> ParseResult:
     """:func:`read_upload` for a file on disk, reading at most ``max_bytes + 1`` bytes of it.
 
@@ -223,4 +234,4 @@ def read_upload_file(
         size = os.fstat(handle.fileno()).st_size
         data = handle.read(max_bytes + 1)
     # A pipe or special file reports size 0: what was read then counts (see _read).
-    return _never_raising(data, size, os.path.basename(os.fsdecode(path)), max_bytes, today)
+    return _never_raising(data, size, os.path.basename(os.fsdecode(path)), max_bytes, today, reading)

@@ -78,19 +78,31 @@ class RowReader:
 
     ``columns`` maps each column name of the header to its 0-based index;
     ``clean`` turns a cell's text into the text validated (a file's:
-    :func:`~speakout_map.events.cells.clean_cell`).
+    :func:`~speakout_map.events.cells.clean_cell`); ``dates`` parses the date
+    cells (a sheet with a declared format: see
+    :func:`~speakout_map.events.sheet_reading.date_parser`).
     """
 
-    def __init__(self, columns: Mapping[str, int], clean: Callable[[str], str] = clean_cell) -> None:
+    def __init__(
+        self,
+        columns: Mapping[str, int],
+        clean: Callable[[str], str] = clean_cell,
+        dates: Callable[[str], dt.date] = parse_date,
+    ) -> None:
         self._pairs = tuple(columns.items())
         self._names = tuple(columns)
         indexes = tuple(columns.values())
         self._width = max(indexes, default=-1) + 1
         self._take = itemgetter(*indexes) if len(indexes) > 1 else (lambda texts: tuple(texts[i] for i in indexes))
         self._clean = clean
-        self._seen: dict[Parser, dict[str, tuple[object, Message | None]]] = {parser: {} for parser in REMEMBERED}
+        self._seen: dict[Parser, dict[str, tuple[object, Message | None]]] = {
+            parser: {} for parser in (*REMEMBERED, dates)
+        }
         #: Each parsed column with its parser and, for a remembered one, what it has parsed.
-        self._columns = tuple((column, parser, self._seen.get(parser)) for column, parser in PARSED_COLUMNS)
+        self._columns = tuple(
+            (column, parser, self._seen.get(parser))
+            for column, parser in ((c, dates if p is parse_date else p) for c, p in PARSED_COLUMNS)
+        )
 
     def cells(self, texts: Sequence[str]) -> dict[str, str]:
         """A row's cells by column name (those the row has), cleaned."""
@@ -157,6 +169,7 @@ class RowReader:
             end_time=end,
             venue=cells.get("venue") or "",
             address=cells.get("address") or "",
+            region=(cells.get("region") or "").strip(),  # checked against the country when placed (places.regions)
             url=values["url"] or "",
             status=values["status"] or Status.CONFIRMED,
             organiser=cells.get("organiser") or "",

@@ -46,14 +46,21 @@ from speakout_map.events.model import (
     COLUMNS,
     FIRST_EVENT_ROW,
     HEADER_ROW,
+    ID_COLUMN,
     READ_ONLY_COLUMNS,
     REQUIRED_COLUMNS,
     Event,
     ParseResult,
     Problem,
+    SheetColumns,
 )
 from speakout_map.events.row_event import RowReader, mojibake_warnings
+from speakout_map.events.sheet_reading import PLAIN, SheetReading, date_parser
 from speakout_map.languages.message import Message, msg
+
+
+#: Event rows kept to show beside the header (the upload page's mapping table shows their cells).
+SAMPLE_ROWS = 3
 
 
 # --- messages about the whole table: one sentence for a file, one for an .xlsx's sheet -------------
@@ -146,6 +153,7 @@ def validate_records(
     today: dt.date | None = None,
     notes: Iterable[Problem] = (),
     clean: Callable[[str], str] = clean_cell,
+    reading: SheetReading = PLAIN,
 ) -> ParseResult:
     """Validate a table's records, the header first: the one place every format's rules live.
 
@@ -154,6 +162,9 @@ def validate_records(
     before (they come first). With ``today``,
     events dated before it get a warning. ``clean`` turns a cell's text into
     the text validated (a file's: :func:`~speakout_map.events.cells.clean_cell`).
+    ``reading`` is what the organiser said about the sheet: its mapping of
+    headers to our columns, its date format
+    (:mod:`speakout_map.events.sheet_reading`).
     """
     rows_iter = iter(records)
     head = next(rows_iter, None)
@@ -182,16 +193,16 @@ def validate_records(
         return ParseResult((), (Problem(HEADER_ROW, None, msg("the first row is empty; put the header ({columns},...) "
                                                               "in row 1, above the events",
                                                               columns=",".join(REQUIRED_COLUMNS))),))
-    as_read, reading = header, read_header(head.cells, header)
-    header = list(reading.columns)
-    for column, indices in reading.conflicts:
+    as_read, understood = header, read_header(head.cells, header, reading.column_of)
+    header = list(understood.columns)
+    for column, indices in understood.conflicts:
         for index in indices:
             header[index] = ""  # said once below, not again as unknown columns
         # Translators: names are the file's own column names ("Start Date", "Event Date"); column is ours (date).
         errors.append(Problem(HEADER_ROW, column, msg(
-            "columns {names} could each be the {column} column; rename the one to use to {column}, or delete the "
-            "others", names=", ".join(repr(head.cells[i].strip()) for i in indices), column=column)))
-    for index, written, column in reading.renamed:
+            "columns {names} could each be the {column} column; map the one to use to {column} (or rename it "
+            "{column}), or delete the others", names=", ".join(repr(head.cells[i].strip()) for i in indices), column=column)))
+    for index, written, column in understood.renamed:
         # Translators: written is the file's own column name ("Start Date"); column is ours (date), kept as is.
         warnings.append(Problem(HEADER_ROW, as_read[index], msg("column {written!r} is read as {column}", written=written,
                                                          column=column)))
@@ -210,19 +221,32 @@ def validate_records(
             warnings.append(Problem(HEADER_ROW, name, msg("column {column!r} is not one we use and will be ignored; "
                                                           "known columns: {known}", column=name,
                                                           known=", ".join(COLUMNS))))
-    in_conflict = {column for column, _ in reading.conflicts}
+    in_conflict = {column for column, _ in understood.conflicts}
     for name in REQUIRED_COLUMNS:
         if name not in seen and name not in in_conflict:
             # Translators: column and required are the file's column names, kept as is.
-            errors.append(Problem(HEADER_ROW, name, msg("the header has no {column} column; add one (required "
-                                                        "columns: {required})", column=name,
+            errors.append(Problem(HEADER_ROW, name, msg("the header has no {column} column; add one, or map the "
+                                                        "column that holds it to {column} (required columns: "
+                                                        "{required})", column=name,
                                                         required=", ".join(REQUIRED_COLUMNS))))
+    samples: list[tuple[str, ...]] = []
+
+    def sheet_columns() -> SheetColumns:
+        return SheetColumns(tuple(cell.strip() for cell in head.cells), tuple(header), tuple(samples))
+
     if errors:
-        return ParseResult((), tuple(errors), tuple(warnings), rows=sum(1 for r in rows_iter if _has_content(r)))
+        rows = 0
+        for record in rows_iter:
+            if _has_content(record):
+                rows += 1
+                if len(samples) < SAMPLE_ROWS:
+                    samples.append(tuple(record.cells))
+        return ParseResult((), tuple(errors), tuple(warnings), rows=rows, columns=sheet_columns())
 
     events: list[Event] = []
+    ids: list[tuple[int, str]] | None = [] if ID_COLUMN in seen else None
     keys: dict[tuple, int] = {}
-    reader = RowReader(seen, clean)
+    reader = RowReader(seen, clean, date_parser(reading.date_format))
     rows = 0
     for record in rows_iter:
         row = record.row
@@ -233,6 +257,8 @@ def validate_records(
         rows += 1
         if rows > MAX_EVENTS:
             return _limit_result(_too_many_events(sheet), rows)
+        if rows <= SAMPLE_ROWS:
+            samples.append(tuple(record.cells))
         if record.too_long:
             errors.extend(_too_long(row, column_name(i, header), n) for i, n in record.too_long)
             continue
@@ -270,7 +296,10 @@ def validate_records(
         errors.extend(row_errors)
         warnings.extend(row_warnings)
         if event is not None:
-            key = (event.city.casefold(), event.country_code, event.date, event.title.casefold(), event.start_time)
+            if ids is not None and (written := cells.get(ID_COLUMN, "").strip()):
+                ids.append((row, written))
+            key = (event.city.casefold(), event.region.casefold(), event.country_code, event.date,
+                   event.title.casefold(), event.start_time)
             if key in keys:
                 # Translators: row is a row number of the spreadsheet.
                 warnings.append(Problem(row, None, msg("the same event as row {row}; delete one of them if it is "
@@ -280,7 +309,8 @@ def validate_records(
             events.append(event)
     if rows == 0:
         errors.append(Problem(None, None, _no_events(sheet)))
-    return ParseResult(tuple(events), tuple(errors), tuple(warnings), rows=rows)
+    return ParseResult(tuple(events), tuple(errors), tuple(warnings), rows=rows, ids=tuple(ids or ()),
+                       columns=sheet_columns())
 
 
 # --- a table given as records (rows edited in the app) ---------------------------

@@ -36,6 +36,7 @@ from speakout_map.events.limits import (
     MB,
 )
 from speakout_map.events.model import HEADER_ROW, ParseResult, Problem
+from speakout_map.events.sheet_reading import PLAIN, SheetReading
 from speakout_map.events.validation import Record, validate_records
 from speakout_map.languages.message import msg
 
@@ -142,7 +143,7 @@ def _sheet_records(sheet) -> Iterator[Record]:
             return
 
 
-def read_xlsx(data: bytes, *, today: dt.date | None = None) -> ParseResult:
+def read_xlsx(data: bytes, *, today: dt.date | None = None, reading: SheetReading = PLAIN) -> ParseResult:
     """Validate the first visible sheet of an .xlsx; raises ``EventFileError`` if the workbook cannot be read."""
     check_xlsx_archive(data)
     import openpyxl  # imported here: the CLI and the map never need it
@@ -168,7 +169,7 @@ def read_xlsx(data: bytes, *, today: dt.date | None = None) -> ParseResult:
                                             "put every event on that sheet", count=len(sheets), sheet=sheet.title))
                 )
             sheet.reset_dimensions()  # the stored size may be wrong; read what is there
-            return validate_records(_sheet_records(sheet), sheet=sheet.title, today=today, notes=notes)
+            return validate_records(_sheet_records(sheet), sheet=sheet.title, today=today, notes=notes, reading=reading)
         except EventFileError:
             raise
         except Exception:

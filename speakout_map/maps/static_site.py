@@ -207,7 +207,8 @@ def site_files(
     files = {
         INDEX_FILE: _encoded(html),
         GEOJSON_FILE: _encoded(geojson_text(shown, include_private=False, going=counts)),
-        CSV_FILE: _encoded(events_to_csv([p.event for p in shown], include_private=False, bom=True, going=counts)),
+        CSV_FILE: _encoded(events_to_csv([p.event for p in shown], include_private=False, bom=True, going=counts,
+                                         ids=uids_within([p.event for p in shown], [p.event for p in placed]))),
     }
     return files, shown, near or ""
 

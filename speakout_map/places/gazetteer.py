@@ -14,7 +14,9 @@ Matching is case-, accent- and punctuation-insensitive
 (:func:`speakout_map.places.countries.fold_name`) over each place's name and all
 its alternate names. Candidates are ranked by population, biggest first, so an
 ambiguous name goes to the place people most likely mean ("Valencia, ES" is
-the city of Valencia, "London" alone is London, England); a match on a
+the city of Valencia, "London" alone is London, England), within the
+query's region (``"state"``: "Springfield", "IL", "US" is Springfield,
+Illinois; see :mod:`speakout_map.places.regions`) when it has one; a match on a
 place's own name beats a match on one of its alternate names unless that
 place is over 100 times bigger (see ``ALTERNATE_NAME_WEIGHT``).
 """
@@ -25,7 +27,7 @@ import math
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geopy.adapters import BaseSyncAdapter
@@ -38,6 +40,7 @@ from speakout_map.places.countries import country_name, fold_name, resolve_count
 from speakout_map.places.gazetteer_batch import best_places, places_in_first_boxes
 from speakout_map.places.gazetteer_index import ensure_index, header_size_ok, meta_ok, open_read_only, read_meta
 from speakout_map.places.query import PlaceQuery, normalise_codes
+from speakout_map.places.regions import RegionIndex
 
 SOURCE_NAME = "gazetteer"
 #: How much an alternate-name match's population counts against a primary-name
@@ -158,6 +161,7 @@ class GazetteerGeocoder(Geocoder):
                 f"the gazetteer index {self.index_path} is of another version; "
                 "run `python -m speakout_map build-index` to rebuild it"
             )
+        self.regions = RegionIndex(self._fetch)
 
     @classmethod
     def from_cache_dir(cls, cache_dir: Path | str, **kwargs) -> GazetteerGeocoder:
@@ -188,8 +192,15 @@ class GazetteerGeocoder(Geocoder):
     def _rows(self, sql: str, params: Sequence[object]) -> list[CityRow]:
         return [CityRow(*row) for row in self._fetch(sql, params)]
 
-    def candidates(self, name: str, country_codes: frozenset[str] | None = None, limit: int | None = None) -> list[CityRow]:
-        """Places called ``name`` (any of their names), most populous first."""
+    def region_code(self, region: str, country_code: str) -> str:
+        """The admin1 code of ``region`` (a name or code, as written) in the country; raises UnknownRegionError."""
+        return self.regions.admin1_code(region, country_code)
+
+    def candidates(
+        self, name: str, country_codes: frozenset[str] | None = None, limit: int | None = None,
+        admin1_code: str | None = None,
+    ) -> list[CityRow]:
+        """Places called ``name`` (any of their names), most populous first; only in that region if ``admin1_code``."""
         key = fold_name(name)
         if not key:
             return []
@@ -198,6 +209,9 @@ class GazetteerGeocoder(Geocoder):
         if country_codes:
             sql += f" AND n.country_code IN ({', '.join('?' * len(country_codes))})"
             params.extend(sorted(country_codes))
+        if admin1_code:
+            sql += " AND c.admin1_code = ?"
+            params.append(admin1_code)
         sql += (
             " ORDER BY c.population * (CASE WHEN n.is_primary THEN 1.0 ELSE ? END) DESC,"
             " n.is_primary DESC, c.population DESC, c.geonameid LIMIT ?"
@@ -305,28 +319,41 @@ class GazetteerGeocoder(Geocoder):
         limit: int | None = None,
         country_codes: str | Iterable[str] | None = None,
     ) -> Location | list[Location] | None:
-        """Find a place: {"city": ..., "country": code or name}, or a "City" / "City, Country" text.
+        """Find a place: {"city": ..., "state": region, "country": code or name}, or a "City" / "City, Country" text.
 
         ``country_codes`` (a code or a list, as in geopy's Nominatim) limits
-        the countries searched. Returns None when nothing matches. Raises
-        UnknownCountryError for a structured query whose country is not one.
+        the countries searched; a region (of a query with one country) limits
+        the search to it. Returns None when nothing matches. Raises
+        UnknownCountryError for a structured query whose country is not one,
+        UnknownRegionError for a region its country does not have.
         ``timeout`` is accepted for interface compatibility and ignored.
         """
         place = PlaceQuery.from_query(query)
         countries = place.countries(country_codes)
         if countries is not None and not countries:
             return None
-        found = self.candidates(place.city, countries, 1 if exactly_one else limit)
+        found = self.candidates(place.city, countries, 1 if exactly_one else limit, self._admin1_of(place))
         if not found:
             return None
         locations = [self._location(city) for city in found]
         return locations[0] if exactly_one else locations
 
+    def _admin1_of(self, place: PlaceQuery) -> str | None:
+        """The admin1 code of the place's region (None without a region, or without one country to read it in)."""
+        if not place.region or not place.country_code:
+            return None
+        return self.region_code(place.region, place.country_code)
+
     def geocode_many(self, places: Sequence[PlaceQuery]) -> list[Location | None]:
-        """``geocode(place.as_query())`` of each place, in a few queries (the names with a country, together)."""
+        """``geocode(place.as_query())`` of each place, in a few queries (the names with a country, together).
+
+        Raises UnknownRegionError as ``geocode`` does (placing checks the regions first).
+        """
         keys = [fold_name(place.city) for place in places]
         together = [at for at, place in enumerate(places) if keys[at] and place.country_code]
-        asked = [(keys[at], resolve_country(str(places[at].country_code))) for at in together]
+        codes = {at: resolve_country(str(places[at].country_code)) for at in together}
+        asked = [(keys[at], codes[at], self._admin1_of(replace(places[at], country_code=codes[at])) or "")
+                 for at in together]
         best = best_places(self._fetch, asked, _CITY_COLUMNS, ALTERNATE_NAME_WEIGHT)
         found: list[Location | None] = [None] * len(places)
         for position, at in enumerate(together):

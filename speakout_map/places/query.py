@@ -26,6 +26,8 @@ from speakout_map.places.countries import country_name, resolve_country
 #: The keys of a structured query this package reads and writes.
 CITY_KEY = "city"
 COUNTRY_KEY = "country"
+#: The region (state, province...) as written; geopy's Nominatim takes it under the same key.
+REGION_KEY = "state"
 
 
 def parse_place_text(text: str) -> tuple[str, str | None]:
@@ -59,10 +61,11 @@ def normalise_codes(country_codes: str | Iterable[str] | None) -> frozenset[str]
 
 @dataclass(frozen=True)
 class PlaceQuery:
-    """One place asked for: a city, and its country's ISO code when known."""
+    """One place asked for: a city, its country's ISO code when known, and its region as written ("" if none)."""
 
     city: str
     country_code: str | None = None
+    region: str = ""
 
     @classmethod
     def from_query(cls, query: str | Mapping[str, object]) -> PlaceQuery:
@@ -72,18 +75,23 @@ class PlaceQuery:
         """
         if isinstance(query, Mapping):
             country = str(query.get(COUNTRY_KEY) or "").strip()
-            return cls(str(query.get(CITY_KEY) or "").strip(), resolve_country(country) if country else None)
+            return cls(str(query.get(CITY_KEY) or "").strip(), resolve_country(country) if country else None,
+                       str(query.get(REGION_KEY) or "").strip())
         return cls(*split_query(str(query)))
 
     def as_query(self) -> dict[str, str]:
-        """The structured query geocoders take: {"city": ..., "country": ISO code}."""
-        if self.country_code is None:
-            return {CITY_KEY: self.city}
-        return {CITY_KEY: self.city, COUNTRY_KEY: self.country_code}
+        """The structured query geocoders take: {"city": ..., "state": region, "country": ISO code}."""
+        query = {CITY_KEY: self.city}
+        if self.region:
+            query[REGION_KEY] = self.region
+        if self.country_code is not None:
+            query[COUNTRY_KEY] = self.country_code
+        return query
 
     def as_text(self) -> str:
-        """The free-text form, for services that take no structured query: "Valencia, Spain"."""
-        return f"{self.city}, {country_name(self.country_code)}" if self.country_code else self.city
+        """The free-text form, for services that take no structured query: "Valencia, Spain", "Springfield, IL, United States"."""
+        parts = [self.city, self.region, country_name(self.country_code) if self.country_code else ""]
+        return ", ".join(part for part in parts if part)
 
     def countries(self, country_codes: str | Iterable[str] | None = None) -> frozenset[str] | None:
         """The countries to search: this place's, within ``country_codes`` if given.

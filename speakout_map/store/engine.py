@@ -32,7 +32,7 @@ from sqlalchemy.pool import StaticPool
 
 from speakout_map.errors import StoreError
 from speakout_map.settings import shown_value
-from speakout_map.store.schema import metadata
+from speakout_map.store.schema import add_missing_columns, metadata, missing_columns
 
 log = logging.getLogger(__name__)
 
@@ -245,13 +245,14 @@ def _create_engine(url: URL, busy_timeout: float) -> Engine:
 
 
 def _schema_complete(engine: Engine) -> bool:
-    return set(metadata.tables) <= set(inspect(engine).get_table_names())
+    inspector = inspect(engine)
+    return set(metadata.tables) <= set(inspector.get_table_names()) and not missing_columns(inspector)
 
 
 def _create_schema(engine: Engine) -> None:
-    """Create missing tables; a second process creating them at the same moment is fine.
+    """Create missing tables and add missing columns; a second process doing it at the same moment is fine.
 
-    Only reads when every table exists, so a read-only database opens.
+    Only reads when every table and column exists, so a read-only database opens.
     """
     if _schema_complete(engine):
         return
@@ -260,6 +261,7 @@ def _create_schema(engine: Engine) -> None:
         metadata.create_all(writer)
     except SQLAlchemyError:
         metadata.create_all(writer)  # the other process won the race; now every table exists
+    add_missing_columns(writer)
 
 
 def open_engine(url: str | URL, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:

@@ -9,7 +9,12 @@ The same steps serve the organiser page and the command line:
 2. :func:`prepare` (and :func:`prepare_upload`, :func:`prepare_rows`,
    :func:`prepare_rollback`, :func:`prepare_addition`) also compares the change with the published
    version: a :class:`Preview`, which remembers the version it was made
-   against.
+   against. An upload is published in either :class:`Mode`: it *replaces*
+   the whole list (the default), or it *adds and updates*
+   (:func:`speakout_map.events.merging.merge`: matching events updated, new
+   ones added, the rest left as they are). :func:`compare` makes either
+   preview from a checked change, and :func:`choices` both at once (the
+   page shows what each would do without placing the events twice).
 3. :func:`publish` turns a preview without errors into a new version, but
    only if nobody published since the preview was made: the version a
    publish replaces is always the one its preview was compared with, the one
@@ -23,6 +28,7 @@ share, publishing the seed events into it the first time.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
@@ -38,12 +44,22 @@ from speakout_map.settings import Settings
 # imported by the steps that compare and write, when they run.
 if TYPE_CHECKING:
     from speakout_map.events.diff import EventDiff
+    from speakout_map.events.sheet_reading import SheetReading
     from speakout_map.store.store import Store, VersionInfo
 
 #: Events placed between two progress reports.
 PROGRESS_CHUNK = 50
 
 Progress = Callable[[int, int], None]
+
+
+class Mode(str, enum.Enum):
+    """What publishing an upload does to the published list."""
+
+    #: The upload is the whole new list: published events not in it are removed.
+    REPLACE = "replace"
+    #: Add and update: events matched by ``id`` (or country, city and date) updated, others added, none removed.
+    MERGE = "merge"
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ class Checked:
     #: Why the online geocoder failed while placing, if it did (its rows are among the errors);
     #: a Message, rendered in the reader's language when shown.
     geocoder_unavailable: Text | None = None
+    #: (row, "id" cell) of the rows with an id (:attr:`ParseResult.ids`): what adding and updating matches first.
+    ids: tuple[tuple[int, str], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -70,7 +88,21 @@ class Preview(Checked):
 
     #: The version the change was compared with (None: the store was empty).
     based_on: int | None
+    #: What publishing would add, change and remove (a merge removes nothing).
     diff: EventDiff
+    #: Whether the change replaces the published list or adds to and updates it (:attr:`placed` is the new list).
+    mode: Mode = Mode.REPLACE
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One checked upload compared with the same published version both ways: replacing it, adding and updating."""
+
+    replace: Preview
+    merge: Preview
+
+    def of(self, mode: Mode) -> Preview:
+        return self.replace if mode is Mode.REPLACE else self.merge
 
 
 def _sorted(problems: Sequence[Problem]) -> tuple[Problem, ...]:
@@ -87,7 +119,8 @@ def check(result: ParseResult, source: str, *, geocoder, progress: Progress | No
     errors = _sorted(tuple(result.errors) + placing.problems)
     if not result.events and not errors:
         errors = (Problem(None, None, msg("the file has no events; add one row per event under the header")),)
-    return Checked(source, result.rows, placing.placed, errors, tuple(result.warnings), placing.online_failure)
+    return Checked(source, result.rows, placing.placed, errors, tuple(result.warnings), placing.online_failure,
+                   ids=tuple(result.ids))
 
 
 def prepare(
@@ -97,18 +130,57 @@ def prepare(
     store: Store,
     geocoder,
     progress: Progress | None = None,
+    mode: Mode = Mode.REPLACE,
 ) -> Preview:
-    """Check a read file and compare its events with the published version."""
+    """Check a read file and compare its events with the published version, replacing it or adding to it."""
     based_on = store.latest_number()
-    return _compared(check(result, source, geocoder=geocoder, progress=progress), store, based_on)
+    return _compared(check(result, source, geocoder=geocoder, progress=progress), store, based_on, mode)
 
 
-def _compared(checked: Checked, store: Store, based_on: int | None) -> Preview:
+def compare(checked: Checked, store: Store, *, mode: Mode = Mode.REPLACE) -> Preview:
+    """An already checked change compared with the version published now, in ``mode``."""
+    return _compared(checked, store, store.latest_number(), mode)
+
+
+def choices(checked: Checked, store: Store) -> Choices:
+    """An already checked upload compared with the version published now both ways (that version read once)."""
+    based_on = store.latest_number()
+    published = _published(store, based_on)
+    return Choices(replace=_replacing(checked, published, based_on), merge=_merging(checked, published, based_on))
+
+
+def _published(store: Store, based_on: int | None) -> tuple[PlacedEvent, ...]:
+    return store.get(based_on).events if based_on is not None else ()
+
+
+def _compared(checked: Checked, store: Store, based_on: int | None, mode: Mode = Mode.REPLACE) -> Preview:
     """``checked`` compared with version ``based_on`` (read before the change was checked)."""
+    published = _published(store, based_on)
+    return (_replacing if mode is Mode.REPLACE else _merging)(checked, published, based_on)
+
+
+def _preview(checked: Checked, **more) -> Preview:
+    return Preview(**{f.name: getattr(checked, f.name) for f in fields(Checked)}, **more)
+
+
+def _replacing(checked: Checked, published: Sequence[PlacedEvent], based_on: int | None) -> Preview:
+    """``checked``'s events as the whole new list."""
     from speakout_map.events.diff import diff_events
-    published = store.get(based_on).events if based_on is not None else ()
     diff = diff_events([p.event for p in published], [p.event for p in checked.placed])
-    return Preview(**{f.name: getattr(checked, f.name) for f in fields(Checked)}, based_on=based_on, diff=diff)
+    return _preview(checked, based_on=based_on, diff=diff)
+
+
+def _merging(checked: Checked, published: Sequence[PlacedEvent], based_on: int | None) -> Preview:
+    """The published events with ``checked``'s added and updated; the merge's problems among the others, by row.
+
+    Its :attr:`~Checked.placed` is the merged list and :attr:`~Checked.rows` its length (as for an addition).
+    """
+    from speakout_map.events.merging import merge
+    merged = merge(published, checked.placed, dict(checked.ids))
+    whole = replace(checked, rows=len(merged.placed), placed=merged.placed,
+                    errors=_sorted(checked.errors + merged.errors),
+                    warnings=_sorted(checked.warnings + merged.warnings))
+    return _preview(whole, based_on=based_on, diff=merged.diff, mode=Mode.MERGE)
 
 
 def prepare_upload(
@@ -120,11 +192,14 @@ def prepare_upload(
     max_bytes: int,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    reading: SheetReading | None = None,
+    mode: Mode = Mode.REPLACE,
 ) -> Preview:
-    """Validate and place an uploaded CSV or xlsx file."""
+    """Validate and place an uploaded CSV or xlsx file (read as ``reading`` says), replacing or adding in ``mode``."""
     from speakout_map.events.reading import read_upload
-    result = read_upload(data, filename, max_bytes=max_bytes, today=today)
-    return prepare(result, filename, store=store, geocoder=geocoder, progress=progress)
+    from speakout_map.events.sheet_reading import PLAIN
+    result = read_upload(data, filename, max_bytes=max_bytes, today=today, reading=reading or PLAIN)
+    return prepare(result, filename, store=store, geocoder=geocoder, progress=progress, mode=mode)
 
 
 def prepare_rows(
@@ -185,7 +260,12 @@ def publish(preview: Preview, *, store: Store, by: str, also=None) -> VersionInf
                  "{count:,} problems must be fixed before publishing; nothing was published", count) if count
             else msg("there are no events to publish; nothing was published")
         )
-    return store.publish(preview.placed, by=by, source=preview.source, based_on=preview.based_on, also=also)
+    return store.publish(preview.placed, by=by, source=version_source(preview), based_on=preview.based_on, also=also)
+
+
+def version_source(preview: Preview) -> str:
+    """What the history says a version came from: the file (and, when it added and updated, that it did)."""
+    return preview.source if preview.mode is Mode.REPLACE else f"{preview.source} (added and updated)"
 
 
 def seed_if_empty(store: Store, seed_file, geocoder) -> VersionInfo | None:

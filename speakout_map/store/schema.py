@@ -25,6 +25,12 @@ the same schema:
   ``removed_by`` are ever set afterwards; see :mod:`speakout_map.store.materials`).
 
 Times are kept in UTC (:class:`UTCDateTime`).
+
+A column added to a table after databases were made with it is listed in
+:data:`ADDED_COLUMNS` with a server default; opening an older database adds
+it (:func:`add_missing_columns`, ``ALTER TABLE ... ADD COLUMN``, the same
+statement on SQLite and PostgreSQL), and the rows already there get the
+default.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Connection,
+    Engine,
+    Inspector,
     Column,
     Date,
     DateTime,
@@ -48,7 +57,9 @@ from sqlalchemy import (
     Text,
     Time,
     TypeDecorator,
+    inspect,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from speakout_map.events.model import Event, Status
 from speakout_map.places.place import Place, PlacedEvent
@@ -103,6 +114,8 @@ version_events_table = Table(
     Column("end_time", Time, nullable=True),
     Column("venue", Text, nullable=False),
     Column("address", Text, nullable=False),
+    # Added with issue 15 (ADDED_COLUMNS): older databases get it, "" in the rows already there.
+    Column("region", Text, nullable=False, server_default=""),
     Column("url", Text, nullable=False),
     Column("status", Text, nullable=False),
     Column("organiser", Text, nullable=False),
@@ -215,6 +228,58 @@ materials_table = Table(
     Index("materials_removed_created", "removed_at", "created_at"),
 )
 
+# How organisers said to read a sheet (their headers -> our columns, its date format), remembered for the
+# next sheet with the same headers. Keyed by a digest of the folded header row; no event text, no person.
+sheet_mappings_table = Table(
+    "sheet_mappings",
+    metadata,
+    Column("headers_key", Text, primary_key=True),
+    # JSON: [[header as written, our column or "ignore"], ...]
+    Column("mapping", Text, nullable=False),
+    Column("date_format", Text, nullable=True),
+    Column("saved_at", UTCDateTime(), nullable=False),
+)
+
+
+# --- columns added to existing tables ----------------------------------------------------------
+
+#: (table, column) of each column added after databases were made without it; each has a server default.
+ADDED_COLUMNS: tuple[tuple[str, str], ...] = (("event_version_rows", "region"),)
+
+
+def missing_columns(inspector: Inspector) -> list[tuple[str, str]]:
+    """The :data:`ADDED_COLUMNS` that the database's existing tables do not have yet."""
+    tables = set(inspector.get_table_names())
+    missing = []
+    for table, column in ADDED_COLUMNS:
+        if table in tables and column not in {c["name"] for c in inspector.get_columns(table)}:
+            missing.append((table, column))
+    return missing
+
+
+def _add_column_sql(connection: Connection, table: str, column: str) -> str:
+    col = metadata.tables[table].columns[column]
+    preparer = connection.dialect.identifier_preparer
+    kind = col.type.compile(dialect=connection.dialect)
+    default = connection.dialect.statement_compiler(connection.dialect, None).render_literal_value(
+        col.server_default.arg, col.type)  # type: ignore[union-attr]
+    null = "" if col.nullable else " NOT NULL"
+    return (f"ALTER TABLE {preparer.quote(table)} ADD COLUMN {preparer.quote(column)} {kind}{null} "
+            f"DEFAULT {default}")
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Add each missing :data:`ADDED_COLUMNS` column; another process adding it at the same moment is fine."""
+    from sqlalchemy import text
+
+    for table, column in missing_columns(inspect(engine)):
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(_add_column_sql(connection, table, column)))
+        except SQLAlchemyError:
+            if (table, column) in missing_columns(inspect(engine)):  # not a race lost: a real failure
+                raise
+
 
 # --- PlacedEvent <-> row -----------------------------------------------------------
 
@@ -233,6 +298,7 @@ def placed_event_to_row(placed: PlacedEvent, *, version: int, position: int) -> 
         "end_time": e.end_time,
         "venue": e.venue,
         "address": e.address,
+        "region": e.region,
         "url": e.url,
         "status": Status(e.status).value,
         "organiser": e.organiser,
@@ -275,6 +341,7 @@ def placed_event_from_row(row: Mapping[str, Any]) -> PlacedEvent:
         end_time=_as_time(row["end_time"]),
         venue=row["venue"],
         address=row["address"],
+        region=row["region"],
         url=row["url"],
         status=Status(row["status"]),
         organiser=row["organiser"],

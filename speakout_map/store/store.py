@@ -63,6 +63,7 @@ from speakout_map.store.engine import (
 from speakout_map.store.client_actions import ClientActions, site_secret
 from speakout_map.store.geocode_cache import StoreGeocodeCache
 from speakout_map.store.going_marks import GoingStore
+from speakout_map.store.sheet_mappings import SheetMappings
 from speakout_map.store.guide_versions import GuideStore
 from speakout_map.store.materials import MaterialStore
 from speakout_map.store.proposals import ProposalStore
@@ -312,6 +313,10 @@ class Store:
     def guides(self) -> GuideStore:
         """The guide's versions, per language."""
         return GuideStore(self)
+
+    def sheet_mappings(self) -> SheetMappings:
+        """How organisers said to read their sheets, by header row."""
+        return SheetMappings(self)
 
     def materials(self, folder: str | Path | None = None) -> MaterialStore:
         """Organisers' materials; their bytes in ``folder`` when one is given (``materials_dir``), else here."""

@@ -298,7 +298,9 @@ def feed_body(
     shown = feed_events(feed, query, placed, geocoder=geocoder)
     counts = _going_counts(shown, placed, going) if going is not None and feed.has_going else None
     if feed is CSV:
-        text = events_to_csv([p.event for p in shown], include_private=False, bom=False, going=counts)
+        # Each event's id (its UID among the whole version), so that an edited feed can be uploaded to add and update.
+        text = events_to_csv([p.event for p in shown], include_private=False, bom=False, going=counts,
+                             ids=uids_within([p.event for p in shown], [p.event for p in placed]))
     elif feed is GEOJSON:
         text = geojson_text(shown, include_private=False, going=counts)
     elif feed is ICS:

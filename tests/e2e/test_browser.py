@@ -143,12 +143,12 @@ def markers(frame, expected_total: int) -> dict:
 
 
 def table_cells(page, *, last_column: str | None = None) -> list[str]:
-    """Text of the first data table's cells (the data grid's accessible table of the cells it drew).
+    """Text of the first visible data table's cells (the data grid's accessible table of the cells it drew).
 
-    The grid draws only the columns in view; given the name of its ``last_column``, it is also
-    scrolled to its right end and the cells drawn there are added.
+    A table in a closed expander is not one. The grid draws only the columns in view; given the name
+    of its ``last_column``, it is also scrolled to its right end and the cells drawn there are added.
     """
-    grid = page.locator("[data-testid=stDataFrame]").first
+    grid = page.locator("[data-testid=stDataFrame]:visible").first
     expect(grid.locator("td").first).to_be_attached(timeout=PAGE_TIMEOUT_MS)
     read = "cells => cells.map(c => c.textContent)"
     cells = grid.locator("td").evaluate_all(read)
@@ -315,9 +315,9 @@ def test_organiser_uploads_previews_and_publishes(start_app, open_page):
         "https://example.org/berlin,confirmed,e2e,,Added by the end-to-end test.,,\n"
     )
     upload(page, "update.csv", update.encode("utf-8"))
-    expect(page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     page_markers(page, SEED_TOTAL + 1)  # the preview's map
-    page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged").scroll_into_view_if_needed()
+    page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged", exact=True).scroll_into_view_if_needed()
     visit.screenshot("preview")
 
     page.get_by_role("button", name="Publish").click()

@@ -186,7 +186,7 @@ def test_a_publish_on_a_shows_on_b_at_its_next_rerun_and_in_its_feeds_at_once(se
     expect(a_page.get_by_text(f"Signed in as {ORGANISER}")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     update = SEED_EVENTS.read_text(encoding="utf-8").rstrip("\n") + "\n" + BERLIN_ROW + "\n"
     upload(a_page, "update.csv", update.encode("utf-8"))
-    expect(a_page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(a_page.get_by_text("1 added, 0 removed, 0 changed, 19 unchanged", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     a_page.get_by_role("button", name="Publish").click()
     expect(a_page.get_by_text("Published version 2 with 20 events")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     assert store.latest_number() == 2

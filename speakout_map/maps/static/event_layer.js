@@ -93,8 +93,10 @@ function speakoutEventLayer(map, options) {
     return parts.join("");
   }
 
+  // "Springfield, IL, United States": the city, its region when it has one, the country (as text, never markup).
   function placeLabel(row) {
-    return row[F.city] + ", " + row[F.country];
+    var parts = [row[F.city], row[F.region], row[F.country]];
+    return parts.filter(function (part) { return typeof part === "string" && part.length > 0; }).join(", ");
   }
 
   function buildPopup(row) {
