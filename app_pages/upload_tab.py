@@ -143,11 +143,13 @@ def show_tab(*, store, settings, t, show_preview, placing_progress, show_outcome
         checked = st.session_state[CHECKED] = (change, publishing.check(
             result, uploaded.name, geocoder=common.geocoder(settings), progress=placing_progress()))
     both = current_choices(store, change, checked[1])
-    mode = choose_mode(t, both) if both.replace.based_on is not None else Mode.REPLACE
+    # The choice means something once the file reads cleanly and there is a published list to change.
+    choosing = not checked[1].errors and both.replace.based_on is not None
+    mode = choose_mode(t, both) if choosing else Mode.REPLACE
     preview = both.of(mode)
     removed, published = len(preview.diff.removed), published_count(both.replace)
     confirmed = True
-    if removes_most(removed, published):
+    if choosing and removes_most(removed, published):
         st.warning(t("This removes {removed:,} of {published:,} published events.", removed=removed,
                      published=published))
         confirmed = st.checkbox(t("Yes, remove them: this file is the whole new list"), key=f"upload-remove-{mode.value}")

@@ -41,6 +41,8 @@ def test_a_mapping_chosen_on_the_page_reads_the_sheet_and_is_remembered_for_the_
     assert not at.exception
     assert any("problems to fix" in e.value for e in at.error)
     assert publish_button(at).disabled
+    assert not [r for r in at.radio if r.key == "upload-mode"]  # no choice to make until the file reads
+    assert not any("This removes" in w.value for w in at.warning)
     assert column_select(at, HEADERS, 1).value == "ignore"
     assert "Madrid" in [t.value for t in at.text]  # the first values beside their header
     for index, column in CHOICES.items():
