@@ -27,6 +27,9 @@ from pathlib import Path
 
 import streamlit as st
 
+#: The stylesheet of every page (what Streamlit's widgets miss of WCAG 2.2 AA).
+APP_STYLE = Path(__file__).resolve().parent / "app_pages" / "static" / "app.css"
+
 
 def main() -> None:
     """One visitor's run: language, navigation, the page (or its short failure message)."""
@@ -55,6 +58,7 @@ def main() -> None:
     page = st.navigation(pages, position="top")
     st.set_page_config(page_title=tab_title(t, page.title))
     common.language_switch(t)
+    st.html(APP_STYLE)  # the app's own stylesheet (a Path: read and put in a <style>; no event text in it)
     if choice is not None and choice.ignored is not None:
         st.warning(t("This site is not available in the language “{language}” yet, so it is shown in {shown}.",
                      language=escape_markdown(choice.ignored), shown=common.language_name(choice.language)),

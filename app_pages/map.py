@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import common
+from app_pages.event_list import IN_VIEW, LIST_PAGE, MAP_OPEN, show_list
 from app_pages.near import near_control
 from speakout_map.errors import RateLimitedError, SpeakOutError, StoreError, UnknownEventError
 from speakout_map.escaping import escape_markdown
@@ -21,6 +22,7 @@ from speakout_map.events import paging
 from speakout_map.events.paging import page_of
 from speakout_map.maps.build import SELECTION_FIT, app_map, map_options, missing_assets_message
 from speakout_map.maps.focus import Focus
+from speakout_map.maps.listing import clicked_event, in_view
 from speakout_map.maps.selection import select, selection_group
 from speakout_map.places.distance import distance_unit, format_distance
 from speakout_map.places.nearby import events_near
@@ -158,6 +160,9 @@ except StoreError as exc:
 going_numbers = going_counts(shown, uids, counts or {})
 if counts is not None and shown:
     st.markdown(t.text(going_total(shown, going_numbers)))
+# What the map says back: the event opened on it (marked in the list), and the events in its view (when asked).
+marked, last_click, in_the_view = None, None, None
+only_in_view = bool(st.session_state.get(IN_VIEW))
 if shown:
     missing_assets = missing_assets_message(settings)
     if missing_assets:
@@ -168,69 +173,92 @@ if shown:
         # One map per published version and language (fetching its events once); each run sends it a selection.
         the_map = app_map(map_data_path(version, t.language, base_path), translator=t,
                           going_url=going_path(base_path), **map_options(settings))
+        open_uid, open_number, asked_at = st.session_state.get(MAP_OPEN, ("", 0, None))
+        to_open = next((p for p in shown if uids.get(p) == open_uid), None) if open_uid else None
         selection = select(shown, common.map_index(settings, version), focus=focus, uids=uids, counts=counts,
                            mine=mine, going_pass=going_pass(secret, session) if counts is not None else "",
-                           translator=t, fit=SELECTION_FIT)
-        st_folium(the_map, feature_group_to_add=selection_group(selection), returned_objects=[],
-                  use_container_width=True, height=520, key="map")
+                           translator=t, fit=SELECTION_FIT, open_event=to_open, open_request=open_number)
+        # A pin opened on the map comes back (and reruns the page) to be marked in the list; the view's bounds
+        # too, only while the list shows just the events in view.
+        # (streamlit-folium reads what to return when its frame starts: a map of its own, asked for by key.)
+        wanted = ["last_object_clicked", "last_object_clicked_tooltip", *(["bounds"] if only_in_view else [])]
+        answer = st_folium(the_map, feature_group_to_add=selection_group(selection), returned_objects=wanted,
+                           use_container_width=True, height=520, key="map-in-view" if only_in_view else "map") or {}
+        last_click = answer.get("last_object_clicked")
+        clicked = clicked_event(shown, last_click, answer.get("last_object_clicked_tooltip"), t)
+        # The newer of the two: the list's "Show on the map" (no pin clicked since), or the pin clicked.
+        marked = to_open if to_open is not None and last_click == asked_at else (
+            shown[clicked] if clicked is not None else None)
+        if only_in_view:
+            in_the_view = in_view(shown, answer.get("bounds"))
     st.subheader(t("Events shown"))
-    columns = list(export.table_columns(translator=t))
-    link_column = columns[-1]
-    calendar_column, ics_column = common.table_calendar_columns(t)
-    distance_column, going_column = t("Distance"), t("Going")
     # Long lists go a page at a time; a new filter starts at the first page.
     if st.session_state.get(TABLE_FILTER) != query_now:
-        st.session_state[TABLE_FILTER], st.session_state[TABLE_PAGE] = query_now, 1
-    page = page_of(len(shown), st.session_state.get(TABLE_PAGE, 1), paging.TABLE_PAGE_ROWS)
-    if page.pages > 1:
-        st.session_state[TABLE_PAGE] = page.number  # within the pages there are now (a shorter list, republished)
-        page_col, range_col = st.columns([1, 3], vertical_alignment="bottom")
-        page = page_of(len(shown), page_col.number_input(t("Page"), min_value=1, max_value=page.pages,
-                                                         key=TABLE_PAGE), paging.TABLE_PAGE_ROWS)
-        range_col.caption(t("Events {first:,}–{last:,} of {total:,}, in the order of the list",
-                            first=page.start + 1, last=page.stop, total=page.total))
-    on_page = shown[page.start:page.stop]
-    # Every event's row is made once per version and language; this run takes the page's, in their order.
-    positions = common.table_positions(settings, version)
-    rows = common.events_table(settings, version, t.language).iloc[[positions[p] for p in on_page]]
-    rows = rows.reset_index(drop=True)
-    if counts is not None:
-        columns.insert(len(columns) - 1, going_column)  # before the link
-        rows[going_column] = going_numbers[page.start:page.stop]
-    if nearby is not None:
-        columns.insert(0, distance_column)
-        rows[distance_column] = [format_distance(distance, unit, t)
-                                 for distance in nearby.distances_km[page.start:page.stop]]
-    table = st.dataframe(
-        rows,  # its text is neutralised: it can be downloaded as CSV
-        hide_index=True,
-        column_order=[*columns, calendar_column, ics_column],
-        column_config={
-            link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page")),
-            calendar_column: st.column_config.LinkColumn(calendar_column, display_text=t("Add to Google Calendar")),
-            ics_column: st.column_config.LinkColumn(ics_column, display_text=t("Download .ics")),
-            going_column: st.column_config.NumberColumn(going_column, format="%d"),
-        },
-        on_select="rerun",
-        selection_mode="single-row",
-        key="events-table" if page.number == 1 else f"events-table-{page.number}",  # a pick belongs to its page
-    )
-    # "I'll be there" for the event picked in the table (the popups on the map have their own button).
-    picked = [index for index in table.selection.rows if 0 <= index < len(on_page)]
-    if counts is not None and not picked:
-        st.caption(t("Pick an event in the table to say you'll be there."))
-    elif counts is not None:
-        chosen = on_page[picked[0]]
-        uid = uids.get(chosen, "")
-        st.markdown(t("**{event}** ({place}): {count}", event=escape_markdown(t.text(chosen.event.title_text)),
-                      place=escape_markdown(chosen.event.city), count=t.text(going_label(counts.get(uid, 0)))))
-        if uid in mine:
-            st.button(t("You're going"), disabled=True, key="going-mine", icon="✅")
-        else:
-            st.button(t("I'll be there"), type="primary", key="going-button", icon="🙋", on_click=count_me_in,
-                      args=(uid,))
-    if GOING_ANSWER in st.session_state:
-        show_going_answer(st.session_state.pop(GOING_ANSWER))
+        st.session_state[TABLE_FILTER] = query_now
+        st.session_state[TABLE_PAGE] = st.session_state[LIST_PAGE] = 1
+    list_tab, table_tab = st.tabs([t("List"), t("Table")])
+    with list_tab:
+        st.toggle(t("Only the events in the map's view"), key=IN_VIEW)
+        distances = dict(zip(shown, nearby.distances_km)) if nearby is not None else {}
+        show_list(t, in_the_view if in_the_view is not None else shown, uids, marked=marked, last_click=last_click,
+                  distance=(lambda p: format_distance(distances[p], unit, t)) if distances else None,
+                  going=(lambda p: t.text(going_label(counts.get(uids.get(p, ""), 0)))) if counts is not None
+                  else None)
+    with table_tab:
+        columns = list(export.table_columns(translator=t))
+        link_column = columns[-1]
+        calendar_column, ics_column = common.table_calendar_columns(t)
+        distance_column, going_column = t("Distance"), t("Going")
+        page = page_of(len(shown), st.session_state.get(TABLE_PAGE, 1), paging.TABLE_PAGE_ROWS)
+        if page.pages > 1:
+            st.session_state[TABLE_PAGE] = page.number  # within the pages there are now (a shorter list, republished)
+            page_col, range_col = st.columns([1, 3], vertical_alignment="bottom")
+            page = page_of(len(shown), page_col.number_input(t("Page"), min_value=1, max_value=page.pages,
+                                                             key=TABLE_PAGE), paging.TABLE_PAGE_ROWS)
+            range_col.caption(t("Events {first:,}–{last:,} of {total:,}, in the order of the list",
+                                first=page.start + 1, last=page.stop, total=page.total))
+        on_page = shown[page.start:page.stop]
+        # Every event's row is made once per version and language; this run takes the page's, in their order.
+        positions = common.table_positions(settings, version)
+        rows = common.events_table(settings, version, t.language).iloc[[positions[p] for p in on_page]]
+        rows = rows.reset_index(drop=True)
+        if counts is not None:
+            columns.insert(len(columns) - 1, going_column)  # before the link
+            rows[going_column] = going_numbers[page.start:page.stop]
+        if nearby is not None:
+            columns.insert(0, distance_column)
+            rows[distance_column] = [format_distance(distance, unit, t)
+                                     for distance in nearby.distances_km[page.start:page.stop]]
+        table = st.dataframe(
+            rows,  # its text is neutralised: it can be downloaded as CSV
+            hide_index=True,
+            column_order=[*columns, calendar_column, ics_column],
+            column_config={
+                link_column: st.column_config.LinkColumn(link_column, display_text=t("Event page")),
+                calendar_column: st.column_config.LinkColumn(calendar_column, display_text=t("Add to Google Calendar")),
+                ics_column: st.column_config.LinkColumn(ics_column, display_text=t("Download .ics")),
+                going_column: st.column_config.NumberColumn(going_column, format="%d"),
+            },
+            on_select="rerun",
+            selection_mode="single-row",
+            key="events-table" if page.number == 1 else f"events-table-{page.number}",  # a pick belongs to its page
+        )
+        # "I'll be there" for the event picked in the table (the popups on the map have their own button).
+        picked = [index for index in table.selection.rows if 0 <= index < len(on_page)]
+        if counts is not None and not picked:
+            st.caption(t("Pick an event in the table to say you'll be there."))
+        elif counts is not None:
+            chosen = on_page[picked[0]]
+            uid = uids.get(chosen, "")
+            st.markdown(t("**{event}** ({place}): {count}", event=escape_markdown(t.text(chosen.event.title_text)),
+                          place=escape_markdown(chosen.event.city), count=t.text(going_label(counts.get(uid, 0)))))
+            if uid in mine:
+                st.button(t("You're going"), disabled=True, key="going-mine", icon="✅")
+            else:
+                st.button(t("I'll be there"), type="primary", key="going-button", icon="🙋", on_click=count_me_in,
+                          args=(uid,))
+        if GOING_ANSWER in st.session_state:
+            show_going_answer(st.session_state.pop(GOING_ANSWER))
     calendar_col, subscribe_col, data_col = st.columns(3)
     calendar_col.download_button(
         t("Add these events to your calendar (.ics)"), on_click="ignore", icon="📅", file_name="speakout-events.ics",

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 _MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$&\"'=")
 
@@ -32,6 +33,16 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 def escape_markdown(text: str) -> str:
     """Backslash-escape every Markdown/HTML-significant character so text renders literally."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text.replace("\n", " "))
+
+
+#: What stays as it is in a Markdown link's address; everything else (parentheses, angle brackets, spaces,
+#: backslashes, quotes' neighbours) is percent-encoded, so nothing ends the link or the text around it.
+_LINK_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
+def markdown_link(label: str, url: str) -> str:
+    """A Markdown link showing ``label`` literally and going to ``url`` (already checked to be http(s))."""
+    return f"[{escape_markdown(label)}]({quote(url, safe=_LINK_SAFE)})"
 
 
 _HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;",

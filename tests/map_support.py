@@ -246,4 +246,5 @@ SPANISH_LABELS = {
     "Zoom out": "Alejar",
     "The events could not be loaded. Reload the page to try again.":
         "No se han podido cargar los eventos. Vuelve a cargar la página para intentarlo de nuevo.",
+    "Close the event's details": "Cerrar los detalles del evento",
 }

@@ -60,7 +60,10 @@ def test_package_json_pins_exact_versions_that_match_the_code():
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{name} must be pinned exactly, not {version!r}"
     assert VERSIONS["leaflet"].startswith("1.9.")
     assert VERSIONS["leaflet.markercluster"].startswith("1.5.")
-    assert "devDependencies" not in package and "scripts" not in package
+    # the tests' own package (tests/e2e/test_accessibility.py reads it from node_modules), pinned too, never served
+    assert package["devDependencies"] == {"axe-core": "4.14.1"}
+    assert not any(asset.package in package["devDependencies"] for asset in ASSETS)
+    assert "scripts" not in package
 
 
 def test_lock_file_matches_and_points_only_at_the_npm_registry():

@@ -23,8 +23,10 @@ from speakout_map.maps import assets as asset_files
 from speakout_map.maps.build import (
     FIT_MAX_ZOOM,
     MAP_MAX_ZOOM,
+    VIEWPORT_META,
     WORLD_CENTER,
     WORLD_ZOOM,
+    app_map,
     build_map,
     map_html,
     map_options,
@@ -483,10 +485,24 @@ def test_tiles_can_be_turned_off(off, placed):
     assert "L.markerClusterGroup(" in html
 
 
+@pytest.mark.parametrize("make", [lambda: build_map(WORLD), lambda: app_map("/api/map/1/en.json")])
+def test_the_map_page_lets_people_zoom(make):
+    """folium's viewport forbids zooming (maximum-scale=1.0, user-scalable=no): ours does not (WCAG 1.4.4)."""
+    m = make()
+    html = map_html(m)
+    viewports = re.findall(r'<meta name="viewport"[^>]*>', html)
+    assert viewports == [VIEWPORT_META]
+    assert "user-scalable" not in html and "maximum-scale" not in html
+    # streamlit-folium takes the head as the figure's header renders it: the same one tag
+    assert re.findall(r'<meta name="viewport"[^>]*>', m.get_root().header.render()) == [VIEWPORT_META]
+    # and the map's own size rule is still there, once
+    assert html.count(f"#{m.get_name()} {{") == 1
+
+
 @pytest.mark.parametrize("basemap", [True, False])
 def test_map_page_stays_small(basemap):
     html = map_html(build_map([], basemap=basemap))
-    assert len(html.encode("utf-8")) < 34_000  # the events layer's script and styles, inlined, are most of it
+    assert len(html.encode("utf-8")) < 40_000  # the events layer's script and styles, inlined, are most of it
     assert '"arcs"' not in html and "Topology" not in html
 
 

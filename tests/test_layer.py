@@ -66,11 +66,19 @@ def test_confirmed_and_details_to_come_look_different():
     assert 'className: "speakout-pin speakout-pin--tbc"' in html
     assert re.search(r"icon: icons\[row\[F\.confirmed\] === 1 \? 1 : 0\]", html)
     confirmed_css = re.search(r"\.speakout-pin--confirmed \{([^}]*)\}", html).group(1)
-    tbc_css = re.search(r"\.speakout-pin--tbc \{([^}]*)\}", html).group(1)
+    tbc_css = re.search(r"\.speakout-pin--tbc::before \{([^}]*)\}", html).group(1)
     assert CONFIRMED_COLOUR in confirmed_css
     assert DETAILS_TO_COME_COLOUR in tbc_css
     assert CONFIRMED_COLOUR != DETAILS_TO_COME_COLOUR
-    assert confirmed_css != tbc_css
+    # not by colour alone (WCAG 1.4.1): a circle, and a square turned into a diamond
+    assert "border-radius: 50%" in confirmed_css and "border-radius" not in tbc_css
+    assert "rotate(45deg)" in tbc_css
+
+
+def test_pins_are_targets_of_24_px_with_the_popup_at_their_top():
+    html = render(WORLD)
+    assert "var PIN = 24;" in html
+    assert html.count("iconSize: [PIN, PIN], popupAnchor: [0, -PIN / 2]") == 2
 
 
 @pytest.mark.parametrize("placed", [[], WORLD[:1], WORLD])
@@ -103,6 +111,7 @@ ENGLISH_LABELS = {
     "zoomIn": "Zoom in",
     "zoomOut": "Zoom out",
     "loadFailed": "The events could not be loaded. Reload the page to try again.",
+    "closePopup": "Close the event's details",
 }
 
 

@@ -168,7 +168,7 @@ const document = {
   createElement: (tag) => new FakeNode(tag),
   write() { throw new Error("document.write"); },
 };
-const made = { markers: [], controls: [], cluster: null, zoom: null, removed: [] };
+const made = { markers: [], controls: [], cluster: null, zoom: null, removed: [], opened: [] };
 const L = {
   divIcon: (options) => ({ className: options.className }),
   marker(latlng, options) {
@@ -178,6 +178,7 @@ const L = {
       bindTooltip(content) { this.tooltip = content; return this; },
       on(name, fn) { this.handlers[name] = fn; return this; },
       getElement() { return this.element; },
+      openPopup() { made.opened.push(this); return this; },
     };
     made.markers.push(marker);
     return marker;
@@ -188,7 +189,9 @@ const L = {
                        this.layers.push(...list);
                        list.forEach((m) => m.handlers.add && m.handlers.add.call(m));
                        return this; },
-                     clearLayers() { this.layers = []; return this; }, addTo() { return this; } };
+                     clearLayers() { this.layers = []; return this; }, addTo() { return this; },
+                     hasLayer(m) { return this.layers.includes(m); },
+                     zoomToShowLayer(m, done) { made.zoomedTo = m; done(); } };
     return made.cluster;
   },
   control(options) {
@@ -262,7 +265,8 @@ const out = {
   lang: document.documentElement.attrs.lang,
   circle: made.circle || null,
   origin: made.origin ? { latlng: made.origin.latlng, tooltip: made.origin.tooltip,
-                          label: made.origin.element.attrs["aria-label"] } : null,
+                          label: made.origin.element.attrs["aria-label"],
+                          role: made.origin.element.attrs.role } : null,
 };
 process.stdout.write(JSON.stringify(out));
 """
@@ -711,6 +715,7 @@ def test_a_near_search_draws_its_place_and_radius_with_the_place_as_plain_text(t
     assert out["origin"]["latlng"] == [51.89851, -8.47561]
     assert out["origin"]["tooltip"] == {"tag": "span", "class": "speakout-origin-label", "text": hostile}
     assert out["origin"]["label"] == f"Searched place: {hostile}"
+    assert out["origin"]["role"] == "img"  # a path named with no role is refused (axe's aria-prohibited-attr)
 
 
 @needs_node

@@ -98,7 +98,9 @@ def test_raw_html_in_the_guide_is_never_rendered_as_html(store):
     # Streamlit renders Markdown without HTML unless unsafe_allow_html: the browser gets no <script> or <img>
     # from it (tests/e2e/test_guide_browser.py checks the page in Chromium).
     assert shown.proto.allow_html is False
-    assert not at.get("html")
+    # the one HTML element: the app's own stylesheet (app.py puts it on every page)
+    app_style = (Path(__file__).resolve().parents[1] / "app_pages" / "static" / "app.css").read_text(encoding="utf-8")
+    assert [h.proto.body for h in at.get("html")] == [f"<style>{app_style}</style>"]
 
 
 def test_the_page_shows_a_newly_published_version_at_once(store):

@@ -103,3 +103,14 @@ def test_the_app_map_is_the_same_for_every_filter_and_visitor():
     options = json.loads(options)
     assert options["rowsUrl"] == "/api/map-data?version=3&lang=en" and options["rows"] == []
     assert options["going"] is None
+
+
+@pytest.mark.parametrize(("shown", "open_event", "expected"), [
+    (WORLD, WORLD[2], {"index": 2, "request": 7}),
+    (WORLD[:2], WORLD[2], None),  # not shown: nothing to open
+    (WORLD, None, None),
+    (WORLD, place(make_event(city="Nowhere")), None),  # not in the map's version
+])
+def test_the_lists_show_on_the_map_is_a_numbered_request(shown, open_event, expected):
+    option = select(shown, INDEX, open_event=open_event, open_request=7).as_option()
+    assert option["open"] == expected

@@ -44,6 +44,7 @@ const city = (marker) => marker.speakoutRow[4];
       popups: made.cluster.layers.map((m) => JSON.parse(JSON.stringify(resolve(m.popup, m)))),
       empty: made.controls.filter((c) => c.node.className === "speakout-empty" && !c.removed).length,
       removed: made.removed.length,
+      opened: made.opened.splice(0).map(city),
     });
   }
   process.stdout.write(JSON.stringify(out));
@@ -149,3 +150,14 @@ def test_a_failed_fetch_is_a_note(tmp_path):
 def test_rows_only_come_from_this_site(tmp_path, rows_url):
     out = run_app_map(tmp_path, [], rows_url=rows_url)
     assert out["fetches"] == [] and out["loaded"] == []
+
+
+@needs_node
+def test_show_on_the_map_opens_the_popup_once_per_request(tmp_path):
+    first = option(WORLD, open_event=WORLD[2], open_request=1)
+    again = option(WORLD, open_event=WORLD[2], open_request=1)  # a rerun for another reason: left be
+    next_one = option(WORLD, open_event=WORLD[4], open_request=2)
+    same_event_asked_again = option(WORLD, open_event=WORLD[4], open_request=3)
+    hidden = option(WORLD[:2], open_event=WORLD[4], open_request=4)  # not shown: the selection carries none
+    steps = run_app_map(tmp_path, [first, again, next_one, same_event_asked_again, hidden])["steps"]
+    assert [step["opened"] for step in steps] == [[CITIES[2]], [], [CITIES[4]], [CITIES[4]], []]

@@ -16,12 +16,14 @@ the marker-cluster plugin's) are replaced, never left in the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import folium
+from branca.element import Element
 
 from speakout_map.errors import SettingsError
 from speakout_map.languages.translator import Translator, english
@@ -57,13 +59,29 @@ def _check_setting(name: str, value: str | None) -> None:
         raise SettingsError(f"the map {name} must not contain {{{{, {{% or {{#; got {value!r}")
 
 
+#: The page's viewport: as wide as the device, and zoomable (folium's own forbids zooming:
+#: ``maximum-scale=1.0, user-scalable=no``, which WCAG 1.4.4 and axe-core's meta-viewport rule refuse).
+VIEWPORT_META = '<meta name="viewport" content="width=device-width, initial-scale=1" />'
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+
+
+def zoomable_viewport(header: str) -> str:
+    """``header`` (the map's part of the page head) with its viewport tag, if any, one that lets people zoom."""
+    return _FOLIUM_VIEWPORT.sub(VIEWPORT_META, header)
+
+
 class _Map(folium.Map):
-    """folium's Map, whose own script and stylesheet tags are ours (:func:`~speakout_map.maps.links.add_links`)."""
+    """folium's Map, whose own script and stylesheet tags are ours (:func:`~speakout_map.maps.links.add_links`)
+    and whose viewport lets people zoom (:func:`zoomable_viewport`)."""
 
     def render(self, **kwargs: Any) -> None:
         super().render(**kwargs)
+        figure = self.get_root()
         # folium wrote plain tags under the same names; replace them in place.
-        add_links(self.get_root(), self.default_js, self.default_css)
+        add_links(figure, self.default_js, self.default_css)
+        # Its header (the viewport tag, the map's size) again, with our viewport, under the same name and place.
+        header = self._template.module.__dict__["header"](self, kwargs)
+        figure.header.add_child(Element(zoomable_viewport(header)), name=self.get_name())
 
 
 def base_map(

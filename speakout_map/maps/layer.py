@@ -10,7 +10,7 @@ them. Markers are CSS ``divIcon``s, so no marker images are fetched.
 
 Every word the script shows of its own (the legend, "Organised by ...", the
 "no events yet" note, the markers' labels for screen readers, the zoom
-buttons' titles) is in the options too, as :func:`layer_labels` in the
+buttons' titles, the popups' close button) is in the options too, as :func:`layer_labels` in the
 visitor's language: the script has no text of its own.
 
 "I'll be there" (:func:`going_options`, off unless the map asks for it): each
@@ -87,6 +87,8 @@ def layer_labels(translator: Translator | None = None) -> dict[str, str]:
         "zoomOut": t("Zoom out"),
         # Translators: a note on the map when its events could not be fetched from the server.
         "loadFailed": t("The events could not be loaded. Reload the page to try again."),
+        # Translators: what a screen reader says of the x button that closes an event's popup on the map.
+        "closePopup": t("Close the event's details"),
     }
 
 

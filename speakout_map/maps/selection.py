@@ -52,6 +52,9 @@ class Selection:
     going: tuple[tuple[int, int, str, bool], ...] | None = None
     going_pass: str = ""
     fit: Mapping[str, Any] = field(default_factory=dict)
+    #: ``(index, request)``: open the popup of the document's row ``index`` (the list's "Show on the map");
+    #: the map does it once per ``request`` number, so a later run with the same request leaves the map be.
+    open: tuple[int, int] | None = None
 
     def as_option(self) -> dict[str, Any]:
         """The script's selection option (JSON-ready)."""
@@ -64,6 +67,7 @@ class Selection:
                 "pass": self.going_pass,
                 "counts": [[index, count, words, 1 if mine else 0] for index, count, words, mine in self.going],
             },
+            "open": None if self.open is None else {"index": self.open[0], "request": self.open[1]},
         }
 
 
@@ -84,12 +88,15 @@ def select(
     going_pass: str = "",
     translator: Translator | None = None,
     fit: Mapping[str, Any] | None = None,
+    open_event: PlacedEvent | None = None,
+    open_request: int = 0,
 ) -> Selection:
     """The selection of ``shown`` (events of the version whose rows ``index`` numbers; others are left out).
 
     With ``counts`` (by UID; ``uids`` names the events) the popups show how many
     are going, in the translator's words; without, no counts and no button.
     ``fit`` is Leaflet's ``fitBounds`` options (``padding``, ``maxZoom``).
+    ``open_event`` (one of ``shown``) has its popup opened, once per ``open_request``.
     """
     t = translator or english()
     drawn = [p for p in shown if p in index]
@@ -114,6 +121,7 @@ def select(
         going=tuple(going) if going is not None else None,
         going_pass=going_pass,
         fit=dict(fit or {}),
+        open=(index[open_event], open_request) if open_event is not None and open_event in drawn else None,
     )
 
 

@@ -145,9 +145,12 @@ def markers(frame, expected_total: int) -> dict:
 def table_cells(page, *, last_column: str | None = None) -> list[str]:
     """Text of the first visible data table's cells (the data grid's accessible table of the cells it drew).
 
-    A table in a closed expander is not one. The grid draws only the columns in view; given the name
+    On the map page, the "Table" tab is opened first; a table in a closed expander is not one. The grid draws only the columns in view; given the name
     of its ``last_column``, it is also scrolled to its right end and the cells drawn there are added.
     """
+    table_tab = page.get_by_role("tab", name=re.compile(r"^(Table|Tabla)$"))
+    if table_tab.count():  # the map page (English or Spanish): the table is the tab beside the list
+        table_tab.click()
     grid = page.locator("[data-testid=stDataFrame]:visible").first
     expect(grid.locator("td").first).to_be_attached(timeout=PAGE_TIMEOUT_MS)
     read = "cells => cells.map(c => c.textContent)"

@@ -18,7 +18,8 @@
  *                  language (layer_labels in layer.py): organisedBy,
  *                  detailsToCome, linkToCome, eventPage, noEvents, hostOne,
  *                  legendConfirmed, legendDetailsToCome, markerConfirmed,
- *                  markerDetailsToCome, showOnMap, zoomIn, zoomOut, loadFailed
+ *                  markerDetailsToCome, showOnMap, zoomIn, zoomOut, loadFailed,
+ *                  closePopup
  *   cluster        Leaflet.markercluster options
  *   legend         false: no legend
  *   list           "" or the id of an <ol> of the page to fill with one item
@@ -26,6 +27,8 @@
  *   focus          null, or {lat, lon, radiusM, label}: a "near" search's
  *                  place, drawn as a point (labelled with text only) and
  *                  the circle of its radius
+ *   open           (a selection's) null, or {index, request}: open the popup of
+ *                  row index once per request (the app page's list)
  *   lang           the language of the labels (an HTML lang tag), set on
  *                  the map's document for screen readers
  *   going          null, or {url, pass, labels} (going_options, layer.py):
@@ -268,9 +271,12 @@ function speakoutEventLayer(map, options) {
     map.zoomControl.addTo(map);
   }
 
+  // Pins of 24 px, the smallest target WCAG 2.5.8 allows, with the popup's tip at the pin's top edge; the two kinds
+  // differ by shape as well as colour (map.css: a filled circle, a diamond).
+  var PIN = 24;
   var icons = [
-    L.divIcon({className: "speakout-pin speakout-pin--tbc", iconSize: [18, 18], popupAnchor: [0, -8]}),
-    L.divIcon({className: "speakout-pin speakout-pin--confirmed", iconSize: [18, 18], popupAnchor: [0, -8]})
+    L.divIcon({className: "speakout-pin speakout-pin--tbc", iconSize: [PIN, PIN], popupAnchor: [0, -PIN / 2]}),
+    L.divIcon({className: "speakout-pin speakout-pin--confirmed", iconSize: [PIN, PIN], popupAnchor: [0, -PIN / 2]})
   ];
   var cluster = L.markerClusterGroup(options.cluster);
   cluster.addTo(map);
@@ -292,7 +298,18 @@ function speakoutEventLayer(map, options) {
     marker.speakoutRow = row;
     marker.speakoutBase = [row[F.going], row[F.goingText], row[F.goingMine]];
     marker.on("add", onMarkerAdd);
+    marker.on("keypress", onKeyboardOpen);
     return marker;
+  }
+
+  // Enter on a focused pin opens its popup (Leaflet's "keypress"), but no "click" is fired, and the page
+  // (streamlit-folium, listening for clicks on the map's layers) hears of pins opened by the mouse only.
+  // Told to the cluster group as a click, a pin opened from the keyboard is reported the same way.
+  function onKeyboardOpen(e) {
+    var key = e && e.originalEvent ? e.originalEvent.keyCode : 0;
+    if (key === 13 && typeof cluster.fire === "function") {
+      cluster.fire("click", {latlng: this.getLatLng(), layer: this, sourceTarget: this, originalEvent: e.originalEvent});
+    }
   }
 
   // A marker gets its popup and tooltip when it is first drawn on its own (not as part of a cluster): of
@@ -302,9 +319,62 @@ function speakoutEventLayer(map, options) {
     if (!this.speakoutBound) {
       this.speakoutBound = true;
       this.bindPopup(popupFor, {maxWidth: 280, maxHeight: 260, autoPanPadding: [20, 20]});  // a long one scrolls
-      this.bindTooltip(tooltipFor, {direction: "top", offset: [0, -10]});
+      this.bindTooltip(tooltipFor, {direction: "top", offset: [0, -PIN / 2 - 1]});
+      this.on("popupopen", onPopupOpen);
+      this.on("popupclose", onPopupClose);
     }
     labelIcon.call(this);
+  }
+
+  // A popup is a dialog named by its event's title. Opened from its focused pin (Enter), it takes the focus; opened
+  // otherwise (a click, the page's list), the map's status line names its event. Escape, or its close button pressed
+  // from the keyboard, closes it and gives the focus back to the pin.
+  var openMarker = null;
+  var statusLine = el("div", "speakout-status");
+  statusLine.setAttribute("role", "status");
+  var mapBox = typeof map.getContainer === "function" ? map.getContainer() : null;
+  if (mapBox) {
+    mapBox.appendChild(statusLine);
+    L.DomEvent.on(mapBox, "keydown", function (event) {
+      if ((event.key === "Escape" || event.keyCode === 27) && openMarker) {
+        var marker = openMarker;
+        marker.closePopup();
+        focusPin(marker);
+        L.DomEvent.stop(event);
+      }
+    });
+  }
+
+  function focusPin(marker) {
+    var pin = marker.getElement();
+    if (pin && typeof pin.focus === "function") { pin.focus({preventScroll: true}); }
+  }
+
+  function onPopupOpen(event) {
+    openMarker = this;
+    var box = event.popup.getElement(), pin = this.getElement();
+    if (!box) { return; }
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-label", String(this.speakoutRow[F.title] || ""));
+    box.setAttribute("tabindex", "-1");
+    var close = box.querySelector && box.querySelector(".leaflet-popup-close-button");
+    if (close) { close.setAttribute("aria-label", labels.closePopup); close.setAttribute("title", labels.closePopup); }
+    if (pin && document.activeElement === pin && typeof box.focus === "function") {
+      box.focus({preventScroll: true});
+    } else {
+      statusLine.textContent = pin ? pin.getAttribute("aria-label") || "" : "";
+    }
+  }
+
+  // Closed with the focus in it from the keyboard (not a click on its close button): the focus goes back to the pin.
+  function onPopupClose(event) {
+    if (openMarker === this) { openMarker = null; }
+    var box = event.popup.getElement(), now = document.activeElement;
+    if (box && box.contains && box.contains(now) && keyboardFocus(now)) { focusPin(this); }
+  }
+
+  function keyboardFocus(node) {
+    try { return node.matches(":focus-visible"); } catch (error) { return true; }  // a browser without it: as if so
   }
 
   function drawFocus(focus) {
@@ -323,7 +393,10 @@ function speakoutEventLayer(map, options) {
     var placeName = typeof focus.label === "string" ? focus.label : "";
     origin.bindTooltip(el("span", "speakout-origin-label", placeName), {direction: "top", offset: [0, -8]});
     var originNode = origin.getElement && origin.getElement();
-    if (originNode) { originNode.setAttribute("aria-label", fill(labels.searchedPlace, {place: placeName})); }
+    if (originNode) {  // an SVG path: named as an image (a path with no role may not have a name)
+      originNode.setAttribute("role", "img");
+      originNode.setAttribute("aria-label", fill(labels.searchedPlace, {place: placeName}));
+    }
   }
 
   // The selection's going counts: each row back to the document's counts, then the selection's on top;
@@ -387,7 +460,20 @@ function speakoutEventLayer(map, options) {
     if (selection) {
       drawFocus(selection.focus);
       fitView(selection);
+      openRequested(selection.open);
     }
+  }
+
+  // The page's list asking for an event (selection.open = {index, request}): that event's popup opened, its cluster
+  // zoomed into first; once per request, so a later selection carrying the same request leaves the map be.
+  var openedRequest = null;
+  function openRequested(request) {
+    if (!request || typeof request !== "object" || typeof request.index !== "number" ||
+        request.request === openedRequest) { return; }
+    var marker = markers[request.index];
+    if (!marker || !cluster.hasLayer(marker)) { return; }
+    openedRequest = request.request;
+    cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
   }
 
   drawFocus(options.focus);

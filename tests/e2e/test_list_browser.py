@@ -1,0 +1,86 @@
+"""End to end: the map page's list follows the map, with a keyboard alone.
+
+"Show on the map" in the list opens that event's popup in the map's frame;
+a pin opened on the map (Enter on it) marks its event in the list.
+"""
+
+from __future__ import annotations
+
+import pytest
+from e2e_support import PAGE_TIMEOUT_MS, AppServer
+from test_browser import SEED_TOTAL, map_frame, page_markers, shown_count
+
+pytestmark = pytest.mark.e2e
+
+expect = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed").expect
+
+MARKED = "📍 Open on the map"
+
+
+def list_headings(page) -> list[str]:
+    return [text.strip() for text in page.locator("[data-testid=stMarkdownContainer] h4").all_inner_texts()]
+
+
+def test_from_the_list_to_the_map_and_back_by_keyboard(seed_app: AppServer, open_page):
+    visit = open_page()
+    page = visit.page
+    page.goto(seed_app.url("/"))
+    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
+    page_markers(page, SEED_TOTAL)
+    expect(page.locator("[data-testid=stMarkdownContainer] h4").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    titles = list_headings(page)
+    assert len(titles) == SEED_TOTAL  # one page: every event the map shows, as headings
+
+    # The list to the map: Enter on the third event's "Show on the map" opens its popup in the map's frame.
+    show = page.get_by_role("button", name="Show on the map").nth(2)
+    show.focus()
+    page.keyboard.press("Enter")
+    frame = map_frame(page)
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(titles[2], timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text(MARKED)).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
+    visit.screenshot("list-to-map")
+
+    # The map to the list: a pin reached in the map's frame and opened with Enter is marked in the list.
+    frame.locator(".leaflet-popup-close-button").click()
+    expect(frame.locator(".leaflet-popup")).to_have_count(0, timeout=PAGE_TIMEOUT_MS)
+    pin = frame.locator(".speakout-pin").first
+    pin.focus()
+    name = pin.get_attribute("aria-label") or ""
+    pin.press("Enter")
+    opened = frame.locator(".leaflet-popup-content .speakout-popup-title").first
+    expect(opened).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    title = opened.inner_text().strip()
+    assert title and title in name, (title, name)
+    marked = page.locator("[class*='st-key-list-entry-']", has=page.get_by_text(MARKED))
+    expect(marked.last).to_contain_text(title, timeout=PAGE_TIMEOUT_MS)
+    visit.screenshot("map-to-list")
+    assert not visit.page_errors, visit.page_errors
+
+
+def test_only_the_events_in_the_maps_view(seed_app: AppServer, open_page):
+    visit = open_page()
+    page = visit.page
+    page.goto(seed_app.url("/"))
+    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
+    page_markers(page, SEED_TOTAL)
+    page.get_by_text("Only the events in the map's view").click()
+    frame = map_frame(page)  # the map again: it now reports its view
+    page_markers(page, SEED_TOTAL)
+    expect(page.locator("[data-testid=stMarkdownContainer] h4")).to_have_count(SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
+    # Into Europe: the list keeps only the events inside the map's view, as the map reports it.
+    frame.evaluate("() => window.map.setView([48.5, 10.0], 5, {animate: false})")
+    in_view = frame.evaluate("""() => {
+      const b = window.map.getBounds();
+      return Object.values(window.map._layers).length && b.getSouth() < 48.5 && b.getNorth() > 48.5;
+    }""")
+    assert in_view
+    headings = page.locator("[data-testid=stMarkdownContainer] h4")
+    expect(headings.first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function("n => document.querySelectorAll('[data-testid=stMarkdownContainer] h4').length < n",
+                           arg=SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
+    europe = [text.strip() for text in headings.all_inner_texts()]
+    assert europe and all("Russia" in title for title in europe)
+    assert not any(city in " ".join(europe) for city in ("Asunción", "Vancouver", "Ottawa", "Sydney"))
+    visit.screenshot("list-in-view")
+    assert not visit.page_errors, visit.page_errors
