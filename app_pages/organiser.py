@@ -69,8 +69,9 @@ def show_diff(preview: publishing.Preview, key: str) -> None:
                      key=key)
 
 
-def current_preview(context: str, change: object, make) -> publishing.Preview:
-    """The preview of ``change`` against the version published now: ``make()`` again when either changed."""
+def current_preview(context: str, change: object, make) -> publishing.Preview | publishing.Choices:
+    """The preview (or an upload's choices) of ``change`` against the version published now: ``make()`` again
+    when either changed."""
     cached = st.session_state.get(f"{context}-preview")
     if cached is None or cached[0] != change or cached[1].based_on != store.latest_number():
         cached = st.session_state[f"{context}-preview"] = (change, make())
@@ -234,7 +235,8 @@ upload_section, import_text_tab, edit_tab, review_tab, guide_edit_tab, history_t
 with upload_section:
     with common.store_errors_shown(msg("check the upload")):
         upload_tab.show_tab(store=store, settings=settings, t=t, show_preview=show_preview,
-                            placing_progress=placing_progress, show_outcome=show_outcome,
+                            current_preview=current_preview, placing_progress=placing_progress,
+                            show_outcome=show_outcome,
                             template_day=campaign_day())
 
 with edit_tab:

@@ -16,11 +16,10 @@ import streamlit as st
 
 from app_pages import common
 from speakout_map.events import export
-from speakout_map.events.headers import other_names
+from speakout_map.events.headers import IGNORE, other_names
 from speakout_map.events.model import ParseResult, SheetColumns
 from speakout_map.events.reading import read_upload
 from speakout_map.events.sheet_reading import (
-    IGNORE,
     MAPPABLE_COLUMNS,
     PLAIN,
     DateFormat,
@@ -33,8 +32,9 @@ from speakout_map.organisers.throttle import utc_now
 from speakout_map.store import publishing
 from speakout_map.store.publishing import Mode
 
-#: Session keys: the file checked (read and placed) with how it is read; both choices compared with the published version.
-CHECKED, CHOICES = "upload-checked", "upload-choices"
+#: Session keys: the file checked (read and placed) with how it is read; both choices compared with the published
+#: version (kept by the page's current_preview under its context, "upload").
+CHECKED, CHOICES = "upload-checked", "upload-preview"
 #: The session keys a publish makes obsolete.
 FORGET = (CHECKED, CHOICES, "upload-mode")
 #: Characters of a column's first values shown beside its header.
@@ -105,7 +105,8 @@ def read_file(data: bytes, name: str, reading: SheetReading, settings) -> ParseR
     return read_upload(data, name, max_bytes=settings.max_upload_bytes, today=dt.date.today(), reading=reading)
 
 
-def show_tab(*, store, settings, t, show_preview, placing_progress, show_outcome, template_day) -> None:
+def show_tab(*, store, settings, t, show_preview, current_preview, placing_progress, show_outcome,
+             template_day) -> None:
     st.markdown(t("Upload the list of events as **CSV** or **Excel (.xlsx)**: one row per event. Our template's "
                   "column names are read as they are, and so are the usual ones of spreadsheets and event "
                   "platforms (Start Date, Event Name, Ciudad, Fecha…); say which column is which for the others."))
@@ -142,9 +143,9 @@ def show_tab(*, store, settings, t, show_preview, placing_progress, show_outcome
         result = plain if reading.is_plain else read_file(data, uploaded.name, reading, settings)
         checked = st.session_state[CHECKED] = (change, publishing.check(
             result, uploaded.name, geocoder=common.geocoder(settings), progress=placing_progress()))
-    both = current_choices(store, change, checked[1])
+    both = current_preview("upload", change, lambda: publishing.choices(checked[1], store))
     # The choice means something once the file reads cleanly and there is a published list to change.
-    choosing = not checked[1].errors and both.replace.based_on is not None
+    choosing = not checked[1].errors and both.based_on is not None
     mode = choose_mode(t, both) if choosing else Mode.REPLACE
     preview = both.of(mode)
     removed, published = len(preview.diff.removed), published_count(both.replace)
@@ -154,14 +155,6 @@ def show_tab(*, store, settings, t, show_preview, placing_progress, show_outcome
                      published=published))
         confirmed = st.checkbox(t("Yes, remove them: this file is the whole new list"), key=f"upload-remove-{mode.value}")
     show_preview(preview, "upload", forget=FORGET, confirmed=confirmed)
-
-
-def current_choices(store, change, checked: publishing.Checked) -> publishing.Choices:
-    """Both choices for the checked file against the version published now (again when either changed)."""
-    cached = st.session_state.get(CHOICES)
-    if cached is None or cached[0] != change or cached[1].replace.based_on != store.latest_number():
-        cached = st.session_state[CHOICES] = (change, publishing.choices(checked, store))
-    return cached[1]
 
 
 def choose_mode(t, both: publishing.Choices) -> Mode:

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from speakout_map.errors import MappingError
+from speakout_map.events.headers import IGNORE
 from speakout_map.events.model import SheetColumns
 from speakout_map.events.reading import parse_events_text, read_upload
 from speakout_map.events.sheet_reading import (
-    IGNORE,
     PLAIN,
     DateFormat,
     SheetReading,

@@ -91,15 +91,17 @@ def normalise(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
-def _place_key(event: Event) -> tuple[str, str, object]:
+def place_key(event: Event) -> tuple[str, str, object]:
+    """Country, city and date as events are matched by them (without case, accents or extra spaces)."""
     return (event.country_code.upper(), normalise(event.city), event.date)
 
 
 def _title_key(event: Event) -> tuple[str, str, object, str]:
-    return (*_place_key(event), normalise(event.title))
+    return (*place_key(event), normalise(event.title))
 
 
-def _field_changes(old: dict[str, str], new: dict[str, str]) -> tuple[FieldChange, ...]:
+def field_changes(old: dict[str, str], new: dict[str, str]) -> tuple[FieldChange, ...]:
+    """The columns whose CSV text differs between two rows of :func:`~speakout_map.events.export.events_to_rows`."""
     return tuple(FieldChange(c, old[c], new[c]) for c in COLUMNS if old[c] != new[c])
 
 
@@ -170,7 +172,7 @@ def diff_events(old: Sequence[Event], new: Sequence[Event]) -> EventDiff:
     matched: list[tuple[int, int]] = []
     for key in (
         lambda k, is_new: _title_key((new if is_new else old)[k]),
-        lambda k, is_new: _place_key((new if is_new else old)[k]),
+        lambda k, is_new: place_key((new if is_new else old)[k]),
     ):
         pairs = _pair(old_left, new_left, old_rows, new_rows, key)
         matched.extend(pairs)
@@ -180,7 +182,7 @@ def diff_events(old: Sequence[Event], new: Sequence[Event]) -> EventDiff:
         new_left = [j for j in new_left if j not in paired_new]
 
     changed = tuple(
-        EventChange(old[i], new[j], _field_changes(old_rows[i], new_rows[j]))
+        EventChange(old[i], new[j], field_changes(old_rows[i], new_rows[j]))
         for i, j in sorted(matched, key=lambda pair: pair[1])
     )
     return EventDiff(

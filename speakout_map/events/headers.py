@@ -26,7 +26,7 @@ from speakout_map.events.model import COLUMNS, READ_ONLY_COLUMNS
 #: A column that is known and left out (postal codes: the city and country place an event).
 IGNORED = ""
 #: What an organiser's mapping says of a column to leave out (see :mod:`speakout_map.events.sheet_reading`).
-_IGNORE_WORD = "ignore"
+IGNORE = "ignore"
 
 #: Other names of our columns, as organisers' sheets and event platforms' exports write them.
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -110,7 +110,7 @@ def read_header(
     columns = [own[index] or name for index, name in enumerate(normalised)]
     renamed, conflicts = [], []
     for index, column in said.items():
-        if column == _IGNORE_WORD:
+        if column == IGNORE:
             columns[index] = IGNORED
         elif column:
             columns[index] = column

@@ -48,10 +48,10 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from speakout_map.events.diff import EventChange, EventDiff, FieldChange, normalise
+from speakout_map.events.diff import EventChange, EventDiff, FieldChange, field_changes, normalise, place_key
 from speakout_map.events.export import events_to_rows
 from speakout_map.events.identity import UID_PATTERN, event_uids
-from speakout_map.events.model import FIRST_EVENT_ROW, ID_COLUMN, Event, Problem
+from speakout_map.events.model import FIRST_EVENT_ROW, ID_COLUMN, Event, Problem, by_row
 from speakout_map.languages.message import CountryName, Message, msg, nmsg
 from speakout_map.places.place import PlacedEvent
 
@@ -72,10 +72,6 @@ class Merge:
     updated: tuple[tuple[int, int], ...]
     #: The upload rows added as new events, in the upload's order.
     added_rows: tuple[int, ...]
-
-
-def _place_key(event: Event) -> tuple[str, str, object]:
-    return (event.country_code.upper(), normalise(event.city), event.date)
 
 
 def _where(event: Event) -> dict[str, object]:
@@ -144,8 +140,7 @@ def _matched_twice(first_row: int, published: Event) -> Message:
 
 def _field_changes(before: Event, after: Event) -> tuple[FieldChange, ...]:
     """The columns that differ, as the CSV writes them (as the diff compares)."""
-    old, new = events_to_rows([before, after], include_private=True)
-    return tuple(FieldChange(column, old[column], new[column]) for column in old if old[column] != new[column])
+    return field_changes(*events_to_rows([before, after], include_private=True))
 
 
 #: What an id names: a published event's index, or None for an id of ours naming none (the row is added).
@@ -160,7 +155,7 @@ class _Matching:
         self.by_uid = {uid: index for index, uid in enumerate(event_uids([p.event for p in published]))}
         self.at_place: dict[tuple[str, str, object], list[int]] = defaultdict(list)
         for index, item in enumerate(published):
-            self.at_place[_place_key(item.event)].append(index)
+            self.at_place[place_key(item.event)].append(index)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         #: published index -> (uploaded index, upload row, whether by its id)
@@ -191,7 +186,7 @@ class _Matching:
         return index in self.updates and self.updates[index][2]
 
     def by_place(self, k: int, event: Event) -> None:
-        candidates = self.at_place.get(_place_key(event), [])
+        candidates = self.at_place.get(place_key(event), [])
         title = normalise(event.title)
         titled = [index for index in candidates if normalise(self.published[index].event.title) == title]
         free = [index for index in (titled or candidates) if not self._by_an_id(index)]
@@ -249,8 +244,8 @@ def merge(published: Sequence[PlacedEvent], uploaded: Sequence[PlacedEvent], ids
             continue
         event = replace(uploaded[k].event, row=item.event.row)
         merged.append(PlacedEvent(event, uploaded[k].place))
-        if field_changes := _field_changes(item.event, event):
-            changes.append(EventChange(item.event, event, field_changes))
+        if differing := _field_changes(item.event, event):
+            changes.append(EventChange(item.event, event, differing))
         else:
             unchanged += 1
     first_new = max([len(published) + FIRST_EVENT_ROW - 1, *(p.event.row for p in published)]) + 1
@@ -260,12 +255,8 @@ def merge(published: Sequence[PlacedEvent], uploaded: Sequence[PlacedEvent], ids
     return Merge(
         placed=tuple(merged),
         diff=EventDiff(added=added_events, removed=(), changed=tuple(changes), unchanged=unchanged),
-        errors=_by_row(matching.errors),
-        warnings=_by_row(matching.warnings),
+        errors=by_row(matching.errors),
+        warnings=by_row(matching.warnings),
         updated=tuple((row, index) for index, (_, row, _) in sorted(matching.updates.items(), key=lambda u: u[1][0])),
         added_rows=tuple(uploaded[k].event.row for k in added),
     )
-
-
-def _by_row(problems: Sequence[Problem]) -> tuple[Problem, ...]:
-    return tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))

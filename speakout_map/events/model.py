@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speakout_map.languages.message import Message, Text, msg
@@ -120,6 +121,11 @@ class Problem:
     def as_dict(self) -> dict[str, object]:
         """Row, column and the English message (the CLI's ``--json``)."""
         return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def by_row(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """Problems in the order a spreadsheet reads: by row (the whole file's first), then column."""
+    return tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
 
 @dataclass(frozen=True)

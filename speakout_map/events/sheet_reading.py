@@ -5,7 +5,7 @@ Most sheets need nothing: our own column names and the usual other names
 are written YYYY-MM-DD (or are an .xlsx's date cells). For the rest, the
 organiser says:
 
-* a **mapping**: their header → our column, or :data:`IGNORE` to leave a
+* a **mapping**: their header → our column, or ``ignore`` (:data:`~speakout_map.events.headers.IGNORE`) to leave a
   column out (``Start Date=date``, ``Notes=ignore``). A mapping names headers
   as the sheet writes them, compared like header names are (case, accents,
   spaces and punctuation do not count); it wins over every other reading.
@@ -31,12 +31,10 @@ from dataclasses import dataclass
 
 from speakout_map.errors import MappingError
 from speakout_map.events.cells import CellError, parse_date
-from speakout_map.events.headers import fold_header
+from speakout_map.events.headers import IGNORE, fold_header
 from speakout_map.events.model import COLUMNS, ID_COLUMN, SheetColumns
 from speakout_map.languages.message import msg
 
-#: What a mapping says of a column to leave out.
-IGNORE = "ignore"  # the same word as headers._IGNORE_WORD
 #: Our columns a mapping can name (the read-only "going" is never read; "id" is, for add-and-update).
 MAPPABLE_COLUMNS: tuple[str, ...] = (*COLUMNS, ID_COLUMN)
 

@@ -26,7 +26,7 @@ from speakout_map.events.formatting import time_range
 from speakout_map.events.model import Status
 from speakout_map.languages.message import msg
 from speakout_map.languages.translator import Translator
-from speakout_map.maps.rows import COORDINATE_DECIMALS, safe_link
+from speakout_map.maps.rows import COORDINATE_DECIMALS, row_position, safe_link
 from speakout_map.places.place import PlacedEvent
 
 #: Events on one page of the list.
@@ -57,12 +57,6 @@ def entry_markdown(placed: PlacedEvent, t: Translator, *, distance: str = "", go
     return "\n\n".join(lines)
 
 
-def _at(placed: PlacedEvent) -> tuple[float, float]:
-    """An event's position as the map's rows give it (rounded the same way)."""
-    return (round(float(placed.place.latitude), COORDINATE_DECIMALS),
-            round(float(placed.place.longitude), COORDINATE_DECIMALS))
-
-
 def clicked_event(
     shown: Sequence[PlacedEvent], clicked: Mapping[str, Any] | None, tooltip: str | None, t: Translator
 ) -> int | None:
@@ -80,7 +74,7 @@ def clicked_event(
         point = (round(float(clicked["lat"]), COORDINATE_DECIMALS), round(float(clicked["lng"]), COORDINATE_DECIMALS))
     except (KeyError, TypeError, ValueError):
         return None
-    here = [index for index, p in enumerate(shown) if _at(p) == point]
+    here = [index for index, p in enumerate(shown) if row_position(p) == point]
     if len(here) > 1 and isinstance(tooltip, str):
         titled = [index for index in here if tooltip.strip().startswith(t.text(shown[index].event.title_text))]
         here = titled or here
@@ -101,7 +95,7 @@ def in_view(shown: Sequence[PlacedEvent], bounds: Mapping[str, Any] | None) -> l
     every_longitude = east - west >= 360
 
     def inside(p: PlacedEvent) -> bool:
-        latitude, longitude = _at(p)
+        latitude, longitude = row_position(p)
         if not south <= latitude <= north:
             return False
         if every_longitude:

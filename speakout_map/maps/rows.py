@@ -142,6 +142,12 @@ def counts_of(placed: Sequence[PlacedEvent], counts: Mapping[str, int]) -> Going
     return going_of(dict(zip(placed, event_uids([p.event for p in placed]))), counts, ())
 
 
+def row_position(placed: PlacedEvent) -> tuple[float, float]:
+    """An event's latitude and longitude as its row gives them (rounded to :data:`COORDINATE_DECIMALS`)."""
+    return (round(float(placed.place.latitude), COORDINATE_DECIMALS),
+            round(float(placed.place.longitude), COORDINATE_DECIMALS))
+
+
 def event_row(placed: PlacedEvent, translator: Translator | None = None,
               calendar: CalendarLinks | None = None, going: GoingOf | None = None) -> list[Any]:
     """One event as a data row in :data:`DATA_FIELDS` order (public fields only), in the translator's language.
@@ -153,8 +159,7 @@ def event_row(placed: PlacedEvent, translator: Translator | None = None,
     t = translator or english()
     event = placed.event
     return [
-        round(float(placed.place.latitude), COORDINATE_DECIMALS),
-        round(float(placed.place.longitude), COORDINATE_DECIMALS),
+        *row_position(placed),
         1 if event.status is Status.CONFIRMED else 0,
         t.text(event.title_text),
         event.city,

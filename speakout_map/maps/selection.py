@@ -27,7 +27,7 @@ from folium.template import Template
 from speakout_map.escaping import script_object
 from speakout_map.languages.translator import Translator, english
 from speakout_map.maps.focus import Focus, union_bounds
-from speakout_map.maps.rows import COORDINATE_DECIMALS, events_bounds
+from speakout_map.maps.rows import events_bounds, row_position
 from speakout_map.places.place import PlacedEvent
 from speakout_map.supporters.going import going_label
 
@@ -73,8 +73,7 @@ class Selection:
 
 def points_bounds(shown: Sequence[PlacedEvent]) -> list[list[float]] | None:
     """``[[south, west], [north, east]]`` around the events' points (as rounded in the rows), or None if none."""
-    return events_bounds([(round(float(p.place.latitude), COORDINATE_DECIMALS),
-                           round(float(p.place.longitude), COORDINATE_DECIMALS)) for p in shown])
+    return events_bounds([row_position(p) for p in shown])
 
 
 def select(

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from speakout_map.places.placing import Placing, place_events
 from speakout_map.errors import NotPublishableError
-from speakout_map.events.model import FIRST_EVENT_ROW, ParseResult, Problem
+from speakout_map.events.model import FIRST_EVENT_ROW, ParseResult, Problem, by_row
 from speakout_map.places.place import PlacedEvent
 from speakout_map.languages.message import Text, msg, nmsg
 from speakout_map.settings import Settings
@@ -104,9 +104,10 @@ class Choices:
     def of(self, mode: Mode) -> Preview:
         return self.replace if mode is Mode.REPLACE else self.merge
 
-
-def _sorted(problems: Sequence[Problem]) -> tuple[Problem, ...]:
-    return tuple(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    @property
+    def based_on(self) -> int | None:
+        """The version both were compared with."""
+        return self.replace.based_on
 
 
 def check(result: ParseResult, source: str, *, geocoder, progress: Progress | None = None) -> Checked:
@@ -116,7 +117,7 @@ def check(result: ParseResult, source: str, *, geocoder, progress: Progress | No
         place_events(result.events, geocoder, progress=progress, progress_every=PROGRESS_CHUNK)
         if result.events else Placing((), ())
     )
-    errors = _sorted(tuple(result.errors) + placing.problems)
+    errors = by_row(tuple(result.errors) + placing.problems)
     if not result.events and not errors:
         errors = (Problem(None, None, msg("the file has no events; add one row per event under the header")),)
     return Checked(source, result.rows, placing.placed, errors, tuple(result.warnings), placing.online_failure,
@@ -178,8 +179,8 @@ def _merging(checked: Checked, published: Sequence[PlacedEvent], based_on: int |
     from speakout_map.events.merging import merge
     merged = merge(published, checked.placed, dict(checked.ids))
     whole = replace(checked, rows=len(merged.placed), placed=merged.placed,
-                    errors=_sorted(checked.errors + merged.errors),
-                    warnings=_sorted(checked.warnings + merged.warnings))
+                    errors=by_row(checked.errors + merged.errors),
+                    warnings=by_row(checked.warnings + merged.warnings))
     return _preview(whole, based_on=based_on, diff=merged.diff, mode=Mode.MERGE)
 
 

@@ -15,19 +15,26 @@ pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed").expect
 
 MARKED = "📍 Open on the map"
+#: The list's entries' headings.
+HEADINGS = "[data-testid=stMarkdownContainer] h4"
 
 
 def list_headings(page) -> list[str]:
-    return [text.strip() for text in page.locator("[data-testid=stMarkdownContainer] h4").all_inner_texts()]
+    return [text.strip() for text in page.locator(HEADINGS).all_inner_texts()]
+
+
+def seed_map(page, server: AppServer):
+    """The map page of the seed events, once every event is drawn."""
+    page.goto(server.url("/"))
+    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
+    page_markers(page, SEED_TOTAL)
+    return page
 
 
 def test_from_the_list_to_the_map_and_back_by_keyboard(seed_app: AppServer, open_page):
     visit = open_page()
-    page = visit.page
-    page.goto(seed_app.url("/"))
-    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
-    page_markers(page, SEED_TOTAL)
-    expect(page.locator("[data-testid=stMarkdownContainer] h4").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page = seed_map(visit.page, seed_app)
+    expect(page.locator(HEADINGS).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     titles = list_headings(page)
     assert len(titles) == SEED_TOTAL  # one page: every event the map shows, as headings
 
@@ -60,14 +67,11 @@ def test_from_the_list_to_the_map_and_back_by_keyboard(seed_app: AppServer, open
 
 def test_only_the_events_in_the_maps_view(seed_app: AppServer, open_page):
     visit = open_page()
-    page = visit.page
-    page.goto(seed_app.url("/"))
-    assert shown_count(page) == (SEED_TOTAL, SEED_TOTAL)
-    page_markers(page, SEED_TOTAL)
+    page = seed_map(visit.page, seed_app)
     page.get_by_text("Only the events in the map's view").click()
     frame = map_frame(page)  # the map again: it now reports its view
     page_markers(page, SEED_TOTAL)
-    expect(page.locator("[data-testid=stMarkdownContainer] h4")).to_have_count(SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
+    expect(page.locator(HEADINGS)).to_have_count(SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
     # Into Europe: the list keeps only the events inside the map's view, as the map reports it.
     frame.evaluate("() => window.map.setView([48.5, 10.0], 5, {animate: false})")
     in_view = frame.evaluate("""() => {
@@ -75,10 +79,10 @@ def test_only_the_events_in_the_maps_view(seed_app: AppServer, open_page):
       return Object.values(window.map._layers).length && b.getSouth() < 48.5 && b.getNorth() > 48.5;
     }""")
     assert in_view
-    headings = page.locator("[data-testid=stMarkdownContainer] h4")
+    headings = page.locator(HEADINGS)
     expect(headings.first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    page.wait_for_function("n => document.querySelectorAll('[data-testid=stMarkdownContainer] h4').length < n",
-                           arg=SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function("([selector, n]) => document.querySelectorAll(selector).length < n",
+                           arg=[HEADINGS, SEED_TOTAL], timeout=PAGE_TIMEOUT_MS)
     europe = [text.strip() for text in headings.all_inner_texts()]
     assert europe and all("Russia" in title for title in europe)
     assert not any(city in " ".join(europe) for city in ("Asunción", "Vancouver", "Ottawa", "Sydney"))
