@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from e2e_support import PAGE_TIMEOUT_MS, AppServer
-from test_browser import SEED_TOTAL, map_frame, page_markers, shown_count
+from test_browser import MAP_IFRAME, SEED_TOTAL, map_frame, page_markers, shown_count
 
 pytestmark = pytest.mark.e2e
 
@@ -68,9 +68,13 @@ def test_from_the_list_to_the_map_and_back_by_keyboard(seed_app: AppServer, open
 def test_only_the_events_in_the_maps_view(seed_app: AppServer, open_page):
     visit = open_page()
     page = seed_map(visit.page, seed_app)
+    # The map is made again (a map of its own key, which reports its view): wait for the old frame to go first,
+    # or the view would be set on a map about to be removed.
+    old_map = page.locator(MAP_IFRAME).first.element_handle()
     page.get_by_text("Only the events in the map's view").click()
-    frame = map_frame(page)  # the map again: it now reports its view
+    page.wait_for_function("frame => !frame.isConnected", arg=old_map, timeout=PAGE_TIMEOUT_MS)
     page_markers(page, SEED_TOTAL)
+    frame = map_frame(page)
     expect(page.locator(HEADINGS)).to_have_count(SEED_TOTAL, timeout=PAGE_TIMEOUT_MS)
     # Into Europe: the list keeps only the events inside the map's view, as the map reports it.
     frame.evaluate("() => window.map.setView([48.5, 10.0], 5, {animate: false})")
