@@ -4,8 +4,9 @@ from the keyboard.
 axe-core comes from npm (``package.json``'s devDependencies, pinned; ``make test`` installs it into
 ``node_modules``) and is added to each page from disk, never fetched. It runs in every frame of a page on its
 own (the app's page, the map's srcdoc iframe, any other component frame), so a finding names its frame. The
-pages: the map, the guide, the proposal form, the share page, the organisers' page signed out and signed in
-(its upload tab), the light embed with and without its list, and the static export opened from disk.
+pages: the map, the guide, the proposal form, the share page, the organisers' page signed out, the light embed
+with and without its list, and the static export opened from disk (the organisers' page signed in, tab by tab, and
+a host's status page: test_accessibility_organisers.py).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_support import ORGANISER, PAGE_TIMEOUT_MS, PASSWORD, ROOT, SEED_EVENTS, AppServer
+from e2e_support import PAGE_TIMEOUT_MS, ROOT, SEED_EVENTS, AppServer
 from test_browser import _MARKERS_JS, MAP_IFRAME, map_frame, markers, page_markers, whole_map_in_view
 
-from speakout_map.languages.translator import translator_for
 from speakout_map.maps.standalone import LIST_ID
 
 pytestmark = pytest.mark.e2e
@@ -150,21 +150,6 @@ def test_the_app_pages_pass_axe(seed_app: AppServer, open_page, axe_source: str,
     visit.page.goto(seed_app.url(path, lang=lang))
     streamlit_settled(visit.page)
     assert_axe_clean(visit, axe_source, f"{path} ({lang})")
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_organisers_upload_tab_passes_axe(seed_app: AppServer, open_page, axe_source: str, lang: str):
-    t = translator_for(lang)
-    visit = open_page(bypass_csp=True)
-    page = visit.page
-    page.goto(seed_app.url("/organise", lang=lang))
-    streamlit_settled(page)
-    page.get_by_label(t("Organiser name")).fill(ORGANISER)
-    page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=t("Sign in")).click()
-    expect(page.get_by_role("tab").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    streamlit_settled(page)
-    assert_axe_clean(visit, axe_source, f"the organisers' upload tab ({lang})")
 
 
 # --- the light embed and the static export ------------------------------------------------------
