@@ -17,6 +17,7 @@ import pytest
 from e2e_support import PAGE_TIMEOUT_MS, ROOT, SEED_EVENTS, AppServer
 from test_browser import _MARKERS_JS, MAP_IFRAME, map_frame, markers, page_markers, whole_map_in_view
 
+from speakout_map.languages.translator import translator_for
 from speakout_map.maps.standalone import LIST_ID
 
 pytestmark = pytest.mark.e2e
@@ -126,21 +127,47 @@ def map_settled(frame) -> None:
 APP_PAGES = ("/guide", "/propose", "/share", "/organise")
 
 
+#: The map page's states checked: every event; a "near" search (its place drawn, the list in its order); the table
+#: tab open; the list showing only the events in the map's view; an event opened from the list (marked there, its
+#: popup open on the map); and a phone's screen.
+MAP_STATES = ("all", "near", "table", "in-view", "opened", "phone")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("near", ("", "Madrid"), ids=("all", "near"))
-def test_the_map_page_passes_axe(seed_app: AppServer, open_page, axe_source: str, lang: str, near: str):
-    """The map page, with every event or a "near" search's (its place drawn on the map, the list in its order)."""
-    visit = open_page(bypass_csp=True)
-    visit.page.goto(seed_app.url("/", lang=lang, **({"near": near} if near else {})))
-    streamlit_settled(visit.page)
-    if near:
-        frame = map_frame(visit.page)
+@pytest.mark.parametrize("state", MAP_STATES)
+def test_the_map_page_passes_axe(seed_app: AppServer, open_page, axe_source: str, lang: str, state: str):
+    t = translator_for(lang)
+    visit = open_page(bypass_csp=True, **(PHONE if state == "phone" else {}))
+    page = visit.page
+    page.goto(seed_app.url("/", lang=lang, **({"near": "Madrid"} if state == "near" else {})))
+    streamlit_settled(page)
+    if state == "near":
+        frame = map_frame(page)
         frame.wait_for_selector(".speakout-origin", state="attached", timeout=PAGE_TIMEOUT_MS)
         map_settled(frame)
     else:
-        page_markers(visit.page, SEED_TOTAL)
-    visit.page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    assert_axe_clean(visit, axe_source, f"the map page ({lang}{', near ' + near if near else ''})")
+        page_markers(page, SEED_TOTAL)
+    if state == "table":
+        page.get_by_role("tab", name=t("Table")).click()
+        expect(page.locator("[data-testid=stDataFrame]").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    elif state == "in-view":
+        old_map = page.locator(MAP_IFRAME).first.element_handle()
+        page.get_by_text(t("Only the events in the map's view")).click()
+        # A map of its own key (it reports its view) replaces the first: checked once that one has gone.
+        page.wait_for_function("frame => !frame.isConnected", arg=old_map, timeout=PAGE_TIMEOUT_MS)
+        page_markers(page, SEED_TOTAL)
+        streamlit_settled(page)
+        map_settled(map_frame(page))
+    elif state == "opened":
+        page.get_by_role("button", name=t("Show on the map")).first.click()
+        expect(page.get_by_text(t("📍 Open on the map"))).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
+        frame = map_frame(page)
+        expect(frame.locator(".leaflet-popup")).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
+        # faded in (mid-fade, its text is lighter than it will be)
+        frame.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    assert_axe_clean(visit, axe_source, f"the map page, {state} ({lang})")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
