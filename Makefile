@@ -110,6 +110,7 @@ bench: install
 	$(PY) bench/bench_embed.py
 	$(PY) bench/bench_scale.py
 	$(PY) bench/bench_sessions.py
+	$(PY) bench/bench_list.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules static/vendor
