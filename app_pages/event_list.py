@@ -45,9 +45,11 @@ def show_list(
     if not listed:
         st.info(t("No events in the map's view. Zoom out or move the map, or show every event of the map."))
         return
-    if marked is not None and marked in listed and st.session_state.get(LIST_MARKED) != uids.get(marked):
-        st.session_state[LIST_MARKED] = uids.get(marked)  # newly marked: turn to its page, once
-        st.session_state[LIST_PAGE] = listed.index(marked) // LIST_PAGE_ROWS + 1
+    if marked is not None and st.session_state.get(LIST_MARKED) != uids.get(marked):
+        position = next((index for index, event in enumerate(listed) if event is marked or event == marked), None)
+        if position is not None:  # newly marked, and listed: turn to its page, once
+            st.session_state[LIST_MARKED] = uids.get(marked)
+            st.session_state[LIST_PAGE] = position // LIST_PAGE_ROWS + 1
     page = page_of(len(listed), st.session_state.get(LIST_PAGE, 1), LIST_PAGE_ROWS)
     if page.pages > 1:
         st.session_state[LIST_PAGE] = page.number

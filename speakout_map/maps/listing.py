@@ -31,6 +31,8 @@ from speakout_map.places.place import PlacedEvent
 
 #: Events on one page of the list.
 LIST_PAGE_ROWS = 20
+#: Degrees within which an event may be the one at a clicked point, before its coordinates are rounded as its row's.
+_NEAR = 10.0 ** -COORDINATE_DECIMALS
 
 
 def entry_markdown(placed: PlacedEvent, t: Translator, *, distance: str = "", going: str = "") -> str:
@@ -74,7 +76,10 @@ def clicked_event(
         point = (round(float(clicked["lat"]), COORDINATE_DECIMALS), round(float(clicked["lng"]), COORDINATE_DECIMALS))
     except (KeyError, TypeError, ValueError):
         return None
-    here = [index for index, p in enumerate(shown) if row_position(p) == point]
+    # A cheap look at the coordinates first (a click reruns the page over every shown event), then the rounding.
+    near = (index for index, p in enumerate(shown)
+            if abs(p.place.latitude - point[0]) < _NEAR and abs(p.place.longitude - point[1]) < _NEAR)
+    here = [index for index in near if row_position(shown[index]) == point]
     if len(here) > 1 and isinstance(tooltip, str):
         titled = [index for index in here if tooltip.strip().startswith(t.text(shown[index].event.title_text))]
         here = titled or here
@@ -95,7 +100,8 @@ def in_view(shown: Sequence[PlacedEvent], bounds: Mapping[str, Any] | None) -> l
     every_longitude = east - west >= 360
 
     def inside(p: PlacedEvent) -> bool:
-        latitude, longitude = row_position(p)
+        # Its own coordinates, not the row's rounded ones: they differ by a metre at most.
+        latitude, longitude = p.place.latitude, p.place.longitude
         if not south <= latitude <= north:
             return False
         if every_longitude:

@@ -27,3 +27,17 @@ class PlacedEvent:
 
     event: Event
     place: Place
+
+    def __hash__(self) -> int:
+        # Placed events are dictionary keys many times on every run of the map page (their UIDs, "I'll be there"
+        # counts, the selection, the list), and hashing every field of an event each time was a third of a rerun
+        # of 10,000 events (bench/bench_list.py). Worked out once per object instead, kept beside its fields.
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.event, self.place))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict[str, object]:
+        # Pickled without it: a string's hash differs from one process to the next.
+        return {"event": self.event, "place": self.place}
