@@ -14,7 +14,8 @@ import folium
 import pytest
 
 from speakout_map.escaping import script_json
-from speakout_map.maps.build import build_map, map_html
+from speakout_map.maps.build import app_map, build_map, map_html
+from speakout_map.maps.display import Display
 from speakout_map.maps.inline import static_text
 from speakout_map.maps.layer import (
     CLUSTER_OPTIONS,
@@ -28,6 +29,7 @@ from speakout_map.maps.layer import (
     layer_labels,
 )
 from speakout_map.maps.rows import DATA_FIELDS, event_row
+from speakout_map.maps.standalone import standalone_html
 from speakout_map.languages.translator import english
 from tests.i18n_support import fake_translator
 from tests.map_support import (
@@ -356,6 +358,21 @@ def test_layer_passes_its_options_to_the_script(guide, shown):
         "legend": True,
         "list": "",
     }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [lambda: map_html(build_map(WORLD)),
+     lambda: map_html(app_map("/api/map-data")),
+     lambda: standalone_html(WORLD, display=Display(list=True), title="SpeakOut")],
+    ids=("map", "app-map", "standalone"),
+)
+def test_spiderfied_pins_get_longer_legs_on_every_map(page):
+    """Every map the app draws (the map of its events, the full app's, the light embed and the static export's page)
+    hands the cluster plugin legs half as long again, so that events at one place spread out as 24 px pins that do
+    not overlap; tests/e2e/test_spider_browser.py measures the pins in Chromium."""
+    assert CLUSTER_OPTIONS["spiderfyDistanceMultiplier"] == 1.5
+    assert options_of(page())["cluster"] == CLUSTER_OPTIONS
 
 
 def test_layer_style_is_the_stylesheet_once():
