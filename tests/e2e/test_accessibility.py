@@ -265,3 +265,56 @@ def test_a_pin_is_reached_opened_and_closed_from_the_keyboard(seed_app: AppServe
     page.keyboard.press("Enter")
     expect(popup).to_have_count(0)
     assert frame.evaluate(_FOCUSED_PIN) == label, "the close button did not give the focus back to the pin"
+
+
+# --- focus ----------------------------------------------------------------------------------------
+
+
+#: The focused element's name (for the message) and its box, with room around it for an outline or a ring.
+_FOCUSED_BOX = """margin => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el.tagName === 'IFRAME') return null;
+  window.__focused = el;
+  const r = el.getBoundingClientRect();
+  const name = (el.getAttribute('aria-label') || el.innerText || el.getAttribute('data-testid') || '').trim();
+  return {name: `${el.tagName.toLowerCase()} ${name.slice(0, 40)}`, x: Math.max(0, r.left - margin),
+          y: Math.max(0, r.top - margin), width: r.width + 2 * margin, height: r.height + 2 * margin};
+}"""
+#: Pixels around a focused element where its focus may show.
+FOCUS_MARGIN = 6
+
+
+def _settled_shot(page, clip: dict) -> bytes:
+    page.wait_for_timeout(250)  # Streamlit's widgets restyle on React's next render, and some fade
+    return page.screenshot(clip=clip, animations="disabled")
+
+
+@pytest.mark.parametrize("path", ("/", "/guide", "/propose", "/organise"))
+def test_focus_is_always_visible(seed_app: AppServer, open_page, path: str):
+    """Tab through the page's first elements: each, focused, looks different (pixel for pixel, in and around its box)
+    from when the focus has left it, so a keyboard user always sees where they are."""
+    visit = open_page()
+    page = visit.page
+    page.goto(seed_app.url(path))
+    streamlit_settled(page)
+    unseen, seen = [], 0
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        box = page.evaluate(_FOCUSED_BOX, FOCUS_MARGIN)
+        if box is None:
+            if page.evaluate("() => document.activeElement && document.activeElement.tagName === 'IFRAME'"):
+                break  # the map's own focus is the map's test
+            continue
+        name = box.pop("name")
+        page.evaluate("() => window.scrollTo(0, window.scrollY)")
+        box = page.evaluate(_FOCUSED_BOX, FOCUS_MARGIN) or box  # where it is once scrolled to
+        box.pop("name", None)
+        focused = _settled_shot(page, box)
+        page.evaluate("() => window.__focused.blur()")
+        unfocused = _settled_shot(page, box)
+        page.evaluate("() => window.__focused.focus()")
+        seen += 1
+        if focused == unfocused:
+            unseen.append(name)
+    assert seen >= 3, f"Tab reached only {seen} elements on {path}"
+    assert not unseen, f"focused, these look as they do unfocused on {path}: {unseen}"
