@@ -220,7 +220,8 @@ try:
 except SpeakOutError as exc:
     st.warning(escape_markdown(t.text(exc.text)), icon="⚠️")
 else:
-    st.image(png, width=QR_WIDTH, caption=t("The link above, as a QR code"))
+    st.image(png, width=QR_WIDTH, caption=t("The link above, as a QR code"),
+             alt=t("QR code that opens this map with the events chosen above"))
     svg_col, png_col = st.columns(2)
     svg_col.download_button(t("Download the QR code (SVG, for print)"), data=lambda: qr_svg(link),
                             file_name="speakout-map-qr.svg", mime="image/svg+xml", on_click="ignore", icon="⬇️",
