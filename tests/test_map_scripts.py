@@ -197,7 +197,7 @@ const L = {
   control(options) {
     return { options, addTo(map) { this.node = this.onAdd(map); made.controls.push(this); return this; } };
   },
-  DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {} },
+  DomEvent: { disableClickPropagation() {}, disableScrollPropagation() {}, on() {} },
 };
 L.control.zoom = (options) => ({ options, addTo() { made.zoom = options; return this; } });
 L.circle = (latlng, options) => ({ addTo() { made.circle = { latlng, options }; return this; } });
@@ -238,6 +238,13 @@ context[mapName] = {
   removeLayer(layer) { made.removed.push("layer"); return this; },
   fitBounds(bounds, options) { made.fitted = { bounds, options }; return this; },
   getMaxZoom() { return 18; },
+  getContainer() {
+    if (!made.container) {
+      made.container = new FakeNode("div");
+      made.container.scrollIntoView = (options) => { made.scrolled = (made.scrolled || []).concat([options]); };
+    }
+    return made.container;
+  },
 };
 vm.createContext(context);
 vm.runInContext(code, context);

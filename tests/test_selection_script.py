@@ -45,6 +45,7 @@ const city = (marker) => marker.speakoutRow[4];
       empty: made.controls.filter((c) => c.node.className === "speakout-empty" && !c.removed).length,
       removed: made.removed.length,
       opened: made.opened.splice(0).map(city),
+      scrolled: (made.scrolled || []).splice(0),
     });
   }
   process.stdout.write(JSON.stringify(out));
@@ -161,3 +162,6 @@ def test_show_on_the_map_opens_the_popup_once_per_request(tmp_path):
     hidden = option(WORLD[:2], open_event=WORLD[4], open_request=4)  # not shown: the selection carries none
     steps = run_app_map(tmp_path, [first, again, next_one, same_event_asked_again, hidden])["steps"]
     assert [step["opened"] for step in steps] == [[CITIES[2]], [], [CITIES[4]], [CITIES[4]], []]
+    # each popup opened on request brings the map into sight (the list is under it), and only those
+    assert [step["scrolled"] for step in steps] == [[{"block": "center"}], [], [{"block": "center"}],
+                                                    [{"block": "center"}], []]

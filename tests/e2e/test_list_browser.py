@@ -92,3 +92,29 @@ def test_only_the_events_in_the_maps_view(seed_app: AppServer, open_page):
     assert not any(city in " ".join(europe) for city in ("Asunción", "Vancouver", "Ottawa", "Sydney"))
     visit.screenshot("list-in-view")
     assert not visit.page_errors, visit.page_errors
+
+
+def test_on_a_phone_show_on_the_map_brings_the_map_into_sight(seed_app: AppServer, open_page):
+    """The list is under the map, a long way down on a phone: "Show on the map" scrolls the whole map back into sight,
+    its event's popup open."""
+    visit = open_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = seed_map(visit.page, seed_app)
+    show = page.get_by_role("button", name="Show on the map").nth(SEED_TOTAL - 2)
+    show.scroll_into_view_if_needed()
+    iframe = page.locator(MAP_IFRAME).first
+    assert not _in_sight(page, iframe), "the map was in sight already: nothing to show"
+    title = list_headings(page)[SEED_TOTAL - 2]
+    show.click()
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text(title, timeout=PAGE_TIMEOUT_MS)
+    # the whole map, in the middle of the screen (not under Streamlit's header at the top)
+    page.wait_for_function("""el => { const r = el.getBoundingClientRect();
+                                      return r.top >= 80 && r.bottom <= window.innerHeight; }""",
+                           arg=iframe.element_handle(), timeout=PAGE_TIMEOUT_MS)
+    visit.screenshot("phone-shown")
+    assert not visit.page_errors, visit.page_errors
+
+
+def _in_sight(page, locator) -> bool:
+    return locator.evaluate("el => { const r = el.getBoundingClientRect(); return r.top < window.innerHeight && "
+                            "r.bottom > 0; }")

@@ -473,7 +473,14 @@ function speakoutEventLayer(map, options) {
     var marker = markers[request.index];
     if (!marker || !cluster.hasLayer(marker)) { return; }
     openedRequest = request.request;
+    showMarker(marker);
+  }
+
+  // An event chosen in a list (the map page's, or the light embed's): its cluster zoomed into, its popup opened,
+  // and the map brought into the middle of the screen, as the list is under it (a long way down on a phone).
+  function showMarker(marker) {
     cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
+    if (mapBox && typeof mapBox.scrollIntoView === "function") { mapBox.scrollIntoView({block: "center"}); }
   }
 
   drawFocus(options.focus);
@@ -514,10 +521,7 @@ function speakoutEventLayer(map, options) {
       item.appendChild(buildPopup(marker.speakoutRow));
       var showButton = el("button", "speakout-list-show", labels.showOnMap);
       showButton.type = "button";
-      showButton.addEventListener("click", function () {
-        cluster.zoomToShowLayer(marker, function () { marker.openPopup(); });
-        if (map.getContainer().scrollIntoView) { map.getContainer().scrollIntoView({block: "nearest"}); }
-      });
+      showButton.addEventListener("click", function () { showMarker(marker); });
       item.appendChild(showButton);
       listBox.appendChild(item);
     });
