@@ -196,15 +196,18 @@ def test_the_app_pages_pass_axe(seed_app: AppServer, open_page, axe_source: str,
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("with_list", (False, True), ids=("map", "list"))
-def test_the_light_embed_passes_axe(seed_app: AppServer, open_page, axe_source: str, lang: str, with_list: bool):
-    visit = open_page(bypass_csp=True)
+@pytest.mark.parametrize(("with_list", "phone"), ((False, False), (True, False), (True, True)),
+                         ids=("map", "list", "list-phone"))
+def test_the_light_embed_passes_axe(seed_app: AppServer, open_page, axe_source: str, lang: str, with_list: bool,
+                                    phone: bool):
+    visit = open_page(bypass_csp=True, **(PHONE if phone else {}))
     query = {"lang": lang, **({"list": "1"} if with_list else {})}
     visit.page.goto(seed_app.url("/embed", **query))
     markers(visit.page.main_frame, SEED_TOTAL)  # settled: mid-animation, clusters and pins overlap
     if with_list:
         expect(visit.page.locator(f"#{LIST_ID} > li")).to_have_count(SEED_TOTAL)
-    assert_axe_clean(visit, axe_source, f"the light embed ({lang}{', with its list' if with_list else ''})")
+    assert_axe_clean(visit, axe_source, f"the light embed ({lang}{', with its list' if with_list else ''}"
+                                        f"{', on a phone' if phone else ''})")
 
 
 @pytest.fixture(scope="module")
