@@ -46,7 +46,7 @@ def show_list(
         st.info(t("No events in the map's view. Zoom out or move the map, or show every event of the map."))
         return
     if marked is not None and st.session_state.get(LIST_MARKED) != uids.get(marked):
-        position = next((index for index, event in enumerate(listed) if event is marked or event == marked), None)
+        position = next((index for index, event in enumerate(listed) if event == marked), None)
         if position is not None:  # newly marked, and listed: turn to its page, once
             st.session_state[LIST_MARKED] = uids.get(marked)
             st.session_state[LIST_PAGE] = position // LIST_PAGE_ROWS + 1
