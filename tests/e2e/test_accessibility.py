@@ -322,9 +322,6 @@ def test_focus_is_always_visible(seed_app: AppServer, open_page, path: str):
                 break  # the map's own focus is the map's test
             continue
         name = box.pop("name")
-        page.evaluate("() => window.scrollTo(0, window.scrollY)")
-        box = page.evaluate(_FOCUSED_BOX, FOCUS_MARGIN) or box  # where it is once scrolled to
-        box.pop("name", None)
         focused = _settled_shot(page, box)
         page.evaluate("() => window.__focused.blur()")
         unfocused = _settled_shot(page, box)
