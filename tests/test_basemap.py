@@ -1,7 +1,7 @@
 """Tests of the offline basemap element: there when asked for, in the page as finished text, seen by streamlit-folium;
 in a folder of files (the static export), its outlines from a script file.
 
-What its script does in a browser is tested in test_map_scripts.py (and here, for the outlines' script).
+What its script does in a browser is tested here too, in node with a fake Leaflet (tests/script_support.py).
 """
 
 from __future__ import annotations
@@ -13,19 +13,31 @@ import pytest
 
 from speakout_map.maps import assets as asset_files
 from speakout_map.maps.assets import RelativeBaseUrl
-from speakout_map.maps.basemap import BASEMAP_PANE, OUTLINES_GLOBAL, OUTLINES_SCRIPT, OfflineBasemap, outlines_script
+from speakout_map.escaping import script_json
+from speakout_map.maps.basemap import (
+    BASEMAP_LAND_COLOUR,
+    BASEMAP_PANE,
+    BASEMAP_PANE_Z_INDEX,
+    BASEMAP_WATER_COLOUR,
+    OUTLINES_GLOBAL,
+    OUTLINES_SCRIPT,
+    OfflineBasemap,
+    outlines_script,
+)
 from speakout_map.maps.build import build_map, map_html
 from tests.map_support import (
+    FORBIDDEN_JS,
     NODE,
     WORLD,
     basemap_of,
     calls_in,
     extract_rows,
     leaflet_script,
+    member_text,
     needs_node,
     st_folium_links,
 )
-from tests.test_map_scripts import _BASEMAP_HARNESS, FAKE_TOPOLOGY
+from tests.script_support import BASEMAP_HARNESS, FAKE_TOPOLOGY, run_basemap_in_node
 
 
 @pytest.mark.parametrize("basemap", [True, False])
@@ -110,7 +122,7 @@ def run_folder_basemap(tmp_path, preamble: str, status: int = 200) -> dict:
     """The basemap's code as a folder's page has it, run in node after ``preamble`` (the outlines' script)."""
     m = build_map(WORLD, asset_base_url=RelativeBaseUrl("vendor"))
     (tmp_path / "basemap.js").write_text(preamble + leaflet_script(basemap_of(m)), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(_BASEMAP_HARNESS, encoding="utf-8")
+    (tmp_path / "harness.js").write_text(BASEMAP_HARNESS, encoding="utf-8")
     (tmp_path / "data.json").write_text(json.dumps(FAKE_TOPOLOGY), encoding="utf-8")
     result = subprocess.run(
         [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(tmp_path / "data.json"),
@@ -138,3 +150,80 @@ def test_a_broken_outlines_script_only_warns(tmp_path):
     out = run_folder_basemap(tmp_path, f"window.{OUTLINES_GLOBAL} = {{\"objects\": {{}}}};\n")
     assert out["fetched"] == [] and out["layers"] == []
     assert len(out["warnings"]) == 1 and "no country outlines" in out["warnings"][0]
+
+
+# --- the basemap's script, run in node with a fake Leaflet ------------------------------
+
+def test_basemap_is_drawn_under_the_tiles_and_the_markers():
+    m = build_map(WORLD)
+    script = leaflet_script(basemap_of(m))
+    ((_, options),) = calls_in(script, "speakoutOfflineBasemap")
+    # Leaflet's panes: tiles 200, overlays 400, markers 600. The basemap's own pane is below the tiles.
+    assert BASEMAP_PANE_Z_INDEX < 200
+    assert "pane.style.zIndex = options.zIndex;" in script and json.loads(options)["zIndex"] == BASEMAP_PANE_Z_INDEX
+    assert "var PANE = options.pane;" in script and member_text(options, "pane") == json.dumps(BASEMAP_PANE)
+    assert "pane: PANE" in script and "interactive: false" in script
+    assert 'pane.style.pointerEvents = "none";' in script
+    assert BASEMAP_WATER_COLOUR in script and BASEMAP_LAND_COLOUR in script
+    assert "map.getContainer().style.background = STYLE[0];" in script
+    # fetched by URL, not inlined: the page stays small
+    assert "var DATA_URL = options.dataUrl;" in script
+    assert member_text(options, "dataUrl") == script_json("/app/static/vendor/world-atlas/countries-110m.json")
+    assert "fetch(DATA_URL" in script
+    assert not FORBIDDEN_JS.search(script)
+
+
+@needs_node
+def test_basemap_draws_outlines_in_its_pane_without_lines_across_the_world(tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY)
+    assert out["fetched"] == ["/app/static/vendor/world-atlas/countries-110m.json"]
+    assert out["warnings"] == []
+    assert out["panes"] == {BASEMAP_PANE: {"style": {"zIndex": BASEMAP_PANE_Z_INDEX, "pointerEvents": "none"}}}
+    assert out["background"] == BASEMAP_WATER_COLOUR
+    assert any("Natural Earth" in a for a in out["attributions"])
+    layers = out["layers"]
+    assert len(layers) == 3  # the world, and a copy on each side
+    for layer in layers:
+        assert layer["pane"] == BASEMAP_PANE and layer["interactive"] is False and layer["inGroup"]
+        assert layer["style"]["fillColor"] == BASEMAP_LAND_COLOUR
+        assert layer["features"] == 3
+        assert layer["maxStep"] <= 180  # no edge jumps from one side of the world to the other
+    assert sorted(round((l["minLng"] + l["maxLng"]) / 2) for l in layers) == [-360, 0, 360]
+
+
+@needs_node
+@pytest.mark.parametrize("status", [404, 500])
+def test_basemap_that_cannot_be_fetched_only_warns(status, tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY, status=status)
+    assert out["layers"] == []
+    assert len(out["warnings"]) == 1 and f"HTTP {status}" in out["warnings"][0]
+
+
+INSTALLED_VENDOR = asset_files.STATIC_DIR / "vendor"
+needs_installed_assets = pytest.mark.skipif(
+    bool(asset_files.missing_files()), reason="the map's npm files are not installed; run `make install` (make test does)"
+)
+
+
+@needs_node
+@needs_installed_assets
+def test_basemap_with_the_real_natural_earth_data(tmp_path):
+    out = run_basemap_in_node(
+        tmp_path, INSTALLED_VENDOR / "world-atlas" / "countries-110m.json",
+        topojson=INSTALLED_VENDOR / "topojson-client" / "topojson-client.min.js",
+    )
+    assert out["warnings"] == []
+    assert len(out["layers"]) == 3
+    for layer in out["layers"]:
+        assert layer["features"] == 177
+        # Russia, Fiji and Antarctica cross the antimeridian; unwrapped, no edge spans the world
+        assert layer["maxStep"] <= 180, layer
+
+
+@needs_node
+@pytest.mark.parametrize("assets", ["self", "cdn"])
+def test_basemap_fetch_checks_the_pinned_integrity_in_cdn_mode_only(assets, tmp_path):
+    out = run_basemap_in_node(tmp_path, FAKE_TOPOLOGY, assets=assets)
+    data = asset_files.ASSETS_BY_NAME[asset_files.BASEMAP_DATA]
+    assert out["fetched"] == [data.url(assets)]
+    assert out["integrity"] == (data.integrity if assets == "cdn" else None)

@@ -15,8 +15,7 @@ from speakout_map.web import calendar_route
 from speakout_map.web.calendar_route import answer_google_calendar, calendar_routes, google_calendar_path
 from speakout_map.web.routes import FeedSource
 from tests.map_support import WORLD
-from tests.test_embed_route import Clock, through_starlette
-from tests.test_map_data_route import query, source_of
+from tests.route_support import Clock, query, source_of, through_starlette
 
 SECRET_URL = "postgresql://maps:s3cret-password@db.internal/speakout"
 UIDS = event_uids([p.event for p in WORLD])

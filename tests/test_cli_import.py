@@ -12,7 +12,7 @@ import pytest
 
 from speakout_map.cli import main
 from speakout_map.events.reading import parse_events_text
-from tests.test_announcement import SEED_CITIES, seed_text
+from tests.announcement_support import SEED_CITIES, seed_text
 
 pytestmark = pytest.mark.usefixtures("isolated_cache")
 

@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.requests import Request
@@ -20,6 +18,7 @@ from speakout_map.web import embed_route
 from speakout_map.web.embed_route import GoingSnapshot, answer_embed_request, embed_path, embed_routes
 from speakout_map.web.routes import FeedSource
 from tests.map_support import WORLD, extract_rows
+from tests.route_support import Clock, source_of, through_starlette
 
 SECRET_URL = "postgresql://embed:s3cret-password@db.internal/speakout"
 MARKED_AT = dt.datetime(2013, 9, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -30,18 +29,6 @@ def request(query: str = "", method: str = "GET", **headers: str) -> Request:
         "type": "http", "method": method, "path": "/embed", "query_string": query.encode(),
         "headers": [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()],
     })  # fmt: skip
-
-
-def source_of(store, **settings) -> FeedSource:
-    return FeedSource(lambda: Settings(**settings), open_store=lambda s: store)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_page_then_a_304(memory_store):
@@ -173,27 +160,7 @@ def test_counts_are_a_snapshot_of_at_most_a_minute(memory_store):
     assert counts[WORLD[0].event.city] == "1 going"
 
 
-def through_starlette(app, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
-    """One request through the ASGI app (in a thread of its own: a browser test may leave a loop running here)."""
-    route, _, query = path.partition("?")
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": route, "raw_path": route.encode(), "query_string": query.encode(), "root_path": "",
-        "client": ("203.0.113.9", 5000), "server": ("testserver", 80),
-        "headers": [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()],
-    }  # fmt: skip
-    sent: list[dict] = []
 
-    async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def respond(message: dict) -> None:
-        sent.append(message)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, app(scope, receive, respond)).result()
-    return (sent[0]["status"], {k.decode(): v.decode() for k, v in sent[0]["headers"]},
-            b"".join(m.get("body", b"") for m in sent[1:]))
 
 
 def test_get_and_head_through_starlette(memory_store):

@@ -1,6 +1,6 @@
 """Tests of the events layer: its options and style in the page and, above all, that hostile text stays inert.
 
-What its script does in a browser is tested in test_map_scripts.py.
+What its script does in a browser is tested in test_map_scripts.py and test_going_script.py.
 """
 
 from __future__ import annotations

@@ -17,21 +17,9 @@ from speakout_map.web import map_data_route
 from speakout_map.web.map_data_route import answer_map_data, map_data_path, map_data_routes, parse_map_data_query
 from speakout_map.web.routes import FeedSource
 from tests.map_support import FIELD, PRIVATE_EMAIL, WORLD
-from tests.test_embed_route import Clock, through_starlette
+from tests.route_support import Clock, query, source_of, through_starlette
 
 SECRET_URL = "postgresql://maps:s3cret-password@db.internal/speakout"
-
-
-def source_of(store) -> FeedSource:
-    return FeedSource(lambda: Settings(), open_store=lambda s: store)
-
-
-def query(text: str) -> dict[str, list[str]]:
-    params: dict[str, list[str]] = {}
-    for part in filter(None, text.split("&")):
-        key, _, value = part.partition("=")
-        params.setdefault(key, []).append(value)
-    return params
 
 
 @pytest.mark.parametrize(("base", "path"), [("", "/api/map-data?version=3&lang=es"),

@@ -14,7 +14,7 @@ from speakout_map.maps.data import map_document, row_index
 from speakout_map.maps.focus import Focus
 from speakout_map.maps.selection import select
 from tests.map_support import NODE, WORLD, layer_of, leaflet_script
-from tests.test_map_scripts import _HARNESS_SETUP, going_part, texts
+from tests.script_support import DOM_HARNESS, going_part, texts
 
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -24,7 +24,7 @@ FIELD = {name: index for index, name in enumerate(DOCUMENT["fields"])}
 UIDS = {p: row[FIELD["event"]] for p, row in zip(WORLD, DOCUMENT["rows"])}
 PASS = "AbC-d_e0123456789abcdefghijklmnopqrstuvwx.0123456789abcdef0123456789abcdef"
 
-_SELECTION_HARNESS = _HARNESS_SETUP + r"""
+_SELECTION_HARNESS = DOM_HARNESS + r"""
 const steps = JSON.parse(process.argv[6]);
 const settle = async () => { for (let i = 0; i < 5; i++) { await new Promise((r) => setTimeout(r, 0)); } };
 const city = (marker) => marker.speakoutRow[4];
