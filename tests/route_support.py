@@ -34,10 +34,10 @@ def query(text: str) -> dict[str, list[str]]:
 
 def through_starlette(app, path: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
     """One request through the ASGI app (in a thread of its own: a browser test may leave a loop running here)."""
-    route, _, query = path.partition("?")
+    route, _, query_string = path.partition("?")
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": route, "raw_path": route.encode(), "query_string": query.encode(), "root_path": "",
+        "path": route, "raw_path": route.encode(), "query_string": query_string.encode(), "root_path": "",
         "client": ("203.0.113.9", 5000), "server": ("testserver", 80),
         "headers": [(k.replace("_", "-").lower().encode(), v.encode()) for k, v in headers.items()],
     }  # fmt: skip

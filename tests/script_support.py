@@ -163,15 +163,24 @@ process.stdout.write(JSON.stringify(out));
 """
 
 
-def run_in_node(layer: EventClusterLayer, tmp_path: Path) -> dict:
-    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(LAYER_HARNESS, encoding="utf-8")
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name()],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
-    )
+def run_script(tmp_path: Path, harness: str, script: str, *args: str) -> dict:
+    """``script`` run in node by ``harness`` (which reads the script's file from argv[2] and ``args`` after it);
+    what the harness printed, as JSON."""
+    (tmp_path / "script.js").write_text(script, encoding="utf-8")
+    (tmp_path / "harness.js").write_text(harness, encoding="utf-8")
+    result = subprocess.run([NODE, str(tmp_path / "harness.js"), str(tmp_path / "script.js"), *args],
+                            capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def run_layer(tmp_path: Path, harness: str, layer: EventClusterLayer, *args: str) -> dict:
+    """The events layer's script of ``layer`` run by ``harness`` (a :data:`DOM_HARNESS` with its own ending)."""
+    return run_script(tmp_path, harness, leaflet_script(layer), layer._parent.get_name(), *args)
+
+
+def run_in_node(layer: EventClusterLayer, tmp_path: Path) -> dict:
+    return run_layer(tmp_path, LAYER_HARNESS, layer)
 
 
 def texts(node: dict) -> list[tuple[str, str]]:
@@ -264,18 +273,11 @@ setTimeout(() => {
 def run_basemap_in_node(tmp_path: Path, data: dict | Path, *, topojson: Path | None = None, status: int = 200,
                         **kwargs) -> dict:
     m = build_map(WORLD, **kwargs)
-    (tmp_path / "basemap.js").write_text(leaflet_script(basemap_of(m)), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(BASEMAP_HARNESS, encoding="utf-8")
     if isinstance(data, dict):
         (tmp_path / "data.json").write_text(json.dumps(data), encoding="utf-8")
         data = tmp_path / "data.json"
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(data),
-         str(topojson or ""), str(status)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_script(tmp_path, BASEMAP_HARNESS, leaflet_script(basemap_of(m)), m.get_name(), str(data),
+                      str(topojson or ""), str(status))
 
 
 def _polygon(*rings):

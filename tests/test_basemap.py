@@ -7,7 +7,6 @@ What its script does in a browser is tested here too, in node with a fake Leafle
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
@@ -27,7 +26,6 @@ from speakout_map.maps.basemap import (
 from speakout_map.maps.build import build_map, map_html
 from tests.map_support import (
     FORBIDDEN_JS,
-    NODE,
     WORLD,
     basemap_of,
     calls_in,
@@ -37,7 +35,7 @@ from tests.map_support import (
     needs_node,
     st_folium_links,
 )
-from tests.script_support import BASEMAP_HARNESS, FAKE_TOPOLOGY, run_basemap_in_node
+from tests.script_support import BASEMAP_HARNESS, FAKE_TOPOLOGY, run_basemap_in_node, run_script
 
 
 @pytest.mark.parametrize("basemap", [True, False])
@@ -121,14 +119,9 @@ def test_outlines_script_refuses_what_is_not_a_topology(bad):
 def run_folder_basemap(tmp_path, preamble: str, status: int = 200) -> dict:
     """The basemap's code as a folder's page has it, run in node after ``preamble`` (the outlines' script)."""
     m = build_map(WORLD, asset_base_url=RelativeBaseUrl("vendor"))
-    (tmp_path / "basemap.js").write_text(preamble + leaflet_script(basemap_of(m)), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(BASEMAP_HARNESS, encoding="utf-8")
     (tmp_path / "data.json").write_text(json.dumps(FAKE_TOPOLOGY), encoding="utf-8")
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "basemap.js"), m.get_name(), str(tmp_path / "data.json"),
-         "", str(status)], capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_script(tmp_path, BASEMAP_HARNESS, preamble + leaflet_script(basemap_of(m)), m.get_name(),
+                      str(tmp_path / "data.json"), "", str(status))
 
 
 @needs_node

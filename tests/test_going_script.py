@@ -5,7 +5,6 @@ tab remembers across a reload."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,15 @@ from speakout_map.maps.layer import going_labels
 from tests.i18n_support import fake_translator
 from tests.map_support import (
     FIELD,
-    NODE,
     PAYLOADS,
     TEXT_FIELDS,
     WORLD,
     layer_of,
-    leaflet_script,
     make_event,
     needs_node,
     place,
 )
-from tests.script_support import DOM_HARNESS, going_part, run_in_node, texts
+from tests.script_support import DOM_HARNESS, going_part, run_in_node, run_layer, texts
 
 _GOING_HARNESS = DOM_HARNESS + r"""
 const find = (node, tag) => {
@@ -68,16 +65,8 @@ def run_going_in_node(tmp_path: Path, plan: dict | list, *, count: int = 23, min
                       placed=None, storage: dict | str | None = None) -> dict:
     m = build_map([placed or WORLD[0]], translator=translator, going=lambda p: (GOING_UID, count, mine),
                   going_url=url, going_pass=going_pass)
-    layer = layer_of(m)
-    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(_GOING_HARNESS, encoding="utf-8")
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name(), json.dumps(plan),
-         json.dumps({"clicks": clicks, "together": together, "storage": storage})],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_layer(tmp_path, _GOING_HARNESS, layer_of(m), json.dumps(plan),
+                     json.dumps({"clicks": clicks, "together": together, "storage": storage}))
 
 
 def button_of(part: dict) -> dict:
@@ -202,14 +191,7 @@ def test_the_script_rechecks_the_route(tmp_path, url):
     options = json.loads(layer.options_json)
     options["going"]["url"] = url
     layer.options_json = script_object(options)
-    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(_GOING_HARNESS, encoding="utf-8")
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name(),
-         json.dumps(OK_ANSWER), json.dumps({"clicks": 1})],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
-    )
-    out = json.loads(result.stdout)
+    out = run_layer(tmp_path, _GOING_HARNESS, layer, json.dumps(OK_ANSWER), json.dumps({"clicks": 1}))
     assert out["fetches"] == [] and not any(kid["tag"] == "button" for kid in going_part(out["before"])["kids"])
 
 

@@ -4,7 +4,6 @@ shown without a new map (static/event_layer.js with maps/selection.py)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ from speakout_map.maps.build import SELECTION_FIT, app_map
 from speakout_map.maps.data import map_document, row_index
 from speakout_map.maps.focus import Focus
 from speakout_map.maps.selection import select
-from tests.map_support import NODE, WORLD, layer_of, leaflet_script
-from tests.script_support import DOM_HARNESS, going_part, texts
+from tests.map_support import NODE, WORLD, layer_of
+from tests.script_support import DOM_HARNESS, going_part, run_layer, texts
 
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
@@ -56,16 +55,8 @@ const city = (marker) => marker.speakoutRow[4];
 def run_app_map(tmp_path: Path, steps: list, answer: dict | None = None, *, status: int = 200,
                 rows_url: str = "/api/map-data?version=1&lang=en", going: bool = True) -> dict:
     layer = layer_of(app_map(rows_url, going_url="/api/going" if going else None))
-    (tmp_path / "layer.js").write_text(leaflet_script(layer), encoding="utf-8")
-    (tmp_path / "harness.js").write_text(_SELECTION_HARNESS, encoding="utf-8")
     plan = {"status": status, "answer": DOCUMENT if answer is None else answer}
-    result = subprocess.run(
-        [NODE, str(tmp_path / "harness.js"), str(tmp_path / "layer.js"), layer._parent.get_name(), json.dumps(plan),
-         json.dumps({}), json.dumps(steps)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return run_layer(tmp_path, _SELECTION_HARNESS, layer, json.dumps(plan), json.dumps({}), json.dumps(steps))
 
 
 def option(placed, **kwargs) -> dict:
